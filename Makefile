@@ -1,0 +1,91 @@
+# hosttune — see README.md. `make`, `make check`, `make install`, `make clean`.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/hosttune
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+PKGS := libcap libmnl inih
+
+HT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	-D_GNU_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+	-fstack-clash-protection -fPIE -Iinclude -Ibuild \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+HT_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard checks/*.c)
+OBJS := $(patsubst %.c,build/%.o,$(SRCS)) build/builtin-profiles.o \
+	build/builtin-profiles-table.o
+PROFILES := $(sort $(wildcard profiles/*.ini))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
+
+.PHONY: all check unit install uninstall clean format format-check bench
+all: hosttune
+
+build/%.o: %.c $(wildcard include/hosttune/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(HT_CFLAGS) -c -o $@ $<
+
+build/builtin-profiles.S build/builtin-profiles-table.c: $(PROFILES) tools/embed-profiles.sh
+	@mkdir -p build
+	sh tools/embed-profiles.sh build/builtin-profiles.S build/builtin-profiles-table.c $(PROFILES)
+
+build/builtin-profiles.o: build/builtin-profiles.S
+	$(CC) -c -o $@ $<
+
+build/builtin-profiles-table.o: build/builtin-profiles-table.c
+	$(CC) $(CFLAGS) $(HT_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+build/libhosttune.a: $(OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+hosttune: build/src/main.o build/libhosttune.a
+	$(CC) $(CFLAGS) $(HT_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build/tests/%: tests/unit/%.c build/libhosttune.a tests/unit/unit.h
+	@mkdir -p build/tests
+	$(CC) $(CFLAGS) $(HT_CFLAGS) -Wno-missing-prototypes \
+		$(shell $(PKG_CONFIG) --cflags cmocka) -Itests/unit \
+		$(HT_LDFLAGS) -o $@ $< build/libhosttune.a $(LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
+unit: $(UNIT_BINS)
+
+# The whole suite: unit, CLI golden, docs and (as root) namespace tests.
+check: hosttune $(UNIT_BINS)
+	sh tests/run.sh
+
+bench: hosttune
+	sh tests/bench/run.sh
+
+install: hosttune
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+	install -m 0755 hosttune $(DESTDIR)$(SBINDIR)/hosttune
+	install -m 0644 man/hosttune.8 $(DESTDIR)$(MANDIR)/man8/hosttune.8
+	install -m 0644 man/hosttune-profile.5 \
+		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5
+	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/hosttune \
+		$(DESTDIR)$(MANDIR)/man8/hosttune.8 \
+		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+FORMAT_SRCS = $(wildcard src/*.c checks/*.c include/hosttune/*.h tests/unit/*.c tests/unit/*.h)
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf build hosttune

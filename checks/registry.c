@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Every domain hosttune knows: add one line here for a new checks/ file. */
+#include <string.h>
+
+#include "hosttune/check.h"
+
+extern const struct check_ops sysctl_ops;
+
+const struct check_ops *const check_registry[] = {
+	&sysctl_ops,
+	NULL,
+};
+
+const struct check_ops *check_ops_find(const char *name)
+{
+	for (size_t i = 0; check_registry[i]; i++)
+		if (!strcmp(check_registry[i]->name, name))
+			return check_registry[i];
+	return NULL;
+}

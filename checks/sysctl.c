@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The sysctl domain: any key under /proc/sys.
+ *
+ * Keys follow systemd's sysctl.d rules: if the first separator is '/', the
+ * key is a path and dots are literal ("net/ipv4/conf/eth0.100/rp_filter");
+ * otherwise dots separate and a '/' stands for a literal dot
+ * ("net.ipv4.conf.eth0/100.rp_filter"). The canonical key is the dotted form,
+ * as sysctl(8) prints it. Globs (*, ?, [...]) match within one component.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <linux/capability.h>
+#include <string.h>
+
+#include "hosttune/check.h"
+#include "hosttune/sysctl.h"
+
+#define SYSCTL_MAX_KEY 512
+
+extern const struct check_ops sysctl_ops;
+
+struct sysctl_desc {
+	const char *key;
+	enum value_unit unit;
+	const char *why;
+};
+
+/* Keys we know: byte-valued ones take size suffixes; the reasons are shown
+ * when a profile gives none. */
+static const struct sysctl_desc sysctl_known[] = {
+	{"net.core.somaxconn", UNIT_NONE,
+	 "longest accept queue a listening socket may ask for"},
+	{"net.core.netdev_max_backlog", UNIT_NONE,
+	 "packets queued per CPU when the NIC delivers faster than the "
+	 "kernel processes"},
+	{"net.core.rmem_max", UNIT_BYTES,
+	 "largest receive buffer an application may set"},
+	{"net.core.wmem_max", UNIT_BYTES,
+	 "largest send buffer an application may set"},
+	{"net.core.rmem_default", UNIT_BYTES, "default socket receive buffer"},
+	{"net.core.wmem_default", UNIT_BYTES, "default socket send buffer"},
+	{"net.core.optmem_max", UNIT_BYTES,
+	 "ancillary buffer per socket (used by zerocopy and BPF)"},
+	{"net.ipv4.tcp_rmem", UNIT_BYTES,
+	 "TCP receive buffer min, default and autotuning max"},
+	{"net.ipv4.tcp_wmem", UNIT_BYTES,
+	 "TCP send buffer min, default and autotuning max"},
+	{"net.ipv4.udp_rmem_min", UNIT_BYTES, "minimum UDP receive buffer"},
+	{"net.ipv4.udp_wmem_min", UNIT_BYTES, "minimum UDP send buffer"},
+	{"net.ipv4.tcp_notsent_lowat", UNIT_BYTES,
+	 "unsent data a socket may hold before it stops being writable"},
+	{"net.ipv4.tcp_max_syn_backlog", UNIT_NONE,
+	 "half-open connections remembered during a SYN burst"},
+	{"net.ipv4.tcp_slow_start_after_idle", UNIT_NONE,
+	 "whether an idle connection restarts from a small window"},
+	{"net.ipv4.tcp_fastopen", UNIT_NONE,
+	 "data in the SYN saves a round trip on repeat connections"},
+	{"net.ipv4.ip_local_port_range", UNIT_NONE,
+	 "ports available for outgoing connections"},
+	{"vm.swappiness", UNIT_NONE,
+	 "how readily anonymous memory is swapped rather than page cache "
+	 "dropped"},
+	{"vm.dirty_ratio", UNIT_NONE,
+	 "percent of memory dirty before writers are throttled"},
+	{"vm.dirty_background_ratio", UNIT_NONE,
+	 "percent of memory dirty before background writeback starts"},
+	{"vm.dirty_bytes", UNIT_BYTES,
+	 "dirty memory before writers are throttled"},
+	{"vm.dirty_background_bytes", UNIT_BYTES,
+	 "dirty memory before background writeback starts"},
+	{"vm.max_map_count", UNIT_NONE,
+	 "memory mappings a process may have"},
+	{"kernel.shmmax", UNIT_BYTES, "largest shared memory segment"},
+	{"kernel.numa_balancing", UNIT_NONE,
+	 "automatic NUMA page migration, which costs page faults"},
+	{"fs.file-max", UNIT_NONE, "open files system-wide"},
+};
+
+/* Never saved by snapshot --all: writable but not restorable state. */
+static const char *const sysctl_volatile[] = {
+	"kernel.ns_last_pid",
+	"kernel.tainted",
+	"fs.binfmt_misc", /* a separate file system, not sysctls */
+};
+
+static const struct sysctl_desc *sysctl_find(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_known); i++)
+		if (!strcmp(sysctl_known[i].key, key))
+			return &sysctl_known[i];
+	return NULL;
+}
+
+/* Swap '.' and '/': the dotted key <-> the path below /proc/sys. */
+static char *swap_separators(const char *s)
+{
+	char *out = xstrdup(s);
+
+	for (char *p = out; *p; p++)
+		if (*p == '.')
+			*p = '/';
+		else if (*p == '/')
+			*p = '.';
+	return out;
+}
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Canonicalise a key as written in a profile: 0 or -EINVAL with a reason. */
+int sysctl_key_parse(const char *key, char **ret_key, char **ret_err)
+{
+	const char *sep = strpbrk(key, "./");
+	_cleanup_free_ char *path = NULL;
+
+	if (strlen(key) > SYSCTL_MAX_KEY) {
+		*ret_err = xasprintf("key too long (at most %d bytes)",
+				     SYSCTL_MAX_KEY);
+		return -EINVAL;
+	}
+	if (has_control_chars(key) || strpbrk(key, " \t")) {
+		*ret_err = xstrdup("key contains blanks or control characters");
+		return -EINVAL;
+	}
+	if (key[0] == '/' || key[0] == '.') {
+		*ret_err = xstrdup("key must be relative to /proc/sys "
+				   "(no leading '/' or '.')");
+		return -EINVAL;
+	}
+	path = (sep && *sep == '/') ? xstrdup(key) : swap_separators(key);
+	if (hostfs_path_ok(path) < 0) {
+		*ret_err = xstrdup("key has an empty, '.' or '..' component");
+		return -EINVAL;
+	}
+	*ret_key = swap_separators(path);
+	return 0;
+}
+
+static int sysctl_parse_key(const char *target, const char *key,
+			    char **ret_key, char **ret_err)
+{
+	(void)target;
+	return sysctl_key_parse(key, ret_key, ret_err);
+}
+
+static char *key_path(const char *key)
+{
+	_cleanup_free_ char *p = swap_separators(key);
+
+	return xasprintf("proc/sys/%s", p);
+}
+
+static int sysctl_parse_setting(const char *target, const char *key,
+				const char *value, char **ret_key,
+				struct expect *ret, char **ret_err)
+{
+	_cleanup_free_ char *canon = NULL;
+	const struct sysctl_desc *d;
+	int r;
+
+	(void)target;
+	r = sysctl_key_parse(key, &canon, ret_err);
+	if (r < 0)
+		return r;
+	d = sysctl_find(canon);
+	r = expect_parse(value, d ? d->unit : UNIT_NONE, false, ret, ret_err);
+	if (r < 0)
+		return r;
+	*ret_key = TAKE_PTR(canon);
+	return 0;
+}
+
+/* Walk the components of a pattern against the tree. */
+static void expand_walk(const struct host *h, const struct setting *s,
+			char **comps, size_t n, size_t i, struct strbuf *dir,
+			struct ptrvec *out)
+{
+	char **names = NULL;
+	size_t nn = 0, len = dir->len;
+
+	if (i == n) {
+		_cleanup_free_ char *key = swap_separators(dir->s + 9);
+		struct stat st;
+		struct check *c;
+
+		if (hostfs_stat(h, dir->s, &st) == 0 && S_ISDIR(st.st_mode))
+			return;
+		c = check_new(s->ops, NULL, key);
+		c->from_glob = true;
+		ptrvec_push(out, c);
+		return;
+	}
+	if (!is_glob(comps[i])) {
+		strbuf_printf(dir, "/%s", comps[i]);
+		expand_walk(h, s, comps, n, i + 1, dir, out);
+		dir->len = len;
+		dir->s[len] = '\0';
+		return;
+	}
+	if (hostfs_list(h, dir->s, &names, &nn) < 0)
+		return;
+	for (size_t k = 0; k < nn; k++) {
+		if (fnmatch(comps[i], names[k], FNM_PERIOD) != 0)
+			continue;
+		strbuf_printf(dir, "/%s", names[k]);
+		expand_walk(h, s, comps, n, i + 1, dir, out);
+		dir->len = len;
+		dir->s[len] = '\0';
+	}
+	strv_free(names, nn);
+}
+
+static int sysctl_expand(const struct host *h, const struct setting *s,
+			 struct ptrvec *out)
+{
+	_cleanup_free_ char *path = NULL;
+	struct strbuf dir = {0};
+	struct ptrvec comps = {0};
+	size_t before = out->n;
+	char *p;
+
+	if (!is_glob(s->key)) {
+		ptrvec_push(out, check_new(s->ops, NULL, s->key));
+		return 0;
+	}
+	path = swap_separators(s->key);
+	for (p = path;;) {
+		char *slash = strchr(p, '/');
+
+		ptrvec_push(&comps, p);
+		if (!slash)
+			break;
+		*slash = '\0';
+		p = slash + 1;
+	}
+	strbuf_puts(&dir, "proc/sys");
+	expand_walk(h, s, (char **)comps.v, comps.n, 0, &dir, out);
+	free(dir.s);
+	free(comps.v);
+	if (out->n == before) {
+		struct check *c = check_new(s->ops, NULL, s->key);
+
+		c->from_glob = true;
+		c->unmatched = true;
+		c->detail = xstrdup("no key matches this pattern");
+		ptrvec_push(out, c);
+	}
+	return 0;
+}
+
+static int sysctl_read(const struct host *h, struct check *c)
+{
+	_cleanup_free_ char *path = key_path(c->key), *value = NULL;
+	mode_t mode = 0;
+	struct stat st;
+	int r;
+
+	r = hostfs_read(h, path, &value, &mode);
+	if (r == -EACCES || r == -EPERM) {
+		if (hostfs_stat(h, path, &st) == 0 && !(st.st_mode & 0444))
+			mode = st.st_mode;
+		else
+			return r;
+	} else if (r < 0) {
+		return r;
+	}
+	if (!(mode & 0444)) {
+		c->status = ST_MANUAL;
+		c->detail = xstrdup("write-only: cannot be read, so it is "
+				    "neither audited nor applied");
+		return 0;
+	}
+	c->read_only = !(mode & 0222);
+	c->actual = normalize_ws(value);
+	c->raw = TAKE_PTR(value);
+	return 0;
+}
+
+static int sysctl_write(const struct host *h, const char *target,
+			const char *key, const char *value)
+{
+	_cleanup_free_ char *path = key_path(key);
+
+	(void)target;
+	return hostfs_write(h, path, value);
+}
+
+static const char *sysctl_why(const char *key)
+{
+	const struct sysctl_desc *d = sysctl_find(key);
+
+	return d ? d->why : NULL;
+}
+
+static bool sysctl_is_volatile(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_volatile); i++) {
+		size_t n = strlen(sysctl_volatile[i]);
+
+		if (!strncmp(key, sysctl_volatile[i], n) &&
+		    (key[n] == '\0' || key[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static void enumerate_dir(const struct host *h, struct strbuf *dir,
+			  struct ptrvec *out, int depth)
+{
+	char **names = NULL;
+	size_t n = 0, len = dir->len;
+
+	if (depth > 16 || hostfs_list(h, dir->s, &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		strbuf_printf(dir, "/%s", names[i]);
+		if (hostfs_stat(h, dir->s, &st) == 0) {
+			_cleanup_free_ char *key = swap_separators(dir->s + 9);
+
+			if (sysctl_is_volatile(key))
+				;
+			else if (S_ISDIR(st.st_mode))
+				enumerate_dir(h, dir, out, depth + 1);
+			else if (S_ISREG(st.st_mode))
+				ptrvec_push(out, check_new(&sysctl_ops, NULL,
+							   key));
+		}
+		dir->len = len;
+		dir->s[len] = '\0';
+	}
+	strv_free(names, n);
+}
+
+static int sysctl_enumerate(const struct host *h, struct ptrvec *out)
+{
+	struct strbuf dir = {0};
+
+	strbuf_puts(&dir, "proc/sys");
+	enumerate_dir(h, &dir, out, 0);
+	free(dir.s);
+	return 0;
+}
+
+const struct check_ops sysctl_ops = {
+	.name = "sysctl",
+	.target = TARGET_NONE,
+	.cap = CAP_SYS_ADMIN,
+	.parse_key = sysctl_parse_key,
+	.parse_setting = sysctl_parse_setting,
+	.expand = sysctl_expand,
+	.read = sysctl_read,
+	.write = sysctl_write,
+	.why = sysctl_why,
+	.enumerate = sysctl_enumerate,
+};

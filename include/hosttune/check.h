@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HOSTTUNE_CHECK_H
+#define HOSTTUNE_CHECK_H
+
+#include "hosttune/expect.h"
+#include "hosttune/hostfs.h"
+#include "hosttune/util.h"
+
+enum status {
+	ST_OK,
+	ST_DEVIATION,
+	ST_MISSING,
+	ST_ERROR,
+	ST_MANUAL,
+	_ST_MAX,
+};
+const char *status_name(enum status s);
+
+struct check_ops;
+
+/* One setting of a flattened profile: a line of some profile file. */
+struct setting {
+	const struct check_ops *ops;
+	char *target; /* section argument ("eth*", "/data"), NULL if none */
+	char *key;    /* canonical key */
+	struct expect expect;
+	char *file; /* file name for reports ("throughput.ini") */
+	int line;
+	char *why; /* the profile's comment, else the domain's reason */
+	int order;
+};
+
+/* One concrete check: a setting resolved against the host. */
+struct check {
+	const struct setting *setting; /* NULL for snapshot entries */
+	const struct check_ops *ops;
+	/* The concrete target that read/write/snapshot use, NULL if the
+	 * domain has none ("eth0", "/data", "pid:1234"). */
+	char *target;
+	char *key; /* concrete canonical key */
+	/* "sysctl:vm.swappiness", "net:eth0:mtu". check_new() builds it from
+	 * target and key; a domain may replace it (rlimit names a process
+	 * pattern: "rlimit:nginx:nofile" for target "pid:1234"). A check's
+	 * identity is (id, target). */
+	char *id;
+	bool from_glob;
+	bool read_only; /* readable, but the host refuses writes */
+	bool unmatched; /* a pattern that matched nothing: always missing */
+	char *actual;	  /* normalised current value, NULL if unread */
+	char *raw;	  /* the value as read, for snapshots */
+	char *max;	  /* the device's maximum, where it reports one */
+	enum status status;
+	char *detail; /* why missing/error/manual */
+	char *want;   /* planned value */
+};
+
+enum target_rule {
+	TARGET_NONE,	 /* [sysctl] */
+	TARGET_REQUIRED, /* [net IF] */
+	TARGET_OPTIONAL, /* [cpu] or [cpu 0-3] */
+};
+
+/*
+ * A domain: one exported instance per file in checks/, listed in
+ * checks/registry.c. Every function returns 0 or a negative errno, and
+ * never prints.
+ */
+struct check_ops {
+	const char *name; /* section name and id prefix */
+	enum target_rule target;
+	/* Capability a write needs on a live host (CAP_*), -1 for none. */
+	int cap;
+
+	/* Validate a section argument; *ret_err explains -EINVAL. */
+	int (*parse_target)(const char *target, char **ret_err);
+	/* Canonicalise and validate a key (also used for snapshot entries):
+	 * *ret_key is the canonical form. */
+	int (*parse_key)(const char *target, const char *key, char **ret_key,
+			 char **ret_err);
+	/* Canonicalise and validate a key, parse its value into ret.
+	 * *ret_key is the canonical key. */
+	int (*parse_setting)(const char *target, const char *key,
+			     const char *value, char **ret_key,
+			     struct expect *ret, char **ret_err);
+	/* Resolve a setting's globs against the host; append struct check
+	 * pointers (made with check_new) to out. A pattern that matches
+	 * nothing appends one check with status ST_MISSING. */
+	int (*expand)(const struct host *h, const struct setting *s,
+		      struct ptrvec *out);
+	/* Read c->target/c->key: set c->actual (normalised) and, where the
+	 * domain has one, c->max. Return -errno to have the engine classify
+	 * (ENOENT/ENODEV/EOPNOTSUPP: missing; others: error), or 0 having
+	 * set c->status = ST_MANUAL and c->detail for settings that can be
+	 * seen but not changed. */
+	int (*read)(const struct host *h, struct check *c);
+	/* Write value to target/key. */
+	int (*write)(const struct host *h, const char *target, const char *key,
+		     const char *value);
+	/* Optional: does actual satisfy the expectation (default
+	 * expect_match), and what to write (default expect_plan). */
+	bool (*match)(const struct host *h, const struct check *c);
+	int (*plan)(const struct host *h, const struct check *c, char **ret);
+	/* Optional: a reason why writing value could not be undone by a
+	 * rollback (e.g. lowering a hard rlimit), or NULL. apply refuses
+	 * such changes unless --force is given. Caller frees. */
+	char *(*irreversible)(const struct host *h, const struct check *c,
+			      const char *value);
+	/* Optional: the capability (CAP_*) this one write needs on a live
+	 * host, or -1 for none; default: cap above. */
+	int (*cap_for)(const struct host *h, const struct check *c,
+		       const char *value);
+	/* Optional: the built-in reason for a key, or NULL. */
+	const char *(*why)(const char *key);
+	/* Optional: every readable setting of the domain, for snapshot --all. */
+	int (*enumerate)(const struct host *h, struct ptrvec *out);
+};
+
+extern const struct check_ops *const check_registry[];
+const struct check_ops *check_ops_find(const char *name);
+
+/* Make a check; id is built from ops->name, target and key. */
+struct check *check_new(const struct check_ops *ops, const char *target,
+			const char *key);
+void check_free(void *c);
+char *check_make_id(const char *domain, const char *target, const char *key);
+
+/* Read c from the host and classify it: sets actual, status, detail. */
+void check_read(const struct host *h, struct check *c);
+/* Does c's current value satisfy its setting? */
+bool check_matches(const struct host *h, const struct check *c);
+/* What to write for c to satisfy its setting. */
+int check_plan_value(const struct host *h, const struct check *c, char **ret);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HOSTTUNE_EXPECT_H
+#define HOSTTUNE_EXPECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A signed integer wide enough for every sysctl/sysfs value (u64 and s64). */
+struct num {
+	bool neg;
+	uint64_t mag;
+};
+
+enum expect_op {
+	EXP_EXACT, /* alts[0], whitespace-normalised */
+	EXP_GE,	   /* >= lo */
+	EXP_LE,	   /* <= hi */
+	EXP_RANGE, /* lo .. hi inclusive */
+	EXP_ALT,   /* any of alts[], first preferred */
+	EXP_MAX,   /* the device's reported maximum */
+};
+
+/* How a domain's values are typed, for parsing. */
+enum value_unit {
+	UNIT_NONE,  /* no size suffixes */
+	UNIT_BYTES, /* K/M/G/T suffixes allowed, binary multiples */
+};
+
+/* A profile value parsed at load time into a typed comparison. */
+struct expect {
+	enum expect_op op;
+	char *text; /* as written in the profile */
+	struct num lo, hi;
+	char **alts;
+	int n_alts;
+};
+
+/* Parse a profile value. allow_max: the domain can report a maximum.
+ * Returns 0, or -EINVAL with *ret_err set to a message (caller frees). */
+int expect_parse(const char *value, enum value_unit unit, bool allow_max,
+		 struct expect *ret, char **ret_err);
+void expect_free(struct expect *e);
+void expect_copy(struct expect *dst, const struct expect *src);
+
+/* Does the normalised actual value satisfy e? For EXP_MAX the caller
+ * passes the maximum as max (NULL when unknown: never satisfied). */
+bool expect_match(const struct expect *e, const char *actual,
+		  const char *max);
+
+/* The value to write so that actual satisfies e: 0 with *ret set, or
+ * -EINVAL when no value can be derived (e.g. a number was expected but
+ * the current value is not one). */
+int expect_plan(const struct expect *e, const char *actual, const char *max,
+		char **ret);
+
+int num_parse(const char *s, enum value_unit unit, struct num *ret);
+int num_cmp(const struct num *a, const struct num *b);
+char *num_format(const struct num *n);
+
+/* The selected entry of a choice list "a [b] c", or NULL. */
+char *choice_selected(const char *s);
+
+#endif

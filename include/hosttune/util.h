@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HOSTTUNE_UTIL_H
+#define HOSTTUNE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define HOSTTUNE_VERSION "0.1.0"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One cleanup idiom for the whole tree: scope-bound destructors. */
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+/* Hand a cleanup-managed value to someone else. */
+#define TAKE_PTR(p)                                                            \
+	({                                                                     \
+		__typeof__(p) _p = (p);                                        \
+		(p) = NULL;                                                    \
+		_p;                                                            \
+	})
+#define TAKE_FD(fd)                                                            \
+	({                                                                     \
+		int _fd = (fd);                                                \
+		(fd) = -1;                                                     \
+		_fd;                                                           \
+	})
+
+/* Allocation failure ends the program, as in git's xmalloc: a tuning tool
+ * that cannot allocate a few kilobytes has nothing sensible left to do. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable array of pointers. */
+struct ptrvec {
+	void **v;
+	size_t n, cap;
+};
+void ptrvec_push(struct ptrvec *pv, void *p);
+void ptrvec_free(struct ptrvec *pv, void (*destroy)(void *));
+
+/* A growable string. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_puts(struct strbuf *sb, const char *s);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *strbuf_take(struct strbuf *sb);
+
+/* Range-checked integer parsing in the spirit of OpenBSD strtonum(3):
+ * the whole string must be a decimal integer in [min, max].
+ * Returns 0, -EINVAL (not a number) or -ERANGE. */
+int parse_int64(const char *s, int64_t min, int64_t max, int64_t *ret);
+int parse_uint64(const char *s, uint64_t max, uint64_t *ret);
+
+/* Whitespace-normalised copy: runs of blanks become one space, ends trimmed. */
+char *normalize_ws(const char *s);
+char *strip(char *s);
+bool startswith(const char *s, const char *prefix);
+bool has_control_chars(const char *s);
+
+/* Read a whole file (at most max bytes; -EFBIG beyond). */
+int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len);
+
+/* Write data to path atomically: temp file, fsync, rename, fsync dir. */
+int write_file_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode);
+
+#endif

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Least privilege with libcap: decide before the first write, refuse early
+ * naming what is missing, and drop everything else. */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "hosttune/cli.h"
+
+static bool cap_effective(cap_t caps, cap_value_t c)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+
+	return cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET;
+}
+
+static char *cap_upper_name(cap_value_t c)
+{
+	char *n = cap_to_name(c), *out;
+
+	if (!n)
+		return xasprintf("capability %d", (int)c);
+	out = xstrdup(n);
+	cap_free(n);
+	for (char *p = out; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return out;
+}
+
+bool caps_privileged(void)
+{
+	cap_t caps;
+	bool any = false;
+
+	if (geteuid() == 0)
+		return true;
+	caps = cap_get_proc();
+	if (!caps)
+		return false;
+	for (cap_value_t c = 0; c < cap_max_bits() && !any; c++)
+		any = cap_effective(caps, c);
+	cap_free(caps);
+	return any;
+}
+
+int caps_missing(uint64_t needed, char **ret_names)
+{
+	struct strbuf sb = {0};
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return -errno;
+	for (cap_value_t c = 0; c < 64; c++) {
+		_cleanup_free_ char *name = NULL;
+
+		if (!(needed & (UINT64_C(1) << c)) || cap_effective(caps, c))
+			continue;
+		name = cap_upper_name(c);
+		strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", name);
+	}
+	cap_free(caps);
+	*ret_names = sb.len ? strbuf_take(&sb) : NULL;
+	return 0;
+}
+
+int caps_limit_to(uint64_t keep)
+{
+	cap_t caps = cap_init();
+	int r = 0;
+
+	if (!caps)
+		return -errno;
+	for (cap_value_t c = 0; c < 64 && c < cap_max_bits(); c++) {
+		if (!(keep & (UINT64_C(1) << c)))
+			continue;
+		if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) < 0 ||
+		    cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_SET) < 0)
+			r = -errno;
+	}
+	if (r == 0 && cap_set_proc(caps) < 0)
+		r = -errno;
+	cap_free(caps);
+	return r;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* One check: reading it from the host and judging it against its setting. */
+#include <errno.h>
+#include <string.h>
+
+#include "hosttune/check.h"
+
+static const char *const status_names[_ST_MAX] = {
+	[ST_OK] = "ok",
+	[ST_DEVIATION] = "deviation",
+	[ST_MISSING] = "missing",
+	[ST_ERROR] = "error",
+	[ST_MANUAL] = "manual",
+};
+
+const char *status_name(enum status s)
+{
+	return s < _ST_MAX ? status_names[s] : "?";
+}
+
+char *check_make_id(const char *domain, const char *target, const char *key)
+{
+	return target ? xasprintf("%s:%s:%s", domain, target, key)
+		      : xasprintf("%s:%s", domain, key);
+}
+
+struct check *check_new(const struct check_ops *ops, const char *target,
+			const char *key)
+{
+	struct check *c = xcalloc(1, sizeof(*c));
+
+	c->ops = ops;
+	c->target = target ? xstrdup(target) : NULL;
+	c->key = xstrdup(key);
+	c->id = check_make_id(ops->name, target, key);
+	c->status = ST_OK;
+	return c;
+}
+
+void check_free(void *v)
+{
+	struct check *c = v;
+
+	if (!c)
+		return;
+	free(c->target);
+	free(c->key);
+	free(c->id);
+	free(c->actual);
+	free(c->raw);
+	free(c->max);
+	free(c->detail);
+	free(c->want);
+	free(c);
+}
+
+static void classify_error(struct check *c, int r)
+{
+	switch (-r) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENODEV:
+	case ENXIO:
+	case EOPNOTSUPP:
+		c->status = ST_MISSING;
+		c->detail = xstrdup("does not exist on this host");
+		break;
+	case EACCES:
+	case EPERM:
+		c->status = ST_ERROR;
+		c->detail = xstrdup("permission denied");
+		break;
+	case EFBIG:
+		c->status = ST_ERROR;
+		c->detail = xstrdup("value larger than 1 MiB");
+		break;
+	case EBADMSG:
+		c->status = ST_ERROR;
+		c->detail = xstrdup("value contains a NUL byte");
+		break;
+	case EINVAL:
+		c->status = ST_ERROR;
+		c->detail = xstrdup("not a regular file or an invalid path");
+		break;
+	default:
+		c->status = ST_ERROR;
+		c->detail = xstrdup(strerror(-r));
+	}
+}
+
+bool check_matches(const struct host *h, const struct check *c)
+{
+	if (!c->setting || !c->actual)
+		return false;
+	if (c->ops->match)
+		return c->ops->match(h, c);
+	return expect_match(&c->setting->expect, c->actual, c->max);
+}
+
+int check_plan_value(const struct host *h, const struct check *c, char **ret)
+{
+	if (c->ops->plan)
+		return c->ops->plan(h, c, ret);
+	return expect_plan(&c->setting->expect, c->actual, c->max, ret);
+}
+
+void check_read(const struct host *h, struct check *c)
+{
+	int r;
+
+	if (c->unmatched) {
+		c->status = ST_MISSING;
+		return;
+	}
+	free(c->actual);
+	free(c->raw);
+	free(c->max);
+	free(c->detail);
+	c->actual = c->raw = c->max = c->detail = NULL;
+	c->status = ST_OK;
+	c->read_only = false;
+	r = c->ops->read(h, c);
+	if (r < 0) {
+		free(c->actual);
+		free(c->raw);
+		c->actual = c->raw = NULL;
+		classify_error(c, r);
+		return;
+	}
+	if (c->actual && !c->raw)
+		c->raw = xstrdup(c->actual);
+	if (c->status != ST_OK || !c->setting)
+		return;
+	c->status = check_matches(h, c) ? ST_OK : ST_DEVIATION;
+}

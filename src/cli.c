@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What the verbs share: the profile search path, the state directory. */
+#include <errno.h>
+#include <string.h>
+
+#include "hosttune/cli.h"
+
+static const char *const system_profile_dirs[] = {
+	"/etc/hosttune/profiles",
+	"/usr/share/hosttune/profiles",
+};
+
+#define MAX_PROFILE_DIRS 64
+
+void cli_profile_path(const struct cli *cli, struct profile_path *pp,
+		      const char **dirs)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < cli->profile_dirs.n && n < MAX_PROFILE_DIRS; i++)
+		dirs[n++] = cli->profile_dirs.v[i];
+	for (size_t i = 0; i < ARRAY_SIZE(system_profile_dirs); i++)
+		dirs[n++] = system_profile_dirs[i];
+	*pp = (struct profile_path){
+		.dirs = dirs,
+		.n_dirs = n,
+		.builtin = true,
+		.check_owner = cli->privileged,
+	};
+}
+
+static void print_errors(const struct load_errors *errs)
+{
+	for (size_t i = 0; i < errs->msgs.n; i++)
+		fprintf(stderr, "%s\n", (char *)errs->msgs.v[i]);
+}
+
+/* Load and merge profiles, later ones overriding; errors go to stderr.
+ * Returns 0 or EXIT_USAGE. */
+int cli_load_profiles(struct cli *cli, char **names, int n,
+		      struct profile *p)
+{
+	const char *dirs[MAX_PROFILE_DIRS + ARRAY_SIZE(system_profile_dirs)];
+	struct load_errors errs = {0};
+	struct profile_path pp;
+	int r = 0;
+
+	cli_profile_path(cli, &pp, dirs);
+	for (int i = 0; i < n && r == 0; i++)
+		r = profile_load(p, &pp, names[i], &errs);
+	print_errors(&errs);
+	load_errors_free(&errs);
+	return r < 0 ? EXIT_USAGE : 0;
+}
+
+const char *cli_state_dir(struct cli *cli)
+{
+	static char *owned;
+
+	if (cli->state_dir)
+		return cli->state_dir;
+	if (!owned)
+		owned = strcmp(cli->root, "/")
+				? xasprintf("%s/var/lib/hosttune", cli->root)
+				: xstrdup("/var/lib/hosttune");
+	cli->state_dir = owned;
+	return owned;
+}
+
+int cli_open_host(struct cli *cli)
+{
+	int r = host_open(cli->root, &cli->host);
+
+	if (r < 0) {
+		cli_error("--root %s: %s", cli->root, strerror(-r));
+		return EXIT_USAGE;
+	}
+	return 0;
+}

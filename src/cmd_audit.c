@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <time.h>
+
+#include "hosttune/cli.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cmd_audit(struct cli *cli)
+{
+	static char *default_profile[] = {"baseline"};
+	char **names = cli->argc ? cli->argv : default_profile;
+	int n = cli->argc ? cli->argc : 1;
+	struct ptrvec checks = {0}, pnames = {0};
+	struct profile p = {0};
+	struct summary s;
+	struct report rep;
+	double start = now();
+	int code;
+
+	code = cli_load_profiles(cli, names, n, &p);
+	if (code == 0)
+		code = cli_open_host(cli);
+	if (code) {
+		profile_free(&p);
+		return code;
+	}
+	engine_audit(&cli->host, &p, &checks);
+	for (int i = 0; i < n; i++)
+		ptrvec_push(&pnames, names[i]);
+	rep = (struct report){
+		.command = "audit",
+		.profiles = &pnames,
+		.root = cli->root,
+		.checks = &checks,
+		.duration = now() - start,
+		.verbosity = cli->verbosity,
+		.color = cli->use_color,
+	};
+	if (cli->format == FMT_JSON)
+		report_json(cli->out, &rep);
+	else if (cli->format == FMT_PROMETHEUS)
+		report_prometheus(cli->out, &rep);
+	else
+		report_text(cli->out, &rep);
+	engine_summary(&checks, &s);
+	code = s.n[ST_DEVIATION] || s.n[ST_ERROR] ? EXIT_DEVIATION : EXIT_OK;
+	ptrvec_free(&checks, check_free);
+	ptrvec_free(&pnames, NULL);
+	profile_free(&p);
+	return code;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* snapshot: save current values, of a profile's settings or of every
+ * readable setting (--all), for a later rollback. */
+#include <errno.h>
+#include <string.h>
+
+#include "hosttune/cli.h"
+
+static void collect_all(struct cli *cli, struct ptrvec *checks)
+{
+	for (size_t i = 0; check_registry[i]; i++)
+		if (check_registry[i]->enumerate)
+			check_registry[i]->enumerate(&cli->host, checks);
+	for (size_t i = 0; i < checks->n; i++)
+		check_read(&cli->host, checks->v[i]);
+}
+
+static int save(struct cli *cli, struct snapshot *snap,
+		const struct ptrvec *checks)
+{
+	const char *dir = cli_state_dir(cli);
+	_cleanup_free_ char *path = NULL;
+	int lock = -1, r;
+
+	for (size_t i = 0; i < checks->n; i++) {
+		const struct check *c = checks->v[i];
+
+		if ((c->status == ST_OK || c->status == ST_DEVIATION) && c->raw)
+			snapshot_add(snap, c->ops, c->target, c->key, c->raw);
+	}
+	r = state_dir_prepare(dir);
+	if (r == 0)
+		r = state_lock(dir, &lock);
+	if (r == 0 && cli->name) {
+		_cleanup_free_ char *p = xasprintf("%s/%s.ini", dir, cli->name);
+		if (access(p, F_OK) == 0)
+			r = -EEXIST;
+	}
+	if (r == 0)
+		r = snapshot_save(dir, snap, &path);
+	if (lock >= 0)
+		close(lock);
+	if (r < 0) {
+		cli_error("cannot save the snapshot in %s: %s", dir,
+			  r == -EBUSY ? "locked by another hosttune"
+				      : r == -EEXIST ? "that name is taken"
+						     : strerror(-r));
+		return r == -EEXIST ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	if (cli->format == FMT_JSON) {
+		fputs("{\"hosttune\": ", cli->out);
+		json_string(cli->out, HOSTTUNE_VERSION);
+		fputs(", \"command\": \"snapshot\", \"snapshot\": ", cli->out);
+		json_string(cli->out, snap->id);
+		fputs(", \"path\": ", cli->out);
+		json_string(cli->out, path);
+		fprintf(cli->out, ", \"values\": %zu}\n", snap->entries.n);
+	} else {
+		fprintf(cli->out, "snapshot %s: %zu value%s saved to %s\n",
+			snap->id, snap->entries.n,
+			snap->entries.n == 1 ? "" : "s", path);
+	}
+	return EXIT_OK;
+}
+
+int cmd_snapshot(struct cli *cli)
+{
+	static char *default_profile[] = {"baseline"};
+	struct ptrvec checks = {0};
+	struct snapshot snap = {0};
+	struct profile p = {0};
+	int code;
+
+	if (cli->argc > 1 || (cli->all && cli->argc)) {
+		cli_error("snapshot takes one profile, or --all");
+		return EXIT_USAGE;
+	}
+	if (cli->name && snapshot_id_ok(cli->name) < 0) {
+		cli_error("--name: letters, digits, '.', '_' and '-' only, at "
+			  "most 128, not starting with '.' or '-'");
+		return EXIT_USAGE;
+	}
+	if (cli->format == FMT_PROMETHEUS) {
+		cli_error("--format prometheus is for audit");
+		return EXIT_USAGE;
+	}
+	code = cli->all ? 0
+			: cli_load_profiles(cli, cli->argc ? cli->argv
+							   : default_profile,
+					    1, &p);
+	if (code == 0)
+		code = cli_open_host(cli);
+	if (code)
+		goto out;
+	if (cli->all)
+		collect_all(cli, &checks);
+	else
+		engine_audit(&cli->host, &p, &checks);
+	snapshot_init(&snap, cli->all ? "all" : "manual",
+		      cli->all ? "" : p.name, cli->root);
+	if (cli->name)
+		snap.id = xstrdup(cli->name);
+	code = save(cli, &snap, &checks);
+out:
+	snapshot_free(&snap);
+	ptrvec_free(&checks, check_free);
+	profile_free(&p);
+	return code;
+}

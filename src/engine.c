@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The plan: expand a profile into checks, decide what to change, and carry
+ * the change out as a transaction (write, read back, and on the first
+ * failure restore everything already changed, in reverse).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hosttune/engine.h"
+
+static int check_identity_cmp(const struct check *a, const struct check *b)
+{
+	int r = strcmp(a->id, b->id);
+
+	if (r || (!a->target && !b->target))
+		return r;
+	if (!a->target || !b->target)
+		return a->target ? 1 : -1;
+	return strcmp(a->target, b->target);
+}
+
+struct ranked {
+	struct check *c;
+	size_t pos;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int r = check_identity_cmp(x->c, y->c);
+
+	if (r)
+		return r;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static int cmp_pos(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Does a beat b for the same id? As in systemd's sysctl.d, an explicit key
+ * beats any glob; otherwise the later setting wins. */
+static bool beats(const struct check *a, const struct check *b)
+{
+	if (a->from_glob != b->from_glob)
+		return !a->from_glob;
+	return a->setting->order > b->setting->order;
+}
+
+/* Keep one check per id, in expansion order. */
+static void dedupe(struct ptrvec *checks)
+{
+	struct ranked *r = xcalloc(checks->n, sizeof(*r));
+	size_t n = 0;
+
+	for (size_t i = 0; i < checks->n; i++)
+		r[i] = (struct ranked){checks->v[i], i};
+	qsort(r, checks->n, sizeof(*r), cmp_ranked);
+	for (size_t i = 0; i < checks->n; i++) {
+		if (n > 0 && !check_identity_cmp(r[n - 1].c, r[i].c)) {
+			if (beats(r[i].c, r[n - 1].c)) {
+				check_free(r[n - 1].c);
+				r[n - 1] = r[i];
+			} else {
+				check_free(r[i].c);
+			}
+			continue;
+		}
+		r[n++] = r[i];
+	}
+	qsort(r, n, sizeof(*r), cmp_pos);
+	for (size_t i = 0; i < n; i++)
+		checks->v[i] = r[i].c;
+	checks->n = n;
+	free(r);
+}
+
+int engine_audit(const struct host *h, const struct profile *p,
+		 struct ptrvec *checks)
+{
+	for (size_t i = 0; i < p->settings.n; i++) {
+		const struct setting *s = p->settings.v[i];
+		size_t before = checks->n;
+		int r = s->ops->expand(h, s, checks);
+
+		if (r < 0)
+			return r;
+		for (size_t k = before; k < checks->n; k++)
+			((struct check *)checks->v[k])->setting = s;
+	}
+	dedupe(checks);
+	for (size_t i = 0; i < checks->n; i++)
+		check_read(h, checks->v[i]);
+	return 0;
+}
+
+void engine_summary(const struct ptrvec *checks, struct summary *ret)
+{
+	*ret = (struct summary){.checks = checks->n};
+	for (size_t i = 0; i < checks->n; i++)
+		ret->n[((struct check *)checks->v[i])->status]++;
+}
+
+const char *change_status_name(enum change_status s)
+{
+	static const char *const names[] = {
+		[CH_PLANNED] = "skipped",     [CH_APPLIED] = "applied",
+		[CH_FAILED] = "failed",	      [CH_ROLLED_BACK] = "rolled-back",
+		[CH_SKIPPED] = "skipped",
+	};
+	return names[s];
+}
+
+void change_free(void *v)
+{
+	struct change *ch = v;
+
+	if (!ch)
+		return;
+	free(ch->from);
+	free(ch->to);
+	free(ch->reason);
+	free(ch);
+}
+
+int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
+		struct ptrvec *changes, char **ret_err)
+{
+	struct strbuf err = {0};
+
+	for (size_t i = 0; i < checks->n; i++) {
+		struct check *c = checks->v[i];
+		struct change *ch;
+		char *want = NULL;
+
+		if (c->status == ST_ERROR) {
+			strbuf_printf(&err, "  %s: cannot be read (%s)\n",
+				      c->id, c->detail);
+			continue;
+		}
+		if (c->status != ST_DEVIATION)
+			continue;
+		if (c->read_only) {
+			strbuf_printf(&err, "  %s: read-only on this host\n",
+				      c->id);
+			continue;
+		}
+		if (check_plan_value(h, c, &want) < 0) {
+			strbuf_printf(&err, "  %s: no value satisfies '%s' "
+				      "from '%s'\n", c->id,
+				      c->setting->expect.text, c->actual);
+			continue;
+		}
+		if (c->ops->irreversible) {
+			_cleanup_free_ char *why =
+				c->ops->irreversible(h, c, want);
+
+			if (why && !force) {
+				strbuf_printf(&err, "  %s: %s; rollback could "
+					      "not undo it (--force to do it "
+					      "anyway)\n", c->id, why);
+				free(want);
+				continue;
+			}
+		}
+		ch = xcalloc(1, sizeof(*ch));
+		ch->check = c;
+		ch->from = xstrdup(c->raw ? c->raw : c->actual);
+		ch->to = want;
+		ch->status = CH_PLANNED;
+		ptrvec_push(changes, ch);
+	}
+	if (err.len) {
+		*ret_err = strbuf_take(&err);
+		return -EIO;
+	}
+	return 0;
+}
+
+bool same_value(const char *a, const char *b)
+{
+	_cleanup_free_ char *x = normalize_ws(a), *y = normalize_ws(b);
+
+	return strcmp(x, y) == 0;
+}
+
+/* Put one changed value back to what it was. */
+static int restore_one(const struct host *h, struct change *ch)
+{
+	struct check *c = ch->check;
+	int r;
+
+	check_read(h, c);
+	if (c->actual && same_value(c->actual, ch->from))
+		return 0;
+	r = c->ops->write(h, c->target, c->key, ch->from);
+	if (r < 0)
+		return r;
+	check_read(h, c);
+	return c->actual && same_value(c->actual, ch->from) ? 0 : -EIO;
+}
+
+static void rollback_changes(const struct host *h, struct ptrvec *changes,
+			     size_t failed)
+{
+	for (size_t j = failed + 1; j-- > 0;) {
+		struct change *ch = changes->v[j];
+		int r = restore_one(h, ch);
+
+		if (r < 0) {
+			char *old = ch->reason;
+
+			ch->reason = xasprintf("%s%scould not restore '%s': %s",
+					       old ? old : "", old ? "; " : "",
+					       ch->from, strerror(-r));
+			free(old);
+			ch->status = CH_FAILED;
+		} else if (j < failed) {
+			ch->status = CH_ROLLED_BACK;
+		}
+	}
+}
+
+int engine_execute(const struct host *h, struct ptrvec *changes)
+{
+	for (size_t i = 0; i < changes->n; i++) {
+		struct change *ch = changes->v[i];
+		struct check *c = ch->check;
+		int r = c->ops->write(h, c->target, c->key, ch->to);
+
+		if (r == 0) {
+			check_read(h, c);
+			if (c->status == ST_OK) {
+				ch->status = CH_APPLIED;
+				continue;
+			}
+			ch->reason = xasprintf("read back '%s' after writing "
+					       "'%s'", c->actual ? c->actual : "",
+					       ch->to);
+			r = -EIO;
+		} else {
+			ch->reason = xasprintf("write refused: %s",
+					       strerror(-r));
+		}
+		ch->status = CH_FAILED;
+		for (size_t k = i + 1; k < changes->n; k++)
+			((struct change *)changes->v[k])->status = CH_SKIPPED;
+		rollback_changes(h, changes, i);
+		return r;
+	}
+	return 0;
+}
+
+uint64_t engine_caps_needed(const struct host *h, const struct ptrvec *changes)
+{
+	uint64_t caps = 0;
+
+	if (!h->live)
+		return 0; /* a tree of ordinary files: permissions decide */
+	for (size_t i = 0; i < changes->n; i++) {
+		const struct change *ch = changes->v[i];
+		const struct check *c = ch->check;
+		int cap;
+
+		if (ch->status != CH_PLANNED)
+			continue;
+		cap = c->ops->cap_for ? c->ops->cap_for(h, c, ch->to)
+				      : c->ops->cap;
+		if (cap >= 0)
+			caps |= UINT64_C(1) << cap;
+	}
+	return caps;
+}

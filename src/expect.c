@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Profile values, parsed once at load time into typed comparisons. */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "hosttune/expect.h"
+#include "hosttune/util.h"
+
+static const struct {
+	char suffix;
+	unsigned shift;
+} size_suffixes[] = {
+	{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40},
+};
+
+int num_parse(const char *s, enum value_unit unit, struct num *ret)
+{
+	_cleanup_free_ char *digits = NULL;
+	struct num n = {0};
+	unsigned shift = 0;
+	size_t len;
+	int r;
+
+	if (*s == '-') {
+		n.neg = true;
+		s++;
+	}
+	len = strlen(s);
+	if (len > 0 && unit == UNIT_BYTES) {
+		char c = (char)toupper((unsigned char)s[len - 1]);
+		for (size_t i = 0; i < ARRAY_SIZE(size_suffixes); i++)
+			if (c == size_suffixes[i].suffix) {
+				shift = size_suffixes[i].shift;
+				len--;
+			}
+	}
+	if (*s == '+')
+		return -EINVAL;
+	digits = xstrndup(s, len);
+	r = parse_uint64(digits, UINT64_MAX, &n.mag);
+	if (r < 0)
+		return r;
+	if (shift && n.mag > (UINT64_MAX >> shift))
+		return -ERANGE;
+	n.mag <<= shift;
+	if (n.neg && n.mag == 0)
+		n.neg = false;
+	*ret = n;
+	return 0;
+}
+
+int num_cmp(const struct num *a, const struct num *b)
+{
+	if (a->neg != b->neg)
+		return a->neg ? -1 : 1;
+	if (a->mag == b->mag)
+		return 0;
+	return ((a->mag < b->mag) != a->neg) ? -1 : 1;
+}
+
+char *num_format(const struct num *n)
+{
+	return xasprintf("%s%llu", n->neg ? "-" : "",
+			 (unsigned long long)n->mag);
+}
+
+char *choice_selected(const char *s)
+{
+	const char *o = strchr(s, '['), *c;
+
+	if (!o)
+		return NULL;
+	c = strchr(o, ']');
+	if (!c || c == o + 1)
+		return NULL;
+	return xstrndup(o + 1, (size_t)(c - o - 1));
+}
+
+/* Canonical form of an exact value: whitespace normalised, integers in
+ * plain decimal (so "010" and "8K" compare as the kernel prints them). */
+static int canonical_value(const char *value, enum value_unit unit,
+			   char **ret, char **ret_err)
+{
+	_cleanup_free_ char *norm = normalize_ws(value);
+	struct strbuf sb = {0};
+	char *tok = norm, *next;
+
+	for (; *tok; tok = next) {
+		struct num n;
+		int r;
+
+		next = strchrnul(tok, ' ');
+		if (*next)
+			*next++ = '\0';
+		r = num_parse(tok, unit, &n);
+
+		if (sb.len)
+			strbuf_puts(&sb, " ");
+		if (r == -ERANGE) {
+			free(sb.s);
+			*ret_err = xasprintf("'%s' is out of range", tok);
+			return -EINVAL;
+		}
+		if (r == 0) {
+			_cleanup_free_ char *f = num_format(&n);
+			strbuf_puts(&sb, f);
+		} else {
+			strbuf_puts(&sb, tok);
+		}
+	}
+	*ret = strbuf_take(&sb);
+	return 0;
+}
+
+static int parse_bound(const char *what, const char *s, enum value_unit unit,
+		       struct num *ret, char **ret_err)
+{
+	_cleanup_free_ char *t = normalize_ws(s);
+	int r = num_parse(t, unit, ret);
+
+	if (r == -ERANGE)
+		*ret_err = xasprintf("'%s' is out of range", t);
+	else if (r < 0 && unit != UNIT_BYTES && *t && isdigit((unsigned char)*t))
+		*ret_err = xasprintf("expected an integer %s, got '%s' (size "
+				     "suffixes only apply to byte values)",
+				     what, t);
+	else if (r < 0)
+		*ret_err = xasprintf("expected an integer %s", what);
+	return r < 0 ? -EINVAL : 0;
+}
+
+static int parse_alts(const char *value, enum value_unit unit,
+		      struct expect *e, char **ret_err)
+{
+	_cleanup_free_ char *copy = xstrdup(value);
+	char *p = copy;
+
+	for (;;) {
+		char *bar = strchr(p, '|'), *alt;
+		_cleanup_free_ char *canon = NULL;
+
+		if (bar)
+			*bar = '\0';
+		alt = strip(p);
+		if (!*alt) {
+			*ret_err = xstrdup("empty alternative (quote the value "
+					   "to match a literal '|')");
+			return -EINVAL;
+		}
+		if (canonical_value(alt, unit, &canon, ret_err) < 0)
+			return -EINVAL;
+		e->alts = xrealloc(e->alts, sizeof(char *) * (size_t)(e->n_alts + 1));
+		e->alts[e->n_alts++] = TAKE_PTR(canon);
+		if (!bar)
+			return 0;
+		p = bar + 1;
+	}
+}
+
+static int parse_range(const char *value, const char *dots,
+		       enum value_unit unit, struct expect *e, char **ret_err)
+{
+	_cleanup_free_ char *lo = xstrndup(value, (size_t)(dots - value));
+
+	if (parse_bound("before '..'", lo, unit, &e->lo, ret_err) < 0 ||
+	    parse_bound("after '..'", dots + 2, unit, &e->hi, ret_err) < 0)
+		return -EINVAL;
+	if (num_cmp(&e->lo, &e->hi) > 0) {
+		*ret_err = xstrdup("range is empty: the lower bound is above "
+				   "the upper one");
+		return -EINVAL;
+	}
+	e->op = EXP_RANGE;
+	return 0;
+}
+
+/* A "A..B" range: only when both sides are integers, so paths and other
+ * strings with two dots stay exact values. */
+static const char *range_dots(const char *v, enum value_unit unit)
+{
+	const char *dots = strstr(v, "..");
+	_cleanup_free_ char *lo = NULL, *hi = NULL;
+	struct num n;
+
+	if (!dots)
+		return NULL;
+	hi = xstrndup(v, (size_t)(dots - v));
+	lo = normalize_ws(hi);
+	free(hi);
+	hi = normalize_ws(dots + 2);
+	if (!*lo || !*hi)
+		return dots; /* "..5": malformed range, report it */
+	if (num_parse(lo, unit, &n) == -EINVAL &&
+	    num_parse(hi, unit, &n) == -EINVAL)
+		return NULL;
+	return dots;
+}
+
+int expect_parse(const char *value, enum value_unit unit, bool allow_max,
+		 struct expect *ret, char **ret_err)
+{
+	struct expect e = {.text = xstrdup(value)};
+	size_t len = strlen(value);
+	const char *dots;
+	int r = 0;
+
+	*ret_err = NULL;
+	if (!*value) {
+		*ret_err = xstrdup("empty value");
+		r = -EINVAL;
+	} else if (has_control_chars(value)) {
+		*ret_err = xstrdup("value contains control characters");
+		r = -EINVAL;
+	} else if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+		/* Quoted: the literal string, no operators. */
+		_cleanup_free_ char *inner = xstrndup(value + 1, len - 2);
+
+		e.alts = xcalloc(1, sizeof(char *));
+		e.alts[0] = normalize_ws(inner);
+		e.n_alts = 1;
+	} else if (startswith(value, ">=")) {
+		e.op = EXP_GE;
+		r = parse_bound("after '>='", value + 2, unit, &e.lo, ret_err);
+	} else if (startswith(value, "<=")) {
+		e.op = EXP_LE;
+		r = parse_bound("after '<='", value + 2, unit, &e.hi, ret_err);
+	} else if (strcmp(value, "max") == 0) {
+		e.op = EXP_MAX;
+		if (!allow_max) {
+			*ret_err = xstrdup("'max' is not available here: this "
+					   "setting reports no maximum");
+			r = -EINVAL;
+		}
+	} else if ((dots = range_dots(value, unit))) {
+		r = parse_range(value, dots, unit, &e, ret_err);
+	} else {
+		r = parse_alts(value, unit, &e, ret_err);
+		e.op = e.n_alts > 1 ? EXP_ALT : EXP_EXACT;
+	}
+	if (r < 0) {
+		expect_free(&e);
+		return -EINVAL;
+	}
+	/* A free-standing '<' or '>' is a typo of '<=' / '>=', never a
+	 * value the kernel would take. */
+	if (e.op == EXP_EXACT && (value[0] == '<' || value[0] == '>')) {
+		*ret_err = xasprintf("unknown operator in '%s' (use '>=' or "
+				     "'<=')", value);
+		expect_free(&e);
+		return -EINVAL;
+	}
+	*ret = e;
+	return 0;
+}
+
+void expect_free(struct expect *e)
+{
+	free(e->text);
+	for (int i = 0; i < e->n_alts; i++)
+		free(e->alts[i]);
+	free(e->alts);
+	*e = (struct expect){0};
+}
+
+void expect_copy(struct expect *dst, const struct expect *src)
+{
+	*dst = *src;
+	dst->text = xstrdup(src->text);
+	dst->alts = src->n_alts ? xcalloc((size_t)src->n_alts, sizeof(char *))
+				: NULL;
+	for (int i = 0; i < src->n_alts; i++)
+		dst->alts[i] = xstrdup(src->alts[i]);
+}
+
+static bool exact_match(const char *want, const char *actual)
+{
+	_cleanup_free_ char *norm = normalize_ws(actual);
+	_cleanup_free_ char *sel = NULL;
+
+	if (strcmp(want, norm) == 0)
+		return true;
+	sel = choice_selected(norm);
+	return sel && strcmp(want, sel) == 0;
+}
+
+bool expect_match(const struct expect *e, const char *actual,
+		  const char *max)
+{
+	_cleanup_free_ char *norm = NULL;
+	struct num n;
+
+	switch (e->op) {
+	case EXP_EXACT:
+	case EXP_ALT:
+		for (int i = 0; i < e->n_alts; i++)
+			if (exact_match(e->alts[i], actual))
+				return true;
+		return false;
+	case EXP_MAX:
+		return max && exact_match(max, actual);
+	default:
+		break;
+	}
+	norm = normalize_ws(actual);
+	if (num_parse(norm, UNIT_NONE, &n) < 0)
+		return false;
+	if ((e->op == EXP_GE || e->op == EXP_RANGE) && num_cmp(&n, &e->lo) < 0)
+		return false;
+	if ((e->op == EXP_LE || e->op == EXP_RANGE) && num_cmp(&n, &e->hi) > 0)
+		return false;
+	return true;
+}
+
+int expect_plan(const struct expect *e, const char *actual, const char *max,
+		char **ret)
+{
+	_cleanup_free_ char *norm = normalize_ws(actual ? actual : "");
+	struct num n;
+	bool numeric = num_parse(norm, UNIT_NONE, &n) == 0;
+
+	switch (e->op) {
+	case EXP_EXACT:
+	case EXP_ALT:
+		*ret = xstrdup(e->alts[0]);
+		return 0;
+	case EXP_MAX:
+		if (!max)
+			return -EINVAL;
+		*ret = xstrdup(max);
+		return 0;
+	case EXP_GE:
+		*ret = num_format(&e->lo);
+		return 0;
+	case EXP_LE:
+		*ret = num_format(&e->hi);
+		return 0;
+	case EXP_RANGE:
+		/* Move to the nearer bound; from a non-number, the lower. */
+		if (numeric && num_cmp(&n, &e->hi) > 0)
+			*ret = num_format(&e->hi);
+		else
+			*ret = num_format(&e->lo);
+		return 0;
+	}
+	return -EINVAL;
+}

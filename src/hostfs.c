@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+
+#include "hosttune/hostfs.h"
+#include "hosttune/util.h"
+
+#define HOSTFS_MAX_PATH 4096
+
+int host_open(const char *root, struct host *ret)
+{
+	struct stat st_root, st_self;
+	int fd;
+
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret->root_fd = fd;
+	ret->root = xstrdup(root);
+	ret->live = fstat(fd, &st_root) == 0 && stat("/", &st_self) == 0 &&
+		    st_root.st_dev == st_self.st_dev &&
+		    st_root.st_ino == st_self.st_ino;
+	return 0;
+}
+
+void host_close(struct host *h)
+{
+	if (h->root_fd >= 0)
+		close(h->root_fd);
+	h->root_fd = -1;
+	free(h->root);
+	h->root = NULL;
+}
+
+int hostfs_path_ok(const char *rel)
+{
+	size_t len = strlen(rel);
+	const char *p = rel;
+
+	if (len == 0 || len > HOSTFS_MAX_PATH || rel[0] == '/')
+		return -EINVAL;
+	if (has_control_chars(rel))
+		return -EINVAL;
+	while (*p) {
+		const char *e = strchrnul(p, '/');
+		size_t n = (size_t)(e - p);
+
+		if (n == 0 || n > 255 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return -EINVAL;
+		p = *e ? e + 1 : e;
+		if (*e && !*p)
+			return -EINVAL; /* trailing slash */
+	}
+	return 0;
+}
+
+/* openat2(2) may be missing from an older kernel or a seccomp filter;
+ * remember that and fall back to openat(2) on validated paths. */
+static int openat2_state; /* 0 unknown, 1 works, -1 unavailable */
+
+int hostfs_open(const struct host *h, const char *rel, int flags)
+{
+	struct open_how how = {
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	/* openat2() is strict: O_PATH takes no other access flags. */
+	if (!(flags & O_PATH))
+		flags |= O_NOCTTY;
+	flags |= O_CLOEXEC;
+	how.flags = (uint64_t)flags;
+
+	if (strcmp(rel, ".") == 0) {
+		fd = openat(h->root_fd, ".", flags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (hostfs_path_ok(rel) < 0)
+		return -EINVAL;
+	if (openat2_state >= 0) {
+		fd = (int)syscall(SYS_openat2, h->root_fd, rel, &how,
+				  sizeof(how));
+		if (fd >= 0) {
+			openat2_state = 1;
+			return fd;
+		}
+		if ((errno != ENOSYS && errno != EPERM) || openat2_state == 1)
+			return errno == EXDEV ? -EINVAL : -errno;
+		openat2_state = -1;
+	}
+	/* Without openat2 the components were validated above: no "..", no
+	 * absolute path. Symlinks inside /sys stay allowed, as they must. */
+	fd = openat(h->root_fd, rel, flags);
+	return fd < 0 ? -errno : fd;
+}
+
+int hostfs_stat(const struct host *h, const char *rel, struct stat *ret)
+{
+	_cleanup_close_ int fd = hostfs_open(h, rel, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	return fstat(fd, ret) < 0 ? -errno : 0;
+}
+
+int hostfs_read(const struct host *h, const char *rel, char **ret,
+		mode_t *ret_mode)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	struct stat st;
+
+	fd = hostfs_open(h, rel, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (ret_mode)
+		*ret_mode = st.st_mode;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			cap = cap ? cap * 2 : 512;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > HOSTFS_MAX_VALUE)
+			return -EFBIG;
+	}
+	if (memchr(buf ? buf : "", '\0', len))
+		return -EBADMSG; /* a value never holds NUL */
+	buf = buf ? buf : xstrdup("");
+	buf[len] = '\0';
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+/* Files of a fixture tree are ordinary files and must be replaced, not
+ * overwritten in place; kernel files (procfs, sysfs) are never truncated. */
+static bool is_kernel_file(int fd)
+{
+	struct statfs sfs;
+
+	if (fstatfs(fd, &sfs) < 0)
+		return true;
+	return sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC;
+}
+
+int hostfs_write(const struct host *h, const char *rel, const char *value)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *line = xasprintf("%s\n", value);
+	size_t len = strlen(line);
+	struct stat st;
+	ssize_t n;
+
+	fd = hostfs_open(h, rel, O_WRONLY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (!is_kernel_file(fd) && ftruncate(fd, 0) < 0)
+		return -errno;
+	do
+		n = write(fd, line, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EIO; /* the kernel takes a value in one write */
+	if (close(TAKE_FD(fd)) < 0)
+		return -errno;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_free(char **v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int hostfs_list(const struct host *h, const char *rel, char ***ret_names,
+		size_t *ret_n)
+{
+	int fd = hostfs_open(h, rel, O_RDONLY | O_DIRECTORY);
+	struct ptrvec names = {0};
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		ptrvec_push(&names, xstrdup(de->d_name));
+	}
+	closedir(d);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	*ret_names = (char **)names.v;
+	*ret_n = names.n;
+	return 0;
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hosttune: audit, apply and roll back a host's performance tuning. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "hosttune/cli.h"
+
+static const struct verb verbs[] = {
+	{"audit", cmd_audit, 0,
+	 "audit [PROFILE...]\n"
+	 "  Compare the host with the profiles (default: baseline), later\n"
+	 "  profiles overriding earlier ones, and report every check.\n"
+	 "  Exit 0 when every check is ok or missing, 1 on a deviation or\n"
+	 "  an error, 2 on bad input.\n"},
+	{"apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE,
+	 "apply PROFILE [--dry-run] [--force]\n"
+	 "  Snapshot what will change (durably, before the first write),\n"
+	 "  change every setting that deviates, read each back, and on the\n"
+	 "  first failure restore everything already changed (exit 3).\n"
+	 "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
+	 "  --force     also make changes that rollback could not undo\n"},
+	{"rollback", cmd_rollback, OPT_DRY_RUN,
+	 "rollback [SNAPSHOT] [--dry-run]\n"
+	 "  Restore a snapshot (default: the newest one not yet restored,\n"
+	 "  other than a rollback's own). The values overwritten are saved\n"
+	 "  in a new snapshot first, so a rollback can be undone.\n"
+	 "  --dry-run   print the changes; exit 1 if any\n"
+	 "  Exit 4 when some values could not be restored.\n"},
+	{"snapshot", cmd_snapshot, OPT_NAME | OPT_ALL,
+	 "snapshot [PROFILE] [--name NAME]\n"
+	 "snapshot --all [--name NAME]\n"
+	 "  Save the current values of what PROFILE covers (default:\n"
+	 "  baseline), or with --all every readable sysctl.\n"},
+	{"list", cmd_list, 0,
+	 "list profiles|snapshots\n"
+	 "  List the profiles the search path finds, or the saved snapshots.\n"},
+	{"show", cmd_show, 0,
+	 "show PROFILE\n"
+	 "  Print the flattened profile: every setting, the file:line it\n"
+	 "  came from, and why it is there.\n"},
+	{"lint", cmd_lint, 0,
+	 "lint FILE...\n"
+	 "  Check profile files (and their includes) without reading the\n"
+	 "  host. Exit 2 on the first file with an error.\n"},
+};
+
+static const char global_usage[] =
+	"Usage: hosttune [OPTIONS] COMMAND [ARGS]\n"
+	"\n"
+	"Audit a host's performance tuning against INI profiles, apply a\n"
+	"profile, and roll back to a saved snapshot.\n"
+	"\n"
+	"Commands:\n"
+	"  audit [PROFILE...]              compare the host with profiles\n"
+	"  apply PROFILE [--dry-run] [--force]\n"
+	"                                  snapshot, change, read back\n"
+	"  rollback [SNAPSHOT] [--dry-run] restore a snapshot\n"
+	"  snapshot [PROFILE] [--name NAME] | --all\n"
+	"                                  save current values\n"
+	"  list profiles|snapshots         list what there is\n"
+	"  show PROFILE                    the flattened profile\n"
+	"  lint FILE...                    check profile files\n"
+	"\n"
+	"Options (before or after the command):\n"
+	"  -r, --root DIR         read and write the tree under DIR, not /\n"
+	"  -p, --profile-dir DIR  look for profiles in DIR first (repeatable)\n"
+	"  -s, --state-dir DIR    snapshots and lock (default /var/lib/hosttune)\n"
+	"  -f, --format FMT       text, json or prometheus (audit)\n"
+	"  -o, --output FILE      write the report to FILE, atomically\n"
+	"      --color WHEN       auto, always or never\n"
+	"  -q, --quiet            only what is wrong\n"
+	"  -v, --verbose          also where each setting came from and why\n"
+	"  -h, --help             this help; COMMAND --help for a command's\n"
+	"  -V, --version          print the version\n"
+	"\n"
+	"Exit status: 0 ok, 1 deviations (or changes in a dry run), 2 usage or\n"
+	"input error, 3 run-time failure (rolled back), 4 rollback incomplete.\n"
+	"See hosttune(8) and hosttune-profile(5).\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hosttune: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct verb *verb_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+enum {
+	LOPT_COLOR = 0x100,
+	LOPT_DRY_RUN,
+	LOPT_FORCE,
+	LOPT_NAME,
+	LOPT_ALL,
+};
+
+static const struct option long_options[] = {
+	{"root", required_argument, NULL, 'r'},
+	{"profile-dir", required_argument, NULL, 'p'},
+	{"state-dir", required_argument, NULL, 's'},
+	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, 'o'},
+	{"color", required_argument, NULL, LOPT_COLOR},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"dry-run", no_argument, NULL, LOPT_DRY_RUN},
+	{"force", no_argument, NULL, LOPT_FORCE},
+	{"name", required_argument, NULL, LOPT_NAME},
+	{"all", no_argument, NULL, LOPT_ALL},
+	{0},
+};
+
+static int parse_enum(const char *opt, const char *arg,
+		      const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	cli_error("%s: unknown value '%s'", opt, arg);
+	return -1;
+}
+
+/* Parse argv; returns -1 to continue, or an exit code. */
+static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
+{
+	static const char *const formats[] = {"text", "json", "prometheus"};
+	static const char *const colors[] = {"auto", "always", "never"};
+	int c, v;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:p:s:f:o:qvhV", long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			cli->root = optarg;
+			break;
+		case 'p':
+			ptrvec_push(&cli->profile_dirs, optarg);
+			break;
+		case 's':
+			cli->state_dir = optarg;
+			break;
+		case 'f':
+			v = parse_enum("--format", optarg, formats, 3);
+			if (v < 0)
+				return EXIT_USAGE;
+			cli->format = (enum format)v;
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case LOPT_COLOR:
+			v = parse_enum("--color", optarg, colors, 3);
+			if (v < 0)
+				return EXIT_USAGE;
+			cli->color = (enum color_mode)v;
+			break;
+		case 'q':
+			cli->verbosity = -1;
+			break;
+		case 'v':
+			cli->verbosity = 1;
+			break;
+		case 'h':
+			*help = true;
+			break;
+		case 'V':
+			printf("hosttune %s\n", HOSTTUNE_VERSION);
+			return EXIT_OK;
+		case LOPT_DRY_RUN:
+			cli->dry_run = true;
+			cli->opts_given |= OPT_DRY_RUN;
+			break;
+		case LOPT_FORCE:
+			cli->force = true;
+			cli->opts_given |= OPT_FORCE;
+			break;
+		case LOPT_NAME:
+			cli->name = optarg;
+			cli->opts_given |= OPT_NAME;
+			break;
+		case LOPT_ALL:
+			cli->all = true;
+			cli->opts_given |= OPT_ALL;
+			break;
+		case ':':
+			cli_error("option '%s' needs an argument",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			cli_error("unknown option '%s' (see hosttune --help)",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* Write the report where it belongs; a full disk must not look like
+ * success. */
+static int emit(struct cli *cli, char *buf, size_t len)
+{
+	int r;
+
+	if (cli->output) {
+		r = write_file_atomic(cli->output, buf, len, 0644);
+		if (r < 0) {
+			cli_error("cannot write %s: %s", cli->output,
+				  strerror(-r));
+			return -1;
+		}
+		return 0;
+	}
+	if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0 ||
+	    ferror(stdout)) {
+		cli_error("cannot write the report: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int run_verb(struct cli *cli, const struct verb *verb)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int code;
+
+	if (cli->opts_given & ~verb->opts) {
+		cli_error("%s: option not accepted here (see hosttune %s "
+			  "--help)", verb->name, verb->name);
+		return EXIT_USAGE;
+	}
+	cli->out = open_memstream(&buf, &len);
+	if (!cli->out) {
+		cli_error("out of memory");
+		return EXIT_RUNTIME;
+	}
+	cli->use_color = cli->color == COLOR_ALWAYS ||
+			 (cli->color == COLOR_AUTO && !cli->output &&
+			  isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	code = verb->run(cli);
+	fclose(cli->out);
+	if (len && emit(cli, buf, len) < 0 && code < EXIT_USAGE)
+		code = EXIT_RUNTIME;
+	free(buf);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {.root = "/", .host = {.root_fd = -1}};
+	const struct verb *verb;
+	bool help = false;
+	int code;
+
+	code = parse_options(&cli, argc, argv, &help);
+	if (code >= 0)
+		goto out;
+	if (optind >= argc) {
+		if (help) {
+			fputs(global_usage, stdout);
+			code = EXIT_OK;
+		} else {
+			fputs(global_usage, stderr);
+			code = EXIT_USAGE;
+		}
+		goto out;
+	}
+	verb = verb_find(argv[optind]);
+	if (!verb) {
+		cli_error("unknown command '%s' (see hosttune --help)",
+			  argv[optind]);
+		code = EXIT_USAGE;
+		goto out;
+	}
+	if (help) {
+		printf("Usage: hosttune [OPTIONS] %s", verb->usage);
+		code = EXIT_OK;
+		goto out;
+	}
+	cli.argc = argc - optind - 1;
+	cli.argv = argv + optind + 1;
+	cli.privileged = caps_privileged();
+	code = run_verb(&cli, verb);
+out:
+	host_close(&cli.host);
+	ptrvec_free(&cli.profile_dirs, NULL);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		code = code ? code : EXIT_RUNTIME;
+	return code;
+}

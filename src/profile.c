@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Profile loading on inih. inih is driven through ini_parse_stream() with a
+ * reader of our own that counts lines, so every error carries its line; that
+ * refuses over-long lines and NUL bytes instead of letting inih cut them; and
+ * that strips indentation, so an indented key is a key and never one of
+ * inih's multi-line continuations. The reader also keeps the raw line, whose
+ * inline comment is the reason shown for the setting.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hosttune/profile.h"
+
+struct include {
+	int line;
+	char *name;
+};
+
+static void include_free(void *v)
+{
+	struct include *i = v;
+
+	free(i->name);
+	free(i);
+}
+
+struct load_ctx {
+	struct profile *p;
+	const struct profile_path *pp;
+	struct load_errors *errs;
+	const char *label; /* file name used in messages */
+	const char *dir;   /* directory of the file, for relative includes */
+	const char *data;
+	size_t len, pos;
+	int lineno;
+	char raw[PROFILE_MAX_LINE + 3];
+	bool section_bad;
+	struct ptrvec own;	/* settings of this file */
+	struct ptrvec includes; /* include names, in order */
+	char *description;
+	int depth;
+	struct ptrvec *stack; /* identities being loaded, for cycles */
+	int nerr_before;
+};
+
+#define MAX_ERRORS 50
+
+static void add_error(struct load_ctx *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add_error(struct load_ctx *c, int line, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	if (c->errs->msgs.n >= MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	ptrvec_push(&c->errs->msgs, xasprintf("%s:%d: %s", c->label, line, msg));
+}
+
+void load_errors_free(struct load_errors *e)
+{
+	ptrvec_free(&e->msgs, free);
+}
+
+static void setting_free(void *v)
+{
+	struct setting *s = v;
+
+	if (!s)
+		return;
+	free(s->target);
+	free(s->key);
+	expect_free(&s->expect);
+	free(s->file);
+	free(s->why);
+	free(s);
+}
+
+void profile_free(struct profile *p)
+{
+	free(p->name);
+	free(p->description);
+	ptrvec_free(&p->settings, setting_free);
+	ptrvec_free(&p->names, free);
+	*p = (struct profile){0};
+}
+
+/* Split "[net eth*]" contents into domain and target. */
+static int split_section(const char *section, char **ret_domain,
+			 char **ret_target)
+{
+	_cleanup_free_ char *copy = xstrdup(section);
+	char *s = strip(copy), *sp;
+
+	sp = s + strcspn(s, " \t");
+	*ret_target = NULL;
+	if (*sp) {
+		*sp++ = '\0';
+		sp = strip(sp);
+		if (*sp)
+			*ret_target = xstrdup(sp);
+	}
+	*ret_domain = xstrdup(s);
+	return 0;
+}
+
+/* Check a section header; returns the ops (NULL for [profile]) or sets
+ * *bad and reports. */
+static const struct check_ops *section_ops(struct load_ctx *c, int line,
+					   const char *section, bool *bad)
+{
+	_cleanup_free_ char *domain = NULL, *target = NULL, *err = NULL;
+	const struct check_ops *ops;
+
+	*bad = false;
+	split_section(section, &domain, &target);
+	if (!strcmp(domain, "profile")) {
+		if (target) {
+			add_error(c, line, "[profile] takes no argument");
+			*bad = true;
+		}
+		return NULL;
+	}
+	ops = check_ops_find(domain);
+	if (!ops) {
+		add_error(c, line, "unknown section [%s]", section);
+		*bad = true;
+		return NULL;
+	}
+	if (ops->target == TARGET_REQUIRED && !target) {
+		add_error(c, line, "[%s] needs an argument, as in [%s NAME]",
+			  domain, domain);
+		*bad = true;
+	} else if (ops->target == TARGET_NONE && target) {
+		add_error(c, line, "[%s] takes no argument", domain);
+		*bad = true;
+	} else if (target && ops->parse_target &&
+		   ops->parse_target(target, &err) < 0) {
+		add_error(c, line, "[%s %s]: %s", domain, target,
+			  err ? err : "invalid argument");
+		*bad = true;
+	}
+	return ops;
+}
+
+/* The reader: one line at a time from memory, as fgets would. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct load_ctx *c = stream;
+	const char *start, *nl;
+	size_t n, body;
+	char *line;
+
+	if (c->pos >= c->len)
+		return NULL;
+	start = c->data + c->pos;
+	nl = memchr(start, '\n', c->len - c->pos);
+	n = nl ? (size_t)(nl - start) + 1 : c->len - c->pos;
+	c->pos += n;
+	c->lineno++;
+	body = n;
+	while (body > 0 && (start[body - 1] == '\n' || start[body - 1] == '\r'))
+		body--;
+	str[0] = '\0';
+	c->raw[0] = '\0';
+	c->section_bad = c->section_bad; /* kept until the next header */
+	if (memchr(start, '\0', n)) {
+		add_error(c, c->lineno, "line contains a NUL byte");
+		return str;
+	}
+	if (body > PROFILE_MAX_LINE || (size_t)num < PROFILE_MAX_LINE + 3) {
+		add_error(c, c->lineno, "line too long (%zu bytes; at most %d)",
+			  body, PROFILE_MAX_LINE);
+		return str;
+	}
+	memcpy(c->raw, start, body);
+	c->raw[body] = '\0';
+	line = c->raw;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '[') {
+		char *close = strchr(line, ']');
+		_cleanup_free_ char *sec = NULL;
+
+		if (!close) {
+			add_error(c, c->lineno, "section header without ']'");
+			c->section_bad = true;
+			return str;
+		}
+		sec = xstrndup(line + 1, (size_t)(close - line - 1));
+		section_ops(c, c->lineno, sec, &c->section_bad);
+	}
+	snprintf(str, (size_t)num, "%s\n", line);
+	return str;
+}
+
+/* The inline comment of the current raw line: the reason for a setting. */
+static char *line_comment(const char *raw)
+{
+	for (const char *p = raw; *p; p++)
+		if (*p == ';' && p > raw && isspace((unsigned char)p[-1])) {
+			_cleanup_free_ char *c = xstrdup(p + 1);
+			char *s = strip(c);
+			return *s ? xstrdup(s) : NULL;
+		}
+	return NULL;
+}
+
+static int handle_profile_key(struct load_ctx *c, const char *name,
+			      const char *value)
+{
+	if (!strcmp(name, "description")) {
+		free(c->description);
+		c->description = xstrdup(value);
+		return 1;
+	}
+	if (!strcmp(name, "include")) {
+		_cleanup_free_ char *copy = xstrdup(value);
+		char *p = copy;
+
+		for (;;) {
+			char *comma = strchr(p, ','), *n;
+
+			if (comma)
+				*comma = '\0';
+			n = strip(p);
+			if (!*n) {
+				add_error(c, c->lineno, "include: empty name");
+				return 0;
+			}
+			struct include *inc = xcalloc(1, sizeof(*inc));
+			inc->line = c->lineno;
+			inc->name = xstrdup(n);
+			ptrvec_push(&c->includes, inc);
+			if (!comma)
+				return 1;
+			p = comma + 1;
+		}
+	}
+	add_error(c, c->lineno, "unknown key '%s' in [profile] (known: "
+		  "description, include)", name);
+	return 0;
+}
+
+static struct setting *find_setting(struct ptrvec *v, const struct setting *s)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		struct setting *o = v->v[i];
+
+		if (o->ops == s->ops && !strcmp(o->key, s->key) &&
+		    ((!o->target && !s->target) ||
+		     (o->target && s->target && !strcmp(o->target, s->target))))
+			return o;
+	}
+	return NULL;
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct load_ctx *c = user;
+	_cleanup_free_ char *domain = NULL, *target = NULL, *err = NULL;
+	const struct check_ops *ops;
+	struct setting *s, *dup;
+	bool bad;
+
+	if (!*section) {
+		add_error(c, c->lineno, "'%s' is outside any section", name);
+		return 0;
+	}
+	if (c->section_bad)
+		return 1; /* reported at the header */
+	split_section(section, &domain, &target);
+	if (!strcmp(domain, "profile"))
+		return handle_profile_key(c, name, value);
+	ops = section_ops(c, c->lineno, section, &bad);
+	if (bad || !ops)
+		return 0;
+
+	s = xcalloc(1, sizeof(*s));
+	s->ops = ops;
+	s->target = TAKE_PTR(target);
+	if (ops->parse_setting(s->target, name, value, &s->key, &s->expect,
+			       &err) < 0) {
+		add_error(c, c->lineno, "%s: %s", name, err ? err : "invalid");
+		setting_free(s);
+		return 0;
+	}
+	dup = find_setting(&c->own, s);
+	if (dup) {
+		add_error(c, c->lineno, "%s: set twice (first at line %d)",
+			  name, dup->line);
+		setting_free(s);
+		return 0;
+	}
+	s->file = xstrdup(c->label);
+	s->line = c->lineno;
+	s->why = line_comment(c->raw);
+	if (!s->why && ops->why && ops->why(s->key))
+		s->why = xstrdup(ops->why(s->key));
+	ptrvec_push(&c->own, s);
+	return 1;
+}
+
+/* Later settings override earlier ones in place. */
+static void merge_setting(struct profile *p, struct setting *s)
+{
+	struct setting *old = find_setting(&p->settings, s);
+
+	if (!old) {
+		s->order = (int)p->settings.n;
+		ptrvec_push(&p->settings, s);
+		return;
+	}
+	for (size_t i = 0; i < p->settings.n; i++)
+		if (p->settings.v[i] == old) {
+			s->order = old->order;
+			p->settings.v[i] = s;
+			setting_free(old);
+			return;
+		}
+}
+
+static int profile_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64 || name[0] == '.' || name[0] == '-')
+		return -EINVAL;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return -EINVAL;
+	return 0;
+}
+
+static bool is_path(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return strchr(arg, '/') ||
+	       (n > 4 && !strcmp(arg + n - 4, ".ini"));
+}
+
+/* Files that someone other than us or root could have written are not
+ * trusted by a privileged run. */
+static int check_file_owner(const char *path, char **ret_err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 && st.st_uid != getuid()) {
+		*ret_err = xasprintf("%s: refusing a file owned by uid %u while "
+				     "running privileged", path,
+				     (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		*ret_err = xasprintf("%s: refusing a file writable by group or "
+				     "others (mode %04o) while running "
+				     "privileged", path,
+				     (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+struct source {
+	char *label;
+	char *identity; /* for cycle detection */
+	char *dir;
+	char *name;
+	char *data;
+	size_t len;
+};
+
+static void source_free(struct source *s)
+{
+	free(s->label);
+	free(s->identity);
+	free(s->dir);
+	free(s->name);
+	free(s->data);
+}
+
+static char *name_from_path(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	char *b = basename(copy);
+	size_t n = strlen(b);
+
+	if (n > 4 && !strcmp(b + n - 4, ".ini"))
+		b[n - 4] = '\0';
+	return xstrdup(b);
+}
+
+static int source_from_file(const char *path, const struct profile_path *pp,
+			    struct source *ret, char **ret_err)
+{
+	char real[PATH_MAX];
+	_cleanup_free_ char *copy = NULL;
+	int r;
+
+	if (!realpath(path, real))
+		return -errno;
+	if (pp->check_owner) {
+		r = check_file_owner(real, ret_err);
+		if (r < 0)
+			return r;
+	}
+	r = read_file_limited(real, PROFILE_MAX_SIZE, &ret->data, &ret->len);
+	if (r == -EFBIG)
+		*ret_err = xasprintf("%s: file too large (more than %d bytes)",
+				     path, PROFILE_MAX_SIZE);
+	if (r < 0)
+		return r;
+	copy = xstrdup(real);
+	ret->dir = xstrdup(dirname(copy));
+	ret->identity = xstrdup(real);
+	ret->label = xstrdup(path);
+	ret->name = name_from_path(path);
+	return 0;
+}
+
+/* Find a profile by name or path. relative_to: directory for relative
+ * include paths. */
+static int source_find(const struct profile_path *pp, const char *arg,
+		       const char *relative_to, struct source *ret,
+		       char **ret_err)
+{
+	int r;
+
+	*ret = (struct source){0};
+	if (is_path(arg)) {
+		_cleanup_free_ char *path = NULL;
+
+		if (has_control_chars(arg)) {
+			*ret_err = xstrdup("profile path contains control "
+					   "characters");
+			return -EINVAL;
+		}
+		path = (arg[0] != '/' && relative_to)
+			       ? xasprintf("%s/%s", relative_to, arg)
+			       : xstrdup(arg);
+		r = source_from_file(path, pp, ret, ret_err);
+		if (r < 0 && !*ret_err)
+			*ret_err = xasprintf("%s: %s", arg, strerror(-r));
+		return r;
+	}
+	if (profile_name_ok(arg) < 0) {
+		*ret_err = xstrdup("invalid profile name (letters, digits, "
+				   "'.', '_' and '-' only)");
+		return -EINVAL;
+	}
+	for (int i = 0; i < pp->n_dirs; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s.ini", pp->dirs[i],
+						      arg);
+		if (access(path, F_OK) < 0)
+			continue;
+		r = source_from_file(path, pp, ret, ret_err);
+		if (r < 0 && !*ret_err)
+			*ret_err = xasprintf("%s: %s", path, strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; pp->builtin && i < builtin_profiles_count; i++)
+		if (!strcmp(builtin_profiles[i].name, arg)) {
+			const struct builtin_profile *b = &builtin_profiles[i];
+
+			ret->len = (size_t)(b->end - b->start);
+			ret->data = xstrndup(b->start, ret->len);
+			ret->label = xasprintf("%s.ini", arg);
+			ret->identity = xasprintf("built-in:%s", arg);
+			ret->name = xstrdup(arg);
+			return 0;
+		}
+	*ret_err = xasprintf("no profile named '%s'", arg);
+	return -ENOENT;
+}
+
+static int load_source(struct profile *p, const struct profile_path *pp,
+		       struct source *src, int depth, struct ptrvec *stack,
+		       struct load_errors *errs);
+
+static void load_includes(struct load_ctx *c)
+{
+	for (size_t i = 0; i < c->includes.n; i++) {
+		const struct include *inc = c->includes.v[i];
+		const char *name = inc->name;
+		int line = inc->line;
+		_cleanup_free_ char *err = NULL;
+		struct source src;
+		bool cycle = false;
+
+		if (c->depth + 1 >= PROFILE_MAX_DEPTH) {
+			add_error(c, line, "include '%s': includes nested more "
+				  "than %d deep", name, PROFILE_MAX_DEPTH);
+			continue;
+		}
+		if (source_find(c->pp, name, c->dir, &src, &err) < 0) {
+			add_error(c, line, "include '%s': %s", name, err);
+			continue;
+		}
+		for (size_t k = 0; k < c->stack->n && !cycle; k++)
+			cycle = !strcmp(c->stack->v[k], src.identity);
+		if (cycle)
+			add_error(c, line, "include '%s': include cycle (%s "
+				  "includes itself)", name, src.label);
+		else
+			load_source(c->p, c->pp, &src, c->depth + 1, c->stack,
+				    c->errs);
+		source_free(&src);
+	}
+}
+
+static int load_source(struct profile *p, const struct profile_path *pp,
+		       struct source *src, int depth, struct ptrvec *stack,
+		       struct load_errors *errs)
+{
+	struct load_ctx c = {
+		.p = p,
+		.pp = pp,
+		.errs = errs,
+		.label = src->label,
+		.dir = src->dir,
+		.data = src->data,
+		.len = src->len,
+		.depth = depth,
+		.stack = stack,
+	};
+	size_t nerr = errs->msgs.n;
+	int r;
+
+	ptrvec_push(stack, src->identity);
+	r = ini_parse_stream(reader, &c, handler, &c);
+	if (r > 0 && errs->msgs.n == nerr)
+		add_error(&c, r, "expected '[section]' or 'key = value'");
+	else if (r < 0)
+		add_error(&c, 0, "cannot parse (error %d)", r);
+	load_includes(&c);
+	stack->n--;
+	/* The file's own settings override everything it includes. */
+	for (size_t i = 0; i < c.own.n; i++)
+		merge_setting(p, c.own.v[i]);
+	free(c.own.v);
+	ptrvec_free(&c.includes, include_free);
+	if (depth == 0 && !p->name) {
+		p->name = xstrdup(src->name);
+		p->description = TAKE_PTR(c.description);
+	}
+	free(c.description);
+	ptrvec_push(&p->names, xstrdup(src->name));
+	return errs->msgs.n > nerr ? -EINVAL : 0;
+}
+
+int profile_load(struct profile *p, const struct profile_path *pp,
+		 const char *name_or_path, struct load_errors *errs)
+{
+	_cleanup_free_ char *err = NULL;
+	struct ptrvec stack = {0};
+	struct source src;
+	int r;
+
+	r = source_find(pp, name_or_path, NULL, &src, &err);
+	if (r < 0) {
+		ptrvec_push(&errs->msgs, xasprintf("%s", err));
+		return r == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	r = load_source(p, pp, &src, 0, &stack, errs);
+	free(stack.v);
+	source_free(&src);
+	return r;
+}
+
+int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
+			 const char *file, const char *data, size_t len,
+			 struct load_errors *errs)
+{
+	struct ptrvec stack = {0};
+	struct source src = {
+		.label = xstrdup(file),
+		.identity = xasprintf("buffer:%s", file),
+		.dir = xstrdup("."),
+		.name = name_from_path(file),
+		.data = xstrndup(data, len),
+		.len = len,
+	};
+	int r = load_source(p, pp, &src, 0, &stack, errs);
+
+	free(stack.v);
+	source_free(&src);
+	return r;
+}
+
+void profile_ref_free(void *v)
+{
+	struct profile_ref *r = v;
+
+	if (!r)
+		return;
+	free(r->name);
+	free(r->where);
+	free(r->description);
+	free(r);
+}
+
+static bool ref_known(struct ptrvec *out, const char *name)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (!strcmp(((struct profile_ref *)out->v[i])->name, name))
+			return true;
+	return false;
+}
+
+static void ref_add(struct ptrvec *out, const struct profile_path *pp,
+		    const char *name, const char *where)
+{
+	struct profile_ref *ref = xcalloc(1, sizeof(*ref));
+	struct load_errors errs = {0};
+	struct profile p = {0};
+
+	ref->name = xstrdup(name);
+	ref->where = xstrdup(where);
+	if (profile_load(&p, pp, name, &errs) == 0 && p.description)
+		ref->description = xstrdup(p.description);
+	else if (errs.msgs.n)
+		ref->description = xasprintf("(invalid: %s)",
+					     (char *)errs.msgs.v[0]);
+	profile_free(&p);
+	load_errors_free(&errs);
+	ptrvec_push(out, ref);
+}
+
+/* Every profile the search path can find, the first of each name. */
+int profile_list(const struct profile_path *pp, struct ptrvec *out)
+{
+	for (int i = 0; i < pp->n_dirs; i++) {
+		struct host h = {.root_fd = -1};
+		char **names = NULL;
+		size_t n = 0;
+
+		if (host_open(pp->dirs[i], &h) < 0)
+			continue;
+		if (hostfs_list(&h, ".", &names, &n) < 0)
+			n = 0;
+		for (size_t k = 0; k < n; k++) {
+			size_t len = strlen(names[k]);
+			_cleanup_free_ char *name = NULL, *path = NULL;
+
+			if (len <= 4 || strcmp(names[k] + len - 4, ".ini"))
+				continue;
+			name = xstrndup(names[k], len - 4);
+			if (profile_name_ok(name) < 0 || ref_known(out, name))
+				continue;
+			path = xasprintf("%s/%s", pp->dirs[i], names[k]);
+			ref_add(out, pp, name, path);
+		}
+		strv_free(names, n);
+		host_close(&h);
+	}
+	for (size_t i = 0; pp->builtin && i < builtin_profiles_count; i++)
+		if (!ref_known(out, builtin_profiles[i].name))
+			ref_add(out, pp, builtin_profiles[i].name, "built-in");
+	return 0;
+}

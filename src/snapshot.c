@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Snapshots: INI files a person can read and diff. Values are always quoted
+ * with C-style escapes, so any byte a kernel file holds round-trips; keys and
+ * section targets escape the characters INI gives a meaning to. They are
+ * read by a strict parser of our own rather than inih, because a snapshot
+ * line (a CPU mask on a large host, a long core_pattern) may be longer than
+ * inih's 200-byte line and must never be cut.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "hosttune/snapshot.h"
+
+static void entry_free(void *v)
+{
+	struct snapshot_entry *e = v;
+
+	if (!e)
+		return;
+	free(e->target);
+	free(e->key);
+	free(e->value);
+	free(e);
+}
+
+char *snapshot_time_now(void)
+{
+	struct timeval tv;
+	struct tm tm;
+	char buf[64];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%06ldZ", buf, (long)tv.tv_usec);
+}
+
+void snapshot_init(struct snapshot *s, const char *kind, const char *profile,
+		   const char *root)
+{
+	struct utsname u;
+
+	*s = (struct snapshot){0};
+	uname(&u);
+	s->time = snapshot_time_now();
+	s->host = xstrdup(u.nodename);
+	s->kernel = xstrdup(u.release);
+	s->profile = xstrdup(profile ? profile : "");
+	s->kind = xstrdup(kind);
+	s->version = xstrdup(HOSTTUNE_VERSION);
+	s->root = xstrdup(root);
+}
+
+void snapshot_add(struct snapshot *s, const struct check_ops *ops,
+		  const char *target, const char *key, const char *value)
+{
+	struct snapshot_entry *e = xcalloc(1, sizeof(*e));
+
+	e->ops = ops;
+	e->target = target ? xstrdup(target) : NULL;
+	e->key = xstrdup(key);
+	e->value = xstrdup(value);
+	ptrvec_push(&s->entries, e);
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->id);
+	free(s->time);
+	free(s->host);
+	free(s->kernel);
+	free(s->profile);
+	free(s->kind);
+	free(s->version);
+	free(s->root);
+	free(s->restored);
+	ptrvec_free(&s->entries, entry_free);
+	*s = (struct snapshot){0};
+}
+
+static void put_escaped(struct strbuf *sb, const char *s, const char *special)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			strbuf_puts(sb, "\\\\");
+		else if (*p == '\n')
+			strbuf_puts(sb, "\\n");
+		else if (*p == '\t')
+			strbuf_puts(sb, "\\t");
+		else if (*p < 0x20 || *p == 0x7f || strchr(special, *p))
+			strbuf_printf(sb, "\\x%02x", *p);
+		else
+			strbuf_add(sb, (const char *)p, 1);
+	}
+}
+
+#define KEY_SPECIAL "=;#[]\" "
+
+static void put_value(struct strbuf *sb, const char *key, const char *value)
+{
+	put_escaped(sb, key, KEY_SPECIAL);
+	strbuf_puts(sb, " = \"");
+	put_escaped(sb, value, "\"");
+	strbuf_puts(sb, "\"\n");
+}
+
+static bool same_section(const struct snapshot_entry *a,
+			 const struct snapshot_entry *b)
+{
+	if (a->ops != b->ops)
+		return false;
+	if (!a->target || !b->target)
+		return a->target == b->target;
+	return !strcmp(a->target, b->target);
+}
+
+char *snapshot_format(const struct snapshot *s)
+{
+	const struct snapshot_entry *prev = NULL;
+	struct strbuf sb = {0};
+
+	strbuf_printf(&sb, "; hosttune snapshot: the values as they were "
+			   "before it ran.\n; Restore with: hosttune "
+			   "rollback %s\n[snapshot]\n", s->id);
+	put_value(&sb, "id", s->id);
+	put_value(&sb, "time", s->time);
+	put_value(&sb, "host", s->host);
+	put_value(&sb, "kernel", s->kernel);
+	put_value(&sb, "profile", s->profile);
+	put_value(&sb, "kind", s->kind);
+	put_value(&sb, "hosttune", s->version);
+	put_value(&sb, "root", s->root);
+	if (s->restored)
+		put_value(&sb, "restored", s->restored);
+	for (size_t i = 0; i < s->entries.n; i++) {
+		const struct snapshot_entry *e = s->entries.v[i];
+
+		if (!prev || !same_section(prev, e)) {
+			strbuf_printf(&sb, "\n[%s", e->ops->name);
+			if (e->target) {
+				strbuf_puts(&sb, " ");
+				put_escaped(&sb, e->target, KEY_SPECIAL);
+			}
+			strbuf_puts(&sb, "]\n");
+		}
+		put_value(&sb, e->key, e->value);
+		prev = e;
+	}
+	return strbuf_take(&sb);
+}
+
+/* Undo put_escaped() on s[0..n): -EINVAL on a malformed escape. */
+static int unescape(const char *s, size_t n, char **ret)
+{
+	struct strbuf sb = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\\') {
+			if (++i >= n)
+				goto bad;
+			c = s[i];
+			if (c == 'n')
+				c = '\n';
+			else if (c == 't')
+				c = '\t';
+			else if (c == 'x') {
+				unsigned v = 0;
+
+				if (i + 2 >= n)
+					goto bad;
+				for (int k = 1; k <= 2; k++) {
+					char h = s[i + (size_t)k];
+
+					if (!isxdigit((unsigned char)h))
+						goto bad;
+					v = v * 16 + (unsigned)(isdigit((unsigned char)h)
+						? h - '0'
+						: tolower((unsigned char)h) - 'a' + 10);
+				}
+				if (v == 0)
+					goto bad; /* no NUL inside a value */
+				c = (char)v;
+				i += 2;
+			} else if (c != '\\' && c != '"')
+				goto bad;
+		}
+		strbuf_add(&sb, &c, 1);
+	}
+	*ret = strbuf_take(&sb);
+	return 0;
+bad:
+	free(sb.s);
+	return -EINVAL;
+}
+
+struct parse_state {
+	const char *file;
+	int line;
+	char **err;
+	struct snapshot *s;
+	bool in_header;
+	const struct check_ops *ops;
+	char *target;
+	bool seen_section;
+};
+
+static int perr(struct parse_state *ps, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int perr(struct parse_state *ps, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	*ps->err = xasprintf("%s:%d: %s", ps->file, ps->line, msg);
+	return -EINVAL;
+}
+
+static int parse_section(struct parse_state *ps, char *line)
+{
+	char *close = strrchr(line, ']'), *sp, *rest;
+	_cleanup_free_ char *target = NULL, *err = NULL;
+
+	if (!close || *strip(close + 1))
+		return perr(ps, "malformed section header");
+	*close = '\0';
+	line = strip(line + 1);
+	free(ps->target);
+	ps->target = NULL;
+	ps->in_header = !strcmp(line, "snapshot");
+	ps->seen_section = true;
+	if (ps->in_header) {
+		ps->ops = NULL;
+		return 0;
+	}
+	sp = line + strcspn(line, " \t");
+	rest = *sp ? strip(sp + 1) : sp;
+	*sp = '\0';
+	ps->ops = check_ops_find(line);
+	if (!ps->ops)
+		return perr(ps, "unknown section [%s]", line);
+	if (*rest) {
+		if (unescape(rest, strlen(rest), &target) < 0)
+			return perr(ps, "malformed escape in section name");
+		if (ps->ops->target == TARGET_NONE)
+			return perr(ps, "[%s] takes no argument", line);
+		if (ps->ops->parse_target &&
+		    ps->ops->parse_target(target, &err) < 0)
+			return perr(ps, "[%s %s]: %s", line, target,
+				    err ? err : "invalid");
+		ps->target = TAKE_PTR(target);
+	} else if (ps->ops->target == TARGET_REQUIRED) {
+		return perr(ps, "[%s] needs an argument", line);
+	}
+	return 0;
+}
+
+/* The value: a double-quoted string, then nothing but a comment. */
+static int parse_quoted(struct parse_state *ps, const char *v, char **ret)
+{
+	const char *p;
+
+	if (*v != '"')
+		return perr(ps, "value must be double-quoted");
+	for (p = v + 1; *p && *p != '"'; p++)
+		if (*p == '\\' && p[1])
+			p++;
+	if (*p != '"')
+		return perr(ps, "unterminated quoted value");
+	for (const char *t = p + 1; *t; t++) {
+		if (*t == ';' || *t == '#')
+			break;
+		if (!isspace((unsigned char)*t))
+			return perr(ps, "text after the quoted value");
+	}
+	if (unescape(v + 1, (size_t)(p - v - 1), ret) < 0)
+		return perr(ps, "malformed escape in value");
+	return 0;
+}
+
+static int header_field(struct parse_state *ps, const char *key, char *value)
+{
+	struct {
+		const char *name;
+		char **field;
+	} fields[] = {
+		{"id", &ps->s->id},	      {"time", &ps->s->time},
+		{"host", &ps->s->host},	      {"kernel", &ps->s->kernel},
+		{"profile", &ps->s->profile}, {"kind", &ps->s->kind},
+		{"hosttune", &ps->s->version}, {"root", &ps->s->root},
+		{"restored", &ps->s->restored},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (!strcmp(key, fields[i].name)) {
+			if (*fields[i].field)
+				return perr(ps, "'%s' given twice", key);
+			*fields[i].field = value;
+			return 1;
+		}
+	return 0; /* a field of a newer version: ignored */
+}
+
+static int parse_entry(struct parse_state *ps, char *line)
+{
+	char *eq = strchr(line, '=');
+	_cleanup_free_ char *key = NULL, *canon = NULL, *value = NULL,
+			    *err = NULL;
+	int r;
+
+	if (!eq)
+		return perr(ps, "expected 'key = \"value\"'");
+	*eq = '\0';
+	line = strip(line);
+	if (!*line)
+		return perr(ps, "empty key");
+	if (unescape(line, strlen(line), &key) < 0)
+		return perr(ps, "malformed escape in key");
+	r = parse_quoted(ps, strip(eq + 1), &value);
+	if (r < 0)
+		return r;
+	if (!ps->seen_section)
+		return perr(ps, "'%s' is outside any section", key);
+	if (ps->in_header) {
+		r = header_field(ps, key, value);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			value = NULL; /* taken */
+		return 0;
+	}
+	if (ps->ops->parse_key(ps->target, key, &canon, &err) < 0)
+		return perr(ps, "%s: %s", key, err ? err : "invalid key");
+	for (size_t i = 0; i < ps->s->entries.n; i++) {
+		struct snapshot_entry *e = ps->s->entries.v[i];
+		struct snapshot_entry probe = {.ops = ps->ops,
+					       .target = ps->target};
+
+		if (same_section(e, &probe) && !strcmp(e->key, canon))
+			return perr(ps, "%s: given twice", key);
+	}
+	snapshot_add(ps->s, ps->ops, ps->target, canon, value);
+	return 0;
+}
+
+static int parse_line(struct parse_state *ps, char *line)
+{
+	line = strip(line);
+	if (!*line || *line == ';' || *line == '#')
+		return 0;
+	if (*line == '[')
+		return parse_section(ps, line);
+	return parse_entry(ps, line);
+}
+
+int snapshot_parse(const char *file, const char *data, size_t len,
+		   struct snapshot *ret, char **ret_err)
+{
+	struct snapshot s = {0};
+	struct parse_state ps = {.file = file, .err = ret_err, .s = &s};
+	size_t pos = 0;
+	int r = 0;
+
+	*ret_err = NULL;
+	if (memchr(data, '\0', len)) {
+		*ret_err = xasprintf("%s: contains a NUL byte", file);
+		return -EINVAL;
+	}
+	while (pos < len && r == 0) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - data - pos) : len - pos;
+		_cleanup_free_ char *line = xstrndup(data + pos, n);
+
+		ps.line++;
+		r = parse_line(&ps, line);
+		pos += n + 1;
+	}
+	free(ps.target);
+	if (r == 0 && (!s.id || !s.time || !s.kind || !s.root)) {
+		ps.line = 0;
+		*ret_err = xasprintf("%s: not a hosttune snapshot (no [snapshot] "
+				     "id, time, kind and root)", file);
+		r = -EINVAL;
+	}
+	if (r == 0 && snapshot_id_ok(s.id) < 0) {
+		*ret_err = xasprintf("%s: invalid snapshot id", file);
+		r = -EINVAL;
+	}
+	if (r < 0) {
+		snapshot_free(&s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+int snapshot_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 128 || id[0] == '.' || id[0] == '-')
+		return -EINVAL;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-", *p))
+			return -EINVAL;
+	return 0;
+}
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+	_cleanup_free_ char *copy = xstrdup(dir);
+
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(copy, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int state_dir_prepare(const char *dir)
+{
+	struct stat st;
+	int r = mkdir_p(dir, 0700);
+
+	if (r < 0)
+		return r;
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid == geteuid() && (st.st_mode & 077) &&
+	    chmod(dir, 0700) < 0)
+		return -errno;
+	return 0;
+}
+
+int state_lock(const char *dir, int *ret_fd)
+{
+	_cleanup_free_ char *path = xasprintf("%s/lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static char *snapshot_path(const char *dir, const char *id)
+{
+	return xasprintf("%s/%s.ini", dir, id);
+}
+
+static char *auto_id(const struct snapshot *s)
+{
+	char stamp[32] = "";
+	struct strbuf label = {0};
+	const char *what = *s->profile ? s->profile : s->kind;
+
+	/* "2026-11-24T04:50:12.123456Z" -> "20261124T045012Z" */
+	for (const char *p = s->time; *p && *p != '.'; p++)
+		if (isdigit((unsigned char)*p) || *p == 'T')
+			strncat(stamp, p, 1);
+	for (const char *p = what; *p; p++)
+		strbuf_add(&label, isalnum((unsigned char)*p) || *p == '-'
+					   ? p : "-", 1);
+	return xasprintf("%sZ-%s-%s", stamp, s->kind,
+			 label.s ? label.s : "x");
+}
+
+int snapshot_save(const char *dir, struct snapshot *s, char **ret_path)
+{
+	_cleanup_free_ char *base = NULL, *text = NULL, *path = NULL;
+	int r;
+
+	if (!s->id)
+		s->id = auto_id(s);
+	if (strlen(s->id) > 120)
+		s->id[120] = '\0';
+	base = xstrdup(s->id);
+	for (int i = 2; i < 1000; i++) {
+		free(path);
+		path = snapshot_path(dir, s->id);
+		if (access(path, F_OK) < 0)
+			break;
+		free(s->id);
+		s->id = xasprintf("%s-%d", base, i);
+	}
+	text = snapshot_format(s);
+	r = write_file_atomic(path, text, strlen(text), 0600);
+	if (r < 0)
+		return r;
+	if (ret_path)
+		*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+int snapshot_update(const char *dir, const struct snapshot *s)
+{
+	_cleanup_free_ char *path = snapshot_path(dir, s->id);
+	_cleanup_free_ char *text = snapshot_format(s);
+
+	return write_file_atomic(path, text, strlen(text), 0600);
+}
+
+static int check_owner(const char *path, char **ret_err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode)) {
+		*ret_err = xasprintf("%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if ((st.st_uid != 0 && st.st_uid != getuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		*ret_err = xasprintf("%s: refusing a snapshot others could have "
+				     "written (owner %u, mode %04o) while "
+				     "running privileged", path,
+				     (unsigned)st.st_uid,
+				     (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int snapshot_load(const char *dir, const char *id_or_path, bool owner,
+		  struct snapshot *ret, char **ret_err)
+{
+	_cleanup_free_ char *path = NULL, *data = NULL;
+	size_t len = 0;
+	int r;
+
+	*ret_err = NULL;
+	if (strchr(id_or_path, '/')) {
+		path = xstrdup(id_or_path);
+	} else if (snapshot_id_ok(id_or_path) < 0) {
+		*ret_err = xasprintf("'%s' is not a snapshot id", id_or_path);
+		return -EINVAL;
+	} else {
+		path = snapshot_path(dir, id_or_path);
+	}
+	if (owner && (r = check_owner(path, ret_err)) < 0) {
+		if (!*ret_err)
+			*ret_err = xasprintf("no snapshot '%s' (%s)",
+					     id_or_path, strerror(-r));
+		return r;
+	}
+	r = read_file_limited(path, SNAPSHOT_MAX_SIZE, &data, &len);
+	if (r < 0) {
+		*ret_err = r == -ENOENT
+				   ? xasprintf("no snapshot '%s' in %s",
+					       id_or_path, dir)
+				   : xasprintf("%s: %s", path, strerror(-r));
+		return r;
+	}
+	return snapshot_parse(path, data, len, ret, ret_err);
+}
+
+static int cmp_snapshot_time(const void *a, const void *b)
+{
+	const struct snapshot *x = *(struct snapshot *const *)a;
+	const struct snapshot *y = *(struct snapshot *const *)b;
+	int r = strcmp(x->time, y->time);
+
+	return r ? r : strcmp(x->id, y->id);
+}
+
+static void snapshot_destroy(void *v)
+{
+	snapshot_free(v);
+	free(v);
+}
+
+int snapshot_list(const char *dir, bool owner, struct ptrvec *out,
+		  char **ret_err)
+{
+	struct host h = {.root_fd = -1};
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	*ret_err = NULL;
+	r = host_open(dir, &h);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	r = hostfs_list(&h, ".", &names, &n);
+	host_close(&h);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		_cleanup_free_ char *id = NULL, *err = NULL;
+		struct snapshot *s;
+
+		if (len <= 4 || strcmp(names[i] + len - 4, ".ini"))
+			continue;
+		id = xstrndup(names[i], len - 4);
+		if (snapshot_id_ok(id) < 0)
+			continue;
+		s = xcalloc(1, sizeof(*s));
+		if (snapshot_load(dir, id, owner, s, &err) < 0) {
+			/* Keep going: one bad file must not hide the rest,
+			 * but the caller hears about it. */
+			if (!*ret_err)
+				*ret_err = TAKE_PTR(err);
+			free(s);
+			continue;
+		}
+		ptrvec_push(out, s);
+	}
+	strv_free(names, n);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(void *), cmp_snapshot_time);
+	(void)snapshot_destroy;
+	return 0;
+}
