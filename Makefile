@@ -25,8 +25,24 @@ PROFILES := $(sort $(wildcard profiles/*.ini))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check unit install uninstall clean format format-check bench
-all: hosttune
+.PHONY: all check unit install uninstall clean format format-check bench man
+all: hosttune man
+
+# hosttune-profile.5 is assembled: the page, with each domain's section
+# (man/domains/*.part, one per checks/ file) put in at the marker line.
+MAN_PARTS := $(sort $(wildcard man/domains/*.part))
+build/man/hosttune-profile.5: man/hosttune-profile.5.in $(MAN_PARTS)
+	@mkdir -p build/man
+	awk '/^\.\\" @DOMAINS@/ { for (i = 2; i < ARGC; i++) \
+		while ((getline l < ARGV[i]) > 0) print l; next } { print }' \
+		$< $(MAN_PARTS) > $@.tmp < /dev/null
+	mv $@.tmp $@
+
+build/man/hosttune.8: man/hosttune.8
+	@mkdir -p build/man
+	cp $< $@
+
+man: build/man/hosttune.8 build/man/hosttune-profile.5
 
 build/%.o: %.c $(wildcard include/hosttune/*.h)
 	@mkdir -p $(dir $@)
@@ -59,18 +75,18 @@ build/tests/%: tests/unit/%.c build/libhosttune.a tests/unit/unit.h
 unit: $(UNIT_BINS)
 
 # The whole suite: unit, CLI golden, docs and (as root) namespace tests.
-check: hosttune $(UNIT_BINS)
+check: hosttune man $(UNIT_BINS)
 	sh tests/run.sh
 
 bench: hosttune
 	sh tests/bench/run.sh
 
-install: hosttune
+install: hosttune man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 hosttune $(DESTDIR)$(SBINDIR)/hosttune
-	install -m 0644 man/hosttune.8 $(DESTDIR)$(MANDIR)/man8/hosttune.8
-	install -m 0644 man/hosttune-profile.5 \
+	install -m 0644 build/man/hosttune.8 $(DESTDIR)$(MANDIR)/man8/hosttune.8
+	install -m 0644 build/man/hosttune-profile.5 \
 		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5
 	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
 
