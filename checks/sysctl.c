@@ -84,6 +84,54 @@ static const char *const sysctl_volatile[] = {
 	"fs.binfmt_misc", /* a separate file system, not sysctls */
 };
 
+/* Writing one key of a pair changes the other: the kernel keeps either a
+ * ratio or a byte count for the dirty limits, and conf.all.forwarding (or
+ * ip_forward) rewrites every interface's forwarding. */
+static const struct {
+	const char *key;
+	const char *const companions[2];
+} sysctl_companions[] = {
+	{"vm.dirty_ratio", {"vm.dirty_bytes", NULL}},
+	{"vm.dirty_bytes", {"vm.dirty_ratio", NULL}},
+	{"vm.dirty_background_ratio", {"vm.dirty_background_bytes", NULL}},
+	{"vm.dirty_background_bytes", {"vm.dirty_background_ratio", NULL}},
+	{"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", NULL}},
+	{"net.ipv4.conf.all.forwarding", {"net.ipv4.conf.*.forwarding", NULL}},
+	{"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL}},
+};
+
+/* The capability the kernel checks when a key is written, by prefix, most
+ * specific first: net.* handlers check CAP_NET_ADMIN (devinet forwarding,
+ * for one), the BPF JIT knobs CAP_SYS_ADMIN, Yama CAP_SYS_PTRACE. */
+static const struct {
+	const char *prefix;
+	int cap;
+} sysctl_caps[] = {
+	{"net.core.bpf_", CAP_SYS_ADMIN},
+	{"net.", CAP_NET_ADMIN},
+	{"kernel.yama.", CAP_SYS_PTRACE},
+	{"", CAP_SYS_ADMIN},
+};
+
+static int sysctl_cap_for(const struct host *h, const struct check *c,
+			  const char *value)
+{
+	(void)h;
+	(void)value;
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_caps); i++)
+		if (startswith(c->key, sysctl_caps[i].prefix))
+			return sysctl_caps[i].cap;
+	return CAP_SYS_ADMIN;
+}
+
+static const char *const *sysctl_companions_of(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_companions); i++)
+		if (!strcmp(sysctl_companions[i].key, key))
+			return sysctl_companions[i].companions;
+	return NULL;
+}
+
 static const struct sysctl_desc *sysctl_find(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sysctl_known); i++)
@@ -356,5 +404,7 @@ const struct check_ops sysctl_ops = {
 	.read = sysctl_read,
 	.write = sysctl_write,
 	.why = sysctl_why,
+	.companions = sysctl_companions_of,
+	.cap_for = sysctl_cap_for,
 	.enumerate = sysctl_enumerate,
 };

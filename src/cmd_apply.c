@@ -113,10 +113,8 @@ static bool all_restored(const struct ptrvec *changes)
 static int apply_execute(struct cli *cli, const char *profile,
 			 struct ptrvec *changes, struct snapshot *snap)
 {
-	int code = privilege_for(cli, changes), r;
+	int code, r;
 
-	if (code)
-		return code;
 	snapshot_init(snap, "apply", profile, cli->root);
 	if (cli->force)
 		fprintf(stderr, "hosttune: --force: changes that rollback "
@@ -140,6 +138,39 @@ static int apply_execute(struct cli *cli, const char *profile,
 	return EXIT_RUNTIME;
 }
 
+/* Read the host and work out the changes; 0, or -EIO with *err set for
+ * settings that cannot be planned. */
+static int plan_profile(struct cli *cli, const struct profile *p,
+			struct ptrvec *checks, struct ptrvec *changes,
+			char **err)
+{
+	ptrvec_free(changes, change_free);
+	ptrvec_free(checks, check_free);
+	free(*err);
+	*err = NULL;
+	engine_audit(&cli->host, p, checks);
+	return engine_plan(&cli->host, checks, cli->force, changes, err);
+}
+
+static void print_summary(struct cli *cli, const struct ptrvec *checks,
+			  const struct ptrvec *changes, const char *snap_id,
+			  int code)
+{
+	size_t n = engine_changes_count(changes);
+
+	if (cli->format != FMT_TEXT || cli->verbosity < 0)
+		return;
+	if (n == 0 && code == EXIT_OK)
+		fprintf(cli->out, "nothing to change: the host already matches "
+				  "%s (%zu checks)\n", cli->argv[0], checks->n);
+	else if (n && cli->dry_run)
+		fprintf(cli->out, "%zu change%s would be made (dry run: nothing "
+				  "was written)\n", n, n == 1 ? "" : "s");
+	else if (n && code == EXIT_OK)
+		fprintf(cli->out, "%zu change%s applied; undo with: hosttune "
+				  "rollback %s\n", n, n == 1 ? "" : "s", snap_id);
+}
+
 int cmd_apply(struct cli *cli)
 {
 	struct ptrvec checks = {0}, changes = {0}, pnames = {0};
@@ -147,7 +178,7 @@ int cmd_apply(struct cli *cli)
 	struct snapshot snap = {0};
 	struct profile p = {0};
 	struct report rep;
-	int lock = -1, code;
+	int lock = -1, code, r;
 
 	if (cli->argc != 1) {
 		cli_error("apply takes exactly one profile (see hosttune apply "
@@ -161,12 +192,21 @@ int cmd_apply(struct cli *cli)
 	code = cli_load_profiles(cli, cli->argv, 1, &p);
 	if (code == 0)
 		code = cli_open_host(cli);
-	if (code == 0 && !cli->dry_run)
-		code = lock_state(cli, &lock);
 	if (code)
 		goto out;
-	engine_audit(&cli->host, &p, &checks);
-	if (engine_plan(&cli->host, &checks, cli->force, &changes, &err) < 0) {
+	r = plan_profile(cli, &p, &checks, &changes, &err);
+	if (r == 0 && changes.n && !cli->dry_run) {
+		/* Privilege first, so the refusal names the capability; then
+		 * plan again under the lock, so the snapshot holds the values
+		 * as they are when we write. */
+		code = privilege_for(cli, &changes);
+		if (code == 0)
+			code = lock_state(cli, &lock);
+		if (code)
+			goto out;
+		r = plan_profile(cli, &p, &checks, &changes, &err);
+	}
+	if (r < 0) {
 		fprintf(stderr, "hosttune: cannot apply %s%s:\n%s",
 			cli->argv[0], cli->dry_run ? "" : "; nothing was changed",
 			err);
@@ -174,20 +214,10 @@ int cmd_apply(struct cli *cli)
 		if (!cli->dry_run)
 			goto out;
 	}
-	if (changes.n == 0 && code) {
-		/* dry run with only unplannable checks: reported above */
-	} else if (changes.n == 0) {
-		if (cli->format == FMT_TEXT && cli->verbosity >= 0)
-			fprintf(cli->out, "nothing to change: the host already "
-					  "matches %s (%zu checks)\n",
-				cli->argv[0], checks.n);
-	} else if (cli->dry_run) {
+	if (changes.n && cli->dry_run)
 		code = EXIT_DEVIATION;
-	} else {
+	else if (changes.n)
 		code = apply_execute(cli, p.name, &changes, &snap);
-		if (code == EXIT_USAGE)
-			goto out;
-	}
 	ptrvec_push(&pnames, cli->argv[0]);
 	rep = (struct report){
 		.command = "apply",
@@ -201,14 +231,7 @@ int cmd_apply(struct cli *cli)
 	};
 	if (changes.n || cli->format == FMT_JSON)
 		print_report(cli, &rep);
-	if (cli->format == FMT_TEXT && changes.n && cli->dry_run)
-		fprintf(cli->out, "%zu change%s would be made (dry run: nothing "
-				  "was written)\n", changes.n,
-			changes.n == 1 ? "" : "s");
-	else if (cli->format == FMT_TEXT && changes.n && code == EXIT_OK)
-		fprintf(cli->out, "%zu change%s applied; undo with: hosttune "
-				  "rollback %s\n", changes.n,
-			changes.n == 1 ? "" : "s", snap.id);
+	print_summary(cli, &checks, &changes, snap.id, code);
 out:
 	if (lock >= 0)
 		close(lock);

@@ -74,7 +74,10 @@ static int load_target(struct cli *cli, struct snapshot *snap)
 	return 0;
 }
 
-/* One change per value that differs from the snapshot. */
+/* One change per snapshot entry, newest first. Values that already match
+ * are kept as hidden companions: restoring another value can change them
+ * (all.forwarding rewrites every interface's), so each is checked again
+ * when its turn comes. */
 static void plan(struct cli *cli, const struct snapshot *snap,
 		 struct ptrvec *checks, struct ptrvec *changes)
 {
@@ -83,10 +86,18 @@ static void plan(struct cli *cli, const struct snapshot *snap,
 		struct check *c = check_new(e->ops, e->target, e->key);
 		struct change *ch;
 
-		ptrvec_push(checks, c);
 		check_read(&cli->host, c);
-		if (c->status == ST_OK && same_value(c->raw, e->value))
+		if (c->status == ST_OK && same_value(c->raw, e->value)) {
+			ch = xcalloc(1, sizeof(*ch));
+			ch->check = c;
+			ch->from = xstrdup(c->raw);
+			ch->to = xstrdup(e->value);
+			ch->status = CH_SKIPPED;
+			ch->companion = true;
+			ptrvec_push(changes, ch);
 			continue;
+		}
+		ptrvec_push(checks, c);
 		ch = xcalloc(1, sizeof(*ch));
 		ch->check = c;
 		ch->from = xstrdup(c->raw ? c->raw : "");
@@ -125,8 +136,13 @@ static void restore(struct cli *cli, struct ptrvec *changes)
 		struct check *c = ch->check;
 		int r;
 
-		if (ch->status != CH_PLANNED)
+		if (ch->companion) {
+			check_read(&cli->host, c);
+			if (c->raw && same_value(c->raw, ch->to))
+				continue; /* still as saved */
+		} else if (ch->status != CH_PLANNED) {
 			continue;
+		}
 		r = c->ops->write(&cli->host, c->target, c->key, ch->to);
 		if (r == 0) {
 			check_read(&cli->host, c);
@@ -154,7 +170,7 @@ static int save_undo(struct cli *cli, const struct snapshot *snap,
 	for (size_t i = 0; i < changes->n; i++) {
 		const struct change *ch = changes->v[i];
 
-		if (ch->status == CH_PLANNED)
+		if (ch->status == CH_PLANNED || ch->companion)
 			snapshot_add(undo, ch->check->ops, ch->check->target,
 				     ch->check->key, ch->from);
 	}

@@ -121,10 +121,59 @@ void change_free(void *v)
 
 	if (!ch)
 		return;
+	if (ch->companion)
+		check_free(ch->check);
 	free(ch->from);
 	free(ch->to);
 	free(ch->reason);
 	free(ch);
+}
+
+static bool change_known(const struct ptrvec *changes, const char *id)
+{
+	for (size_t i = 0; i < changes->n; i++)
+		if (!strcmp(((struct change *)changes->v[i])->check->id, id))
+			return true;
+	return false;
+}
+
+/* Save, ahead of c's change, the values writing c alters as a side effect
+ * (vm.dirty_ratio zeroes vm.dirty_bytes), so restoring in reverse order
+ * brings them back too. */
+static void add_companions(const struct host *h, const struct check *c,
+			   struct ptrvec *changes)
+{
+	const char *const *keys = c->ops->companions
+					  ? c->ops->companions(c->key)
+					  : NULL;
+
+	for (; keys && *keys; keys++) {
+		struct setting tmp = {.ops = c->ops, .key = (char *)*keys};
+		struct ptrvec found = {0};
+
+		if (c->target)
+			tmp.target = c->target;
+		c->ops->expand(h, &tmp, &found);
+		for (size_t i = 0; i < found.n; i++) {
+			struct check *k = found.v[i];
+			struct change *ch;
+
+			check_read(h, k);
+			if (k->unmatched || !k->raw || !strcmp(k->id, c->id) ||
+			    change_known(changes, k->id)) {
+				check_free(k);
+				continue;
+			}
+			ch = xcalloc(1, sizeof(*ch));
+			ch->check = k;
+			ch->from = xstrdup(k->raw);
+			ch->to = xstrdup(k->raw);
+			ch->companion = true;
+			ch->status = CH_SKIPPED;
+			ptrvec_push(changes, ch);
+		}
+		free(found.v);
+	}
 }
 
 int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
@@ -167,6 +216,7 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 				continue;
 			}
 		}
+		add_companions(h, c, changes);
 		ch = xcalloc(1, sizeof(*ch));
 		ch->check = c;
 		ch->from = xstrdup(c->raw ? c->raw : c->actual);
@@ -211,7 +261,14 @@ static void rollback_changes(const struct host *h, struct ptrvec *changes,
 		struct change *ch = changes->v[j];
 		int r = restore_one(h, ch);
 
-		if (r < 0) {
+		if (r < 0 && ch->companion) {
+			/* Not reported as a change: report on the change
+			 * that follows it, whose write altered it. */
+			ch->status = CH_FAILED;
+			ch->reason = xasprintf("could not restore %s to '%s': "
+					       "%s", ch->check->id, ch->from,
+					       strerror(-r));
+		} else if (r < 0) {
 			char *old = ch->reason;
 
 			ch->reason = xasprintf("%s%scould not restore '%s': %s",
@@ -219,7 +276,7 @@ static void rollback_changes(const struct host *h, struct ptrvec *changes,
 					       ch->from, strerror(-r));
 			free(old);
 			ch->status = CH_FAILED;
-		} else if (j < failed) {
+		} else if (j < failed && !ch->companion) {
 			ch->status = CH_ROLLED_BACK;
 		}
 	}
@@ -230,7 +287,11 @@ int engine_execute(const struct host *h, struct ptrvec *changes)
 	for (size_t i = 0; i < changes->n; i++) {
 		struct change *ch = changes->v[i];
 		struct check *c = ch->check;
-		int r = c->ops->write(h, c->target, c->key, ch->to);
+		int r;
+
+		if (ch->companion)
+			continue;
+		r = c->ops->write(h, c->target, c->key, ch->to);
 
 		if (r == 0) {
 			check_read(h, c);
@@ -248,7 +309,9 @@ int engine_execute(const struct host *h, struct ptrvec *changes)
 		}
 		ch->status = CH_FAILED;
 		for (size_t k = i + 1; k < changes->n; k++)
-			((struct change *)changes->v[k])->status = CH_SKIPPED;
+			if (!((struct change *)changes->v[k])->companion)
+				((struct change *)changes->v[k])->status =
+					CH_SKIPPED;
 		rollback_changes(h, changes, i);
 		return r;
 	}
@@ -274,4 +337,13 @@ uint64_t engine_caps_needed(const struct host *h, const struct ptrvec *changes)
 			caps |= UINT64_C(1) << cap;
 	}
 	return caps;
+}
+
+size_t engine_changes_count(const struct ptrvec *changes)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < changes->n; i++)
+		n += !((struct change *)changes->v[i])->companion;
+	return n;
 }

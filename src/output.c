@@ -123,6 +123,8 @@ void report_changes_text(FILE *f, const struct report *r)
 		_cleanup_free_ char *from = display_value(ch->from);
 		_cleanup_free_ char *to = display_value(ch->to);
 
+		if (ch->companion)
+			continue;
 		if (width(ch->check->id) > wid)
 			wid = width(ch->check->id);
 		if (width(from) > wfrom)
@@ -141,6 +143,8 @@ void report_changes_text(FILE *f, const struct report *r)
 		_cleanup_free_ char *from = display_value(ch->from);
 		_cleanup_free_ char *to = display_value(ch->to);
 
+		if (ch->companion)
+			continue;
 		fprintf(f, "%-*s  %-*s  %-*s", wid, ch->check->id, wfrom, from,
 			r->dry_run ? 0 : wto, to);
 		if (!r->dry_run)
@@ -231,11 +235,15 @@ static void json_check(FILE *f, const struct check *c)
 
 static void json_changes(FILE *f, const struct ptrvec *changes)
 {
+	size_t shown = 0;
+
 	fputs(",\n  \"changes\": [", f);
 	for (size_t i = 0; i < changes->n; i++) {
 		const struct change *ch = changes->v[i];
 
-		fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", f);
+		if (ch->companion)
+			continue;
+		fputs(shown++ ? ",\n    {\"id\": " : "\n    {\"id\": ", f);
 		json_string(f, ch->check->id);
 		fputs(", \"from\": ", f);
 		json_string(f, ch->from);
@@ -249,7 +257,7 @@ static void json_changes(FILE *f, const struct ptrvec *changes)
 		}
 		fputc('}', f);
 	}
-	fputs(changes->n ? "\n  ]" : "]", f);
+	fputs(shown ? "\n  ]" : "]", f);
 }
 
 void report_json(FILE *f, const struct report *r)

@@ -109,6 +109,10 @@ struct check_ops {
 	 * host, or -1 for none; default: cap above. */
 	int (*cap_for)(const struct host *h, const struct check *c,
 		       const char *value);
+	/* Optional: keys (patterns allowed) that writing this key changes as
+	 * a side effect, NULL-terminated: they are saved with the change
+	 * and restored on rollback, never written by apply. */
+	const char *const *(*companions)(const char *key);
 	/* Optional: the built-in reason for a key, or NULL. */
 	const char *(*why)(const char *key);
 	/* Optional: every readable setting of the domain, for snapshot --all. */

@@ -28,10 +28,14 @@ enum change_status {
 const char *change_status_name(enum change_status s);
 
 struct change {
-	struct check *check; /* the check it changes (owned elsewhere) */
+	struct check *check; /* the check it changes */
 	char *from, *to;
 	enum change_status status;
 	char *reason; /* failure or skip reason */
+	/* A value another change alters as a side effect: saved in the
+	 * snapshot and restored on failure, never written itself, never
+	 * reported. Its check is owned by the change. */
+	bool companion;
 };
 void change_free(void *c);
 
@@ -45,6 +49,9 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 /* Write the changes in order, reading each back; on the first failure
  * restore what was changed, in reverse. 0 or -errno. */
 int engine_execute(const struct host *h, struct ptrvec *changes);
+
+/* Changes that will be (or were) reported: companions left out. */
+size_t engine_changes_count(const struct ptrvec *changes);
 
 /* Equal after whitespace normalisation. */
 bool same_value(const char *a, const char *b);
