@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What the verbs share: the profile search path, the state directory. */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "hosttune/cli.h"
@@ -76,4 +77,25 @@ int cli_open_host(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* The writes of a transaction run with SIGINT, SIGTERM, SIGHUP and SIGQUIT
+ * held back: they take milliseconds, and an interrupted apply would leave
+ * the host half changed. A signal that arrives meanwhile is delivered
+ * after; SIGKILL still works, and the snapshot on disk covers it. */
+void cli_signals_hold(sigset_t *old)
+{
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+void cli_signals_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
 }

@@ -113,6 +113,7 @@ static bool all_restored(const struct ptrvec *changes)
 static int apply_execute(struct cli *cli, const char *profile,
 			 struct ptrvec *changes, struct snapshot *snap)
 {
+	sigset_t old;
 	int code, r;
 
 	snapshot_init(snap, "apply", profile, cli->root);
@@ -122,7 +123,9 @@ static int apply_execute(struct cli *cli, const char *profile,
 	code = save_snapshot(cli, snap, changes);
 	if (code)
 		return code;
+	cli_signals_hold(&old);
 	r = engine_execute(&cli->host, changes);
+	cli_signals_release(&old);
 	if (r == 0)
 		return EXIT_OK;
 	report_failure(changes);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <string.h>
 
 #include "hosttune/cli.h"
@@ -202,6 +203,7 @@ static int rollback_run(struct cli *cli, struct snapshot *snap,
 			struct ptrvec *changes, struct snapshot *undo)
 {
 	size_t planned = count(changes, CH_PLANNED);
+	sigset_t old;
 	uint64_t need = engine_caps_needed(&cli->host, changes);
 	_cleanup_free_ char *missing = NULL;
 
@@ -216,7 +218,9 @@ static int rollback_run(struct cli *cli, struct snapshot *snap,
 	caps_limit_to(need);
 	if (planned && save_undo(cli, snap, changes, undo))
 		return EXIT_RUNTIME;
+	cli_signals_hold(&old);
 	restore(cli, changes);
+	cli_signals_release(&old);
 	if (count(changes, CH_FAILED)) {
 		for (size_t i = 0; i < changes->n; i++) {
 			const struct change *ch = changes->v[i];

@@ -2,6 +2,8 @@
 #ifndef HOSTTUNE_CLI_H
 #define HOSTTUNE_CLI_H
 
+#include <signal.h>
+
 #include "hosttune/output.h"
 
 enum exit_code {
@@ -56,6 +58,9 @@ int cli_load_profiles(struct cli *cli, char **names, int n,
 		      struct profile *p);
 const char *cli_state_dir(struct cli *cli);
 int cli_open_host(struct cli *cli);
+/* Hold back termination signals while a transaction writes. */
+void cli_signals_hold(sigset_t *old);
+void cli_signals_release(const sigset_t *old);
 
 int cmd_audit(struct cli *cli);
 int cmd_apply(struct cli *cli);
