@@ -25,6 +25,10 @@ static int save(struct cli *cli, struct snapshot *snap,
 	for (size_t i = 0; i < checks->n; i++) {
 		const struct check *c = checks->v[i];
 
+		/* --all keeps what a rollback could restore: read-only
+		 * counters (fs.file-nr, kernel.random.uuid) only add noise. */
+		if (cli->all && c->read_only)
+			continue;
 		if ((c->status == ST_OK || c->status == ST_DEVIATION) && c->raw)
 			snapshot_add(snap, c->ops, c->target, c->key, c->raw);
 	}

@@ -479,17 +479,18 @@ static char *auto_id(const struct snapshot *s)
 {
 	char stamp[32] = "";
 	struct strbuf label = {0};
-	const char *what = *s->profile ? s->profile : s->kind;
+	const char *what = s->profile;
 
 	/* "2026-11-24T04:50:12.123456Z" -> "20261124T045012Z" */
 	for (const char *p = s->time; *p && *p != '.'; p++)
 		if (isdigit((unsigned char)*p) || *p == 'T')
 			strncat(stamp, p, 1);
+	if (!*s->profile)
+		return xasprintf("%sZ-%s", stamp, s->kind);
 	for (const char *p = what; *p; p++)
 		strbuf_add(&label, isalnum((unsigned char)*p) || *p == '-'
 					   ? p : "-", 1);
-	return xasprintf("%sZ-%s-%s", stamp, s->kind,
-			 label.s ? label.s : "x");
+	return xasprintf("%sZ-%s-%s", stamp, s->kind, label.s);
 }
 
 int snapshot_save(const char *dir, struct snapshot *s, char **ret_path)
