@@ -1,0 +1,195 @@
+#!/bin/sh
+# Real-kernel sysctl test, as root, inside fresh network and IPC namespaces
+# (in_namespaces): only net.* and kernel.shmmni are touched, and both are
+# per-namespace, so the host's own values never change. The host's values
+# are recorded before entering the namespaces and compared at the end.
+#
+# audit -> apply -> audit clean -> apply again (nothing to change) ->
+# rollback (every value back byte for byte); then a profile whose last
+# setting the kernel refuses exits 3 and leaves every earlier value alone.
+. "$(dirname "$0")/../lib.sh"
+
+KEYS="net/core/somaxconn net/ipv4/tcp_rmem net/ipv4/conf/all/rp_filter
+net/ipv4/conf/default/rp_filter net/ipv4/conf/lo/rp_filter kernel/shmmni"
+
+flat() { echo "$1" | tr / _; }
+
+if [ "${HT_IN_NS:-}" != 1 ]; then
+	need_root
+	need_cmd unshare
+	need_cmd nsenter
+	[ -x "$HT" ] || skip_all "no $HT (run make first)"
+	# Still on the host: record its values for the final comparison.
+	HT_HOST_VALUES=$(mktemp -d /tmp/hosttune-host.XXXXXX) || exit 1
+	for k in $KEYS; do
+		cat "/proc/sys/$k" >"$HT_HOST_VALUES/$(flat "$k")" || exit 1
+	done
+	HT_HOST_NET=$(readlink /proc/self/ns/net)
+	HT_HOST_IPC=$(readlink /proc/self/ns/ipc)
+	export HT_HOST_VALUES HT_HOST_NET HT_HOST_IPC
+	# exec below: lib.sh's EXIT trap would never remove this one.
+	rm -rf "$TMP"
+fi
+in_namespaces "$@"
+
+# A process still in the host's namespaces, to read its values from: our
+# parent (exec kept it), else PID 1; it must be in the recorded ones.
+host_pid=
+for pid in "$PPID" 1; do
+	if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$HT_HOST_NET" ] &&
+		[ "$(readlink "/proc/$pid/ns/ipc" 2>/dev/null)" = "$HT_HOST_IPC" ]; then
+		host_pid=$pid
+		break
+	fi
+done
+
+finish() {
+	# The host's values, read in its namespaces, are what they were.
+	if [ -n "$host_pid" ]; then
+		for k in $KEYS; do
+			nsenter -t "$host_pid" -n -i cat "/proc/sys/$k" >"$TMP/host-now" 2>&1
+			check "host's $k unchanged" cmp -s "$HT_HOST_VALUES/$(flat "$k")" "$TMP/host-now"
+		done
+	else
+		not_ok "found no process in the host's namespaces to compare with"
+	fi
+	rm -rf "$HT_HOST_VALUES"
+	done_testing
+	exit $?
+}
+
+# Never write anything unless we really are in namespaces of our own.
+if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
+	[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ]; then
+	not_ok "running in private network and IPC namespaces"
+	rm -rf "$HT_HOST_VALUES"
+	done_testing
+	exit 1
+fi
+ok "running in private network and IPC namespaces"
+
+S=$TMP/state
+ht() { "$HT" -s "$S" --color never "$@"; }
+count_snapshots() { find "$S" -maxdepth 1 -name '*.ini' 2>/dev/null | wc -l; }
+value() { tr '\t' ' ' <"/proc/sys/$1"; }
+
+# record DIR: cat of every key, byte for byte.
+record() {
+	mkdir -p "$1"
+	for k in $KEYS; do cat "/proc/sys/$k" >"$1/$(flat "$k")"; done
+}
+
+# same_values DESC DIR: every key byte for byte as recorded in DIR.
+same_values() {
+	_bad=
+	for k in $KEYS; do
+		cat "/proc/sys/$k" >"$TMP/now"
+		cmp -s "$1/$(flat "$k")" "$TMP/now" || _bad="$_bad $k"
+	done
+	if [ -z "$_bad" ]; then
+		ok "$2"
+	else
+		not_ok "$2 (differ:$_bad)"
+	fi
+}
+
+record "$TMP/before"
+
+# Values different from the namespace's defaults.
+somax=$(value net/core/somaxconn)
+new_somax=$((somax + 1024))
+set -- $(value net/ipv4/tcp_rmem)
+new_rmem="$1 $(($2 + 4096)) $(($3 + 1048576))"
+shmmni=$(value kernel/shmmni)
+if [ "$shmmni" = 8192 ]; then new_shmmni=4096; else new_shmmni=8192; fi
+rp=2
+[ "$(value net/ipv4/conf/all/rp_filter)" = 2 ] && rp=1
+
+# The values as they were, as a profile, for audits after a rollback.
+{
+	printf '[sysctl]\n'
+	for k in $KEYS; do
+		printf '%s = %s\n' "$(echo "$k" | tr / .)" "$(value "$k")"
+	done
+} >"$TMP/orig.ini"
+
+cat >"$TMP/tune.ini" <<EOF
+[profile]
+description = integration test: per-namespace sysctls
+
+[sysctl]
+net.core.somaxconn = $new_somax
+net.ipv4.tcp_rmem = $new_rmem
+net.ipv4.conf.*.rp_filter = $rp
+kernel.shmmni = $new_shmmni
+EOF
+
+expect_exit 1 "audit before apply: deviations" ht audit "$TMP/tune.ini"
+expect_exit 0 "apply" ht apply "$TMP/tune.ini"
+same "apply: one snapshot" "$(count_snapshots)" 1
+same "apply: net.core.somaxconn" "$(value net/core/somaxconn)" "$new_somax"
+same "apply: net.ipv4.tcp_rmem" "$(value net/ipv4/tcp_rmem)" "$new_rmem"
+for i in all default lo; do
+	same "apply: glob set net.ipv4.conf.$i.rp_filter" \
+		"$(value net/ipv4/conf/$i/rp_filter)" "$rp"
+done
+same "apply: kernel.shmmni" "$(value kernel/shmmni)" "$new_shmmni"
+check "apply: the glob was expanded to concrete ids" \
+	grep -q '^sysctl:net\.ipv4\.conf\.lo\.rp_filter ' "$TMP/last.out"
+record "$TMP/applied"
+expect_exit 0 "audit after apply: clean" ht audit "$TMP/tune.ini"
+expect_exit 0 "apply again: exit 0" ht apply "$TMP/tune.ini"
+check "apply again: says nothing to change" grep -q 'nothing to change' "$TMP/last.out"
+same "apply again: no new snapshot" "$(count_snapshots)" 1
+expect_exit 1 "rollback --dry-run: changes to make" ht rollback --dry-run
+same_values "$TMP/applied" "apply again, rollback --dry-run: nothing written"
+expect_exit 0 "rollback" ht rollback
+same_values "$TMP/before" "rollback: every value back byte for byte"
+expect_exit 0 "audit against the original values: clean" ht audit "$TMP/orig.ini"
+
+# JSON of a successful apply: snapshot and applied changes.
+expect_exit 0 "apply -f json" ht apply -f json "$TMP/tune.ini"
+cp "$TMP/last.out" "$TMP/apply.json"
+snap=$(sed -n 's/^  "snapshot": "\(.*\)",*$/\1/p' "$TMP/apply.json")
+check "apply -f json: \"snapshot\" names a saved snapshot" test -n "$snap" -a -f "$S/$snap.ini"
+same "apply -f json: 6 changes applied" \
+	"$(grep -c '"status": "applied"}' "$TMP/apply.json")" 6
+expect_exit 0 "rollback that snapshot by id" ht rollback "$snap"
+same_values "$TMP/before" "rollback by id: every value back"
+
+# The kernel refuses the last setting: exit 3, everything already changed
+# is restored. kernel.shmmni above IPCMNI (32768; 16M with ipcmni_extend).
+cat >"$TMP/refused.ini" <<EOF
+[sysctl]
+net.core.somaxconn = $new_somax
+net.ipv4.tcp_rmem = $new_rmem
+net.ipv4.conf.*.rp_filter = $rp
+kernel.shmmni = 99999999
+EOF
+n=$(count_snapshots)
+expect_exit 3 "apply refused by the kernel: exit 3" ht apply -f json "$TMP/refused.ini"
+cp "$TMP/last.out" "$TMP/refused.json"
+check "refused: stderr names the refused key" grep -q 'kernel\.shmmni' "$TMP/last.err"
+same_values "$TMP/before" "refused: every earlier value as it was"
+same "refused: its snapshot was written first" "$(count_snapshots)" $((n + 1))
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import json' 2>/dev/null; then
+	check "refused: JSON has snapshot and changes (rolled-back..., failed)" \
+		python3 - "$TMP/refused.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["command"] == "apply" and d["snapshot"], d.get("snapshot")
+st = [(c["id"], c["status"]) for c in d["changes"]]
+assert st[-1] == ("sysctl:kernel.shmmni", "failed"), st
+assert all(s == "rolled-back" for _, s in st[:-1]), st
+assert len(st) == 6, st
+EOF
+else
+	check "refused: JSON has a snapshot" grep -q '"snapshot": "' "$TMP/refused.json"
+	check "refused: JSON has the failed change" \
+		grep -q '"id": "sysctl:kernel.shmmni".*"status": "failed"' "$TMP/refused.json"
+	same "refused: JSON has 5 rolled-back changes" \
+		"$(grep -c '"status": "rolled-back"' "$TMP/refused.json")" 5
+fi
+expect_exit 0 "refused: audit against the original values is clean" \
+	ht audit "$TMP/orig.ini"
+finish
