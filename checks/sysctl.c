@@ -100,17 +100,15 @@ static const struct {
 	{"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL}},
 };
 
-/* The capability the kernel checks when a key is written, by prefix, most
- * specific first: net.* handlers check CAP_NET_ADMIN (devinet forwarding,
- * for one), the BPF JIT knobs CAP_SYS_ADMIN, Yama CAP_SYS_PTRACE. */
+/* Capabilities some handlers check on write beyond CAP_SYS_ADMIN, which
+ * every sysctl write is given: net.* handlers check CAP_NET_ADMIN (devinet
+ * forwarding, for one), Yama CAP_SYS_PTRACE. */
 static const struct {
 	const char *prefix;
 	int cap;
 } sysctl_caps[] = {
-	{"net.core.bpf_", CAP_SYS_ADMIN},
 	{"net.", CAP_NET_ADMIN},
 	{"kernel.yama.", CAP_SYS_PTRACE},
-	{"", CAP_SYS_ADMIN},
 };
 
 static int sysctl_cap_for(const struct host *h, const struct check *c,
@@ -121,7 +119,7 @@ static int sysctl_cap_for(const struct host *h, const struct check *c,
 	for (size_t i = 0; i < ARRAY_SIZE(sysctl_caps); i++)
 		if (startswith(c->key, sysctl_caps[i].prefix))
 			return sysctl_caps[i].cap;
-	return CAP_SYS_ADMIN;
+	return -1;
 }
 
 static const char *const *sysctl_companions_of(const char *key)

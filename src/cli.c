@@ -30,15 +30,29 @@ void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 	};
 }
 
+/* "file:12: message" stands as it is, like a compiler's; anything else
+ * gets the program's name. */
+static bool located(const char *msg)
+{
+	const char *colon = strstr(msg, ":");
+
+	while (colon && !(colon[1] >= '0' && colon[1] <= '9'))
+		colon = strstr(colon + 1, ":");
+	return colon != NULL;
+}
+
 static void print_errors(const struct load_errors *errs)
 {
-	for (size_t i = 0; i < errs->msgs.n; i++)
-		fprintf(stderr, "%s\n", (char *)errs->msgs.v[i]);
+	for (size_t i = 0; i < errs->msgs.n; i++) {
+		const char *m = errs->msgs.v[i];
+
+		fprintf(stderr, "%s%s\n", located(m) ? "" : "hosttune: ", m);
+	}
 }
 
 /* Load and merge profiles, later ones overriding; errors go to stderr.
  * Returns 0 or EXIT_USAGE. */
-int cli_load_profiles(struct cli *cli, char **names, int n,
+int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p)
 {
 	const char *dirs[MAX_PROFILE_DIRS + ARRAY_SIZE(system_profile_dirs)];
@@ -48,7 +62,8 @@ int cli_load_profiles(struct cli *cli, char **names, int n,
 
 	cli_profile_path(cli, &pp, dirs);
 	for (int i = 0; i < n && r == 0; i++)
-		r = profile_load(p, &pp, names[i], &errs);
+		r = as_files ? profile_load_file(p, &pp, names[i], &errs)
+			     : profile_load(p, &pp, names[i], &errs);
 	print_errors(&errs);
 	load_errors_free(&errs);
 	return r < 0 ? EXIT_USAGE : 0;

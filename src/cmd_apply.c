@@ -192,7 +192,7 @@ int cmd_apply(struct cli *cli)
 		cli_error("--format prometheus is for audit");
 		return EXIT_USAGE;
 	}
-	code = cli_load_profiles(cli, cli->argv, 1, &p);
+	code = cli_load_profiles(cli, cli->argv, 1, false, &p);
 	if (code == 0)
 		code = cli_open_host(cli);
 	if (code)

@@ -23,7 +23,7 @@ int cmd_audit(struct cli *cli)
 	double start = now();
 	int code;
 
-	code = cli_load_profiles(cli, names, n, &p);
+	code = cli_load_profiles(cli, names, n, false, &p);
 	if (code == 0)
 		code = cli_open_host(cli);
 	if (code) {

@@ -44,6 +44,13 @@ static void list_profiles_out(struct cli *cli, const struct ptrvec *refs)
 static void list_snapshots_out(struct cli *cli, const struct ptrvec *all)
 {
 	FILE *f = cli->out;
+	int w = 2;
+
+	for (size_t i = 0; i < all->n; i++) {
+		const struct snapshot *s = all->v[i];
+		if ((int)strlen(s->id) > w)
+			w = (int)strlen(s->id);
+	}
 
 	if (cli->format == FMT_JSON)
 		fputs("[", f);
@@ -65,7 +72,8 @@ static void list_snapshots_out(struct cli *cli, const struct ptrvec *all)
 			fputs("}", f);
 			continue;
 		}
-		fprintf(f, "%s  %-8s  %-16s  %5zu value%s%s%s\n", s->id, s->kind,
+		fprintf(f, "%-*s  %-8s  %-16s  %5zu value%s%s%s\n", w, s->id,
+			s->kind,
 			*s->profile ? s->profile : "-", s->entries.n,
 			s->entries.n == 1 ? " " : "s",
 			s->restored ? "  restored " : "",
@@ -202,7 +210,7 @@ int cmd_show(struct cli *cli)
 		cli_error("--format prometheus is for audit");
 		return EXIT_USAGE;
 	}
-	code = cli_load_profiles(cli, cli->argv, 1, &p);
+	code = cli_load_profiles(cli, cli->argv, 1, false, &p);
 	if (code == 0 && cli->format == FMT_JSON)
 		show_json(cli->out, &p);
 	else if (code == 0)
@@ -220,17 +228,13 @@ int cmd_lint(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < cli->argc; i++) {
-		const char *arg = cli->argv[i];
-		_cleanup_free_ char *path = strchr(arg, '/')
-						    ? xstrdup(arg)
-						    : xasprintf("./%s", arg);
 		struct profile p = {0};
-		char *name = path;
 
-		if (cli_load_profiles(cli, &name, 1, &p) == 0) {
+		if (cli_load_profiles(cli, &cli->argv[i], 1, true, &p) == 0) {
 			if (cli->verbosity >= 0)
-				fprintf(cli->out, "%s: ok (%zu settings)\n",
-					arg, p.settings.n);
+				fprintf(cli->out, "%s: ok (%zu setting%s)\n",
+					cli->argv[i], p.settings.n,
+					p.settings.n == 1 ? "" : "s");
 		} else {
 			code = EXIT_USAGE;
 		}

@@ -91,7 +91,7 @@ int cmd_snapshot(struct cli *cli)
 	code = cli->all ? 0
 			: cli_load_profiles(cli, cli->argc ? cli->argv
 							   : default_profile,
-					    1, &p);
+					    1, false, &p);
 	if (code == 0)
 		code = cli_open_host(cli);
 	if (code)

@@ -331,8 +331,9 @@ uint64_t engine_caps_needed(const struct host *h, const struct ptrvec *changes)
 
 		if (ch->status != CH_PLANNED)
 			continue;
-		cap = c->ops->cap_for ? c->ops->cap_for(h, c, ch->to)
-				      : c->ops->cap;
+		if (c->ops->cap >= 0)
+			caps |= UINT64_C(1) << c->ops->cap;
+		cap = c->ops->cap_for ? c->ops->cap_for(h, c, ch->to) : -1;
 		if (cap >= 0)
 			caps |= UINT64_C(1) << cap;
 	}

@@ -48,8 +48,9 @@ static void summary_line(FILE *f, const struct ptrvec *checks)
 	struct summary s;
 
 	engine_summary(checks, &s);
-	fprintf(f, "%zu checks: %zu ok, %zu deviation, %zu missing, %zu error, "
-		   "%zu manual\n", s.checks, s.n[ST_OK], s.n[ST_DEVIATION],
+	fprintf(f, "%zu check%s: %zu ok, %zu deviation, %zu missing, %zu error, "
+		   "%zu manual\n", s.checks, s.checks == 1 ? "" : "s",
+		s.n[ST_OK], s.n[ST_DEVIATION],
 		s.n[ST_MISSING], s.n[ST_ERROR], s.n[ST_MANUAL]);
 }
 

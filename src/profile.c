@@ -36,7 +36,7 @@ struct load_ctx {
 	const struct profile_path *pp;
 	struct load_errors *errs;
 	const char *label; /* file name used in messages */
-	const char *dir;   /* directory of the file, for relative includes */
+	const struct source *src;
 	const char *data;
 	size_t len, pos;
 	int lineno;
@@ -405,8 +405,9 @@ static char *name_from_path(const char *path)
 	return xstrdup(b);
 }
 
-static int source_from_file(const char *path, const struct profile_path *pp,
-			    struct source *ret, char **ret_err)
+static int source_from_file(const char *path, const char *label,
+			    const struct profile_path *pp, struct source *ret,
+			    char **ret_err)
 {
 	char real[PATH_MAX];
 	_cleanup_free_ char *copy = NULL;
@@ -428,34 +429,46 @@ static int source_from_file(const char *path, const struct profile_path *pp,
 	copy = xstrdup(real);
 	ret->dir = xstrdup(dirname(copy));
 	ret->identity = xstrdup(real);
-	ret->label = xstrdup(path);
+	ret->label = xstrdup(label);
 	ret->name = name_from_path(path);
 	return 0;
 }
 
-/* Find a profile by name or path. relative_to: directory for relative
- * include paths. */
+/* The directory part of a label, for labelling a relative include the way
+ * the user would reach it: "profiles/a.ini" includes "b.ini" ->
+ * "profiles/b.ini". NULL for labels without one. */
+static char *label_dir(const char *label)
+{
+	const char *slash = label ? strrchr(label, '/') : NULL;
+
+	return slash ? xstrndup(label, (size_t)(slash - label)) : NULL;
+}
+
+/* Find a profile by name or path. parent: the including source, whose
+ * directory relative include paths start from. */
 static int source_find(const struct profile_path *pp, const char *arg,
-		       const char *relative_to, struct source *ret,
-		       char **ret_err)
+		       const struct source *parent, bool force_path,
+		       struct source *ret, char **ret_err)
 {
 	int r;
 
 	*ret = (struct source){0};
-	if (is_path(arg)) {
-		_cleanup_free_ char *path = NULL;
+	if (force_path || is_path(arg)) {
+		_cleanup_free_ char *path = NULL, *label = NULL, *ld = NULL;
+		bool relative = arg[0] != '/' && parent && parent->dir;
 
 		if (has_control_chars(arg)) {
 			*ret_err = xstrdup("profile path contains control "
 					   "characters");
 			return -EINVAL;
 		}
-		path = (arg[0] != '/' && relative_to)
-			       ? xasprintf("%s/%s", relative_to, arg)
-			       : xstrdup(arg);
-		r = source_from_file(path, pp, ret, ret_err);
+		ld = relative ? label_dir(parent->label) : NULL;
+		path = relative ? xasprintf("%s/%s", parent->dir, arg)
+				: xstrdup(arg);
+		label = ld ? xasprintf("%s/%s", ld, arg) : xstrdup(arg);
+		r = source_from_file(path, label, pp, ret, ret_err);
 		if (r < 0 && !*ret_err)
-			*ret_err = xasprintf("%s: %s", arg, strerror(-r));
+			*ret_err = xasprintf("%s: %s", label, strerror(-r));
 		return r;
 	}
 	if (profile_name_ok(arg) < 0) {
@@ -468,7 +481,7 @@ static int source_find(const struct profile_path *pp, const char *arg,
 						      arg);
 		if (access(path, F_OK) < 0)
 			continue;
-		r = source_from_file(path, pp, ret, ret_err);
+		r = source_from_file(path, path, pp, ret, ret_err);
 		if (r < 0 && !*ret_err)
 			*ret_err = xasprintf("%s: %s", path, strerror(-r));
 		return r;
@@ -492,6 +505,25 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 		       struct source *src, int depth, struct ptrvec *stack,
 		       struct load_errors *errs);
 
+/* "include cycle: a.ini -> b.ini -> a.ini" */
+static void add_cycle_error(struct load_ctx *c, int line, const char *name,
+			    const struct source *again)
+{
+	struct strbuf chain = {0};
+	bool on = false;
+
+	for (size_t k = 0; k < c->stack->n; k++) {
+		const struct source *s = c->stack->v[k];
+
+		on = on || !strcmp(s->identity, again->identity);
+		if (on)
+			strbuf_printf(&chain, "%s -> ", s->name);
+	}
+	strbuf_puts(&chain, again->name);
+	add_error(c, line, "include '%s': include cycle: %s", name, chain.s);
+	free(chain.s);
+}
+
 static void load_includes(struct load_ctx *c)
 {
 	for (size_t i = 0; i < c->includes.n; i++) {
@@ -507,15 +539,15 @@ static void load_includes(struct load_ctx *c)
 				  "than %d deep", name, PROFILE_MAX_DEPTH);
 			continue;
 		}
-		if (source_find(c->pp, name, c->dir, &src, &err) < 0) {
+		if (source_find(c->pp, name, c->src, false, &src, &err) < 0) {
 			add_error(c, line, "include '%s': %s", name, err);
 			continue;
 		}
 		for (size_t k = 0; k < c->stack->n && !cycle; k++)
-			cycle = !strcmp(c->stack->v[k], src.identity);
+			cycle = !strcmp(((struct source *)c->stack->v[k])
+						->identity, src.identity);
 		if (cycle)
-			add_error(c, line, "include '%s': include cycle (%s "
-				  "includes itself)", name, src.label);
+			add_cycle_error(c, line, name, &src);
 		else
 			load_source(c->p, c->pp, &src, c->depth + 1, c->stack,
 				    c->errs);
@@ -532,7 +564,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 		.pp = pp,
 		.errs = errs,
 		.label = src->label,
-		.dir = src->dir,
+		.src = src,
 		.data = src->data,
 		.len = src->len,
 		.depth = depth,
@@ -541,7 +573,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	size_t nerr = errs->msgs.n;
 	int r;
 
-	ptrvec_push(stack, src->identity);
+	ptrvec_push(stack, src);
 	r = ini_parse_stream(reader, &c, handler, &c);
 	if (r > 0 && errs->msgs.n == nerr)
 		add_error(&c, r, "expected '[section]' or 'key = value'");
@@ -571,10 +603,29 @@ int profile_load(struct profile *p, const struct profile_path *pp,
 	struct source src;
 	int r;
 
-	r = source_find(pp, name_or_path, NULL, &src, &err);
+	r = source_find(pp, name_or_path, NULL, false, &src, &err);
 	if (r < 0) {
 		ptrvec_push(&errs->msgs, xasprintf("%s", err));
 		return r == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	r = load_source(p, pp, &src, 0, &stack, errs);
+	free(stack.v);
+	source_free(&src);
+	return r;
+}
+
+int profile_load_file(struct profile *p, const struct profile_path *pp,
+		      const char *path, struct load_errors *errs)
+{
+	_cleanup_free_ char *err = NULL;
+	struct ptrvec stack = {0};
+	struct source src;
+	int r;
+
+	r = source_find(pp, path, NULL, true, &src, &err);
+	if (r < 0) {
+		ptrvec_push(&errs->msgs, xasprintf("%s", err));
+		return -EINVAL;
 	}
 	r = load_source(p, pp, &src, 0, &stack, errs);
 	free(stack.v);

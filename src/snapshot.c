@@ -567,9 +567,11 @@ int snapshot_load(const char *dir, const char *id_or_path, bool owner,
 		path = snapshot_path(dir, id_or_path);
 	}
 	if (owner && (r = check_owner(path, ret_err)) < 0) {
-		if (!*ret_err)
-			*ret_err = xasprintf("no snapshot '%s' (%s)",
-					     id_or_path, strerror(-r));
+		if (!*ret_err && r == -ENOENT)
+			*ret_err = xasprintf("no snapshot '%s' in %s",
+					     id_or_path, dir);
+		else if (!*ret_err)
+			*ret_err = xasprintf("%s: %s", path, strerror(-r));
 		return r;
 	}
 	r = read_file_limited(path, SNAPSHOT_MAX_SIZE, &data, &len);

@@ -54,6 +54,7 @@ in_namespaces() {
 	if [ "${HT_IN_NS:-}" != 1 ]; then
 		need_root
 		need_cmd unshare
+		rm -rf "$TMP" # the re-executed script makes its own
 		HT_IN_NS=1 exec unshare --net --ipc --uts --mount --propagation private sh "$0" "$@"
 	fi
 }

@@ -68,7 +68,8 @@ enum target_rule {
 struct check_ops {
 	const char *name; /* section name and id prefix */
 	enum target_rule target;
-	/* Capability a write needs on a live host (CAP_*), -1 for none. */
+	/* Capability every write of the domain needs on a live host
+	 * (CAP_*), -1 for none. */
 	int cap;
 
 	/* Validate a section argument; *ret_err explains -EINVAL. */
@@ -105,8 +106,8 @@ struct check_ops {
 	 * such changes unless --force is given. Caller frees. */
 	char *(*irreversible)(const struct host *h, const struct check *c,
 			      const char *value);
-	/* Optional: the capability (CAP_*) this one write needs on a live
-	 * host, or -1 for none; default: cap above. */
+	/* Optional: a capability (CAP_*) this one write needs on a live
+	 * host in addition to cap above, or -1 for none. */
 	int (*cap_for)(const struct host *h, const struct check *c,
 		       const char *value);
 	/* Optional: keys (patterns allowed) that writing this key changes as

@@ -54,7 +54,9 @@ struct verb {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 		      const char **dirs);
-int cli_load_profiles(struct cli *cli, char **names, int n,
+/* Load and merge profiles by name or path (as_files: every argument is a
+ * file, as lint takes them); 0 or EXIT_USAGE, errors printed. */
+int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p);
 const char *cli_state_dir(struct cli *cli);
 int cli_open_host(struct cli *cli);

@@ -35,6 +35,9 @@ void load_errors_free(struct load_errors *e);
  * Returns 0, or -EINVAL with messages in errs. */
 int profile_load(struct profile *p, const struct profile_path *pp,
 		 const char *name_or_path, struct load_errors *errs);
+/* Load a file as a profile whatever its name (lint FILE...). */
+int profile_load_file(struct profile *p, const struct profile_path *pp,
+		      const char *path, struct load_errors *errs);
 /* Parse one profile file from memory without following includes (lint
  * checks includes by resolving them). */
 int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
