@@ -14,6 +14,7 @@ HT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
 	-D_GNU_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
 	-fstack-clash-protection -fPIE -Iinclude -Ibuild \
+	-DHOSTTUNE_DATADIR='"$(DATADIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 HT_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -33,9 +34,11 @@ all: hosttune man
 MAN_PARTS := $(sort $(wildcard man/domains/*.part))
 build/man/hosttune-profile.5: man/hosttune-profile.5.in $(MAN_PARTS)
 	@mkdir -p build/man
-	awk '/^\.\\" @DOMAINS@/ { for (i = 2; i < ARGC; i++) \
-		while ((getline l < ARGV[i]) > 0) print l; next } { print }' \
-		$< $(MAN_PARTS) > $@.tmp < /dev/null
+	awk 'BEGIN { for (i = 2; i < ARGC; i++) { part[i] = ARGV[i]; \
+		delete ARGV[i] } } \
+		/^\.\\" @DOMAINS@/ { for (i = 2; i in part; i++) \
+		while ((getline l < part[i]) > 0) print l; next } { print }' \
+		$< $(MAN_PARTS) > $@.tmp
 	mv $@.tmp $@
 
 build/man/hosttune.8: man/hosttune.8

@@ -6,9 +6,16 @@
 
 #include "hosttune/cli.h"
 
+#ifndef HOSTTUNE_DATADIR
+#define HOSTTUNE_DATADIR "/usr/share/hosttune"
+#endif
+
+/* The spec's two, and where `make install` put the shipped profiles when
+ * its PREFIX is not /usr (the same directory is searched once). */
 static const char *const system_profile_dirs[] = {
 	"/etc/hosttune/profiles",
 	"/usr/share/hosttune/profiles",
+	HOSTTUNE_DATADIR "/profiles",
 };
 
 #define MAX_PROFILE_DIRS 64
@@ -21,7 +28,9 @@ void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 	for (size_t i = 0; i < cli->profile_dirs.n && n < MAX_PROFILE_DIRS; i++)
 		dirs[n++] = cli->profile_dirs.v[i];
 	for (size_t i = 0; i < ARRAY_SIZE(system_profile_dirs); i++)
-		dirs[n++] = system_profile_dirs[i];
+		if (i < 2 || strcmp(system_profile_dirs[i],
+				    system_profile_dirs[1]))
+			dirs[n++] = system_profile_dirs[i];
 	*pp = (struct profile_path){
 		.dirs = dirs,
 		.n_dirs = n,
@@ -113,4 +122,18 @@ void cli_signals_hold(sigset_t *old)
 void cli_signals_release(const sigset_t *old)
 {
 	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* How to run rollback of id with the same --root and --state-dir. */
+char *cli_rollback_hint(const struct cli *cli, const char *id)
+{
+	struct strbuf sb = {0};
+
+	strbuf_puts(&sb, "hosttune");
+	if (strcmp(cli->root, "/"))
+		strbuf_printf(&sb, " --root %s", cli->root);
+	if (cli->state_dir_given)
+		strbuf_printf(&sb, " --state-dir %s", cli->state_dir);
+	strbuf_printf(&sb, " rollback %s", id);
+	return strbuf_take(&sb);
 }

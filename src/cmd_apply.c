@@ -130,8 +130,10 @@ static int apply_execute(struct cli *cli, const char *profile,
 		return EXIT_OK;
 	report_failure(changes);
 	if (!all_restored(changes)) {
+		_cleanup_free_ char *hint = cli_rollback_hint(cli, snap->id);
+
 		cli_error("apply failed and some values could not be restored; "
-			  "retry with: hosttune rollback %s", snap->id);
+			  "retry with: %s", hint);
 		return EXIT_INCOMPLETE;
 	}
 	cli_error("apply failed; every change was rolled back");
@@ -169,9 +171,12 @@ static void print_summary(struct cli *cli, const struct ptrvec *checks,
 	else if (n && cli->dry_run)
 		fprintf(cli->out, "%zu change%s would be made (dry run: nothing "
 				  "was written)\n", n, n == 1 ? "" : "s");
-	else if (n && code == EXIT_OK)
-		fprintf(cli->out, "%zu change%s applied; undo with: hosttune "
-				  "rollback %s\n", n, n == 1 ? "" : "s", snap_id);
+	else if (n && code == EXIT_OK) {
+		_cleanup_free_ char *hint = cli_rollback_hint(cli, snap_id);
+
+		fprintf(cli->out, "%zu change%s applied; undo with: %s\n", n,
+			n == 1 ? "" : "s", hint);
+	}
 }
 
 int cmd_apply(struct cli *cli)

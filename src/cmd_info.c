@@ -81,6 +81,8 @@ static void list_snapshots_out(struct cli *cli, const struct ptrvec *all)
 	}
 	if (cli->format == FMT_JSON)
 		fputs(all->n ? "\n]\n" : "]\n", f);
+	else if (all->n == 0 && cli->verbosity >= 0)
+		fprintf(f, "no snapshots in %s\n", cli_state_dir(cli));
 }
 
 static void snapshot_destroy(void *v)
@@ -144,7 +146,7 @@ static void show_json(FILE *f, const struct profile *p)
 	json_string(f, p->name);
 	fputs(", \"description\": ", f);
 	json_string(f, p->description);
-	fputs(", \"includes\": [", f);
+	fputs(", \"merged\": [", f);
 	for (size_t i = 0; i < p->names.n; i++) {
 		if (i)
 			fputs(", ", f);
@@ -177,7 +179,8 @@ static void show_text(FILE *f, const struct profile *p)
 {
 	const struct setting *prev = NULL;
 
-	fprintf(f, "; %s: %s\n; merged from:", p->name,
+	fprintf(f, "; %s%s%s\n; merged from:", p->name,
+		p->description ? ": " : "",
 		p->description ? p->description : "");
 	for (size_t i = 0; i < p->names.n; i++)
 		fprintf(f, " %s", (char *)p->names.v[i]);

@@ -280,12 +280,15 @@ int cmd_rollback(struct cli *cli)
 		report_json(cli->out, &rep);
 	else if (changes.n)
 		report_changes_text(cli->out, &rep);
-	if (cli->format == FMT_TEXT && code == EXIT_OK && !cli->dry_run)
+	if (cli->format == FMT_TEXT && code == EXIT_OK && !cli->dry_run) {
+		_cleanup_free_ char *hint =
+			undo.id ? cli_rollback_hint(cli, undo.id) : NULL;
+
 		fprintf(cli->out, "restored snapshot %s (%zu value%s changed)"
 				  "%s%s\n", snap.id, count(&changes, CH_APPLIED),
 			count(&changes, CH_APPLIED) == 1 ? "" : "s",
-			undo.id ? "; undo with: hosttune rollback " : "",
-			undo.id ? undo.id : "");
+			hint ? "; undo with: " : "", hint ? hint : "");
+	}
 	else if (cli->format == FMT_TEXT && cli->dry_run)
 		fprintf(cli->out, "%zu value%s would be restored from %s (dry "
 				  "run: nothing was written)\n",

@@ -77,6 +77,20 @@ char *choice_selected(const char *s)
 	return xstrndup(o + 1, (size_t)(c - o - 1));
 }
 
+/* "4K", "16m": a number with a size suffix, given where the unit is not
+ * bytes (with bytes it parses as a number and never gets here). */
+static bool looks_like_size(const char *tok)
+{
+	size_t n = strlen(tok), i = tok[0] == '-';
+
+	if (n < 2 + i || !strchr("KMGTkmgt", tok[n - 1]))
+		return false;
+	for (; i < n - 1; i++)
+		if (!isdigit((unsigned char)tok[i]))
+			return false;
+	return true;
+}
+
 /* Canonical form of an exact value: whitespace normalised, integers in
  * plain decimal (so "010" and "8K" compare as the kernel prints them). */
 static int canonical_value(const char *value, enum value_unit unit,
@@ -94,6 +108,12 @@ static int canonical_value(const char *value, enum value_unit unit,
 		if (*next)
 			*next++ = '\0';
 		r = num_parse(tok, unit, &n);
+		if (r < 0 && looks_like_size(tok)) {
+			free(sb.s);
+			*ret_err = xasprintf("'%s': size suffixes only apply "
+					     "to byte values", tok);
+			return -EINVAL;
+		}
 
 		if (sb.len)
 			strbuf_puts(&sb, " ");
@@ -211,6 +231,12 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		r = -EINVAL;
 	} else if (has_control_chars(value)) {
 		*ret_err = xstrdup("value contains control characters");
+		r = -EINVAL;
+	} else if (strstr(value, " #") && value[0] != '"') {
+		/* inih ends a value only at " ;": a " #" comment would be
+		 * taken as part of the value. */
+		*ret_err = xstrdup("'#' starts no comment after a value (use "
+				   "' ;'), or quote the value");
 		r = -EINVAL;
 	} else if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
 		/* Quoted: the literal string, no operators. */

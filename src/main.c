@@ -12,8 +12,8 @@ static const struct verb verbs[] = {
 	 "audit [PROFILE...]\n"
 	 "  Compare the host with the profiles (default: baseline), later\n"
 	 "  profiles overriding earlier ones, and report every check.\n"
-	 "  Exit 0 when every check is ok or missing, 1 on a deviation or\n"
-	 "  an error, 2 on bad input.\n"},
+	 "  Exit 0 when no check is a deviation or an error (ok, missing\n"
+	 "  and manual checks pass), 1 otherwise, 2 on bad input.\n"},
 	{"apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE,
 	 "apply PROFILE [--dry-run] [--force]\n"
 	 "  Snapshot what will change (durably, before the first write),\n"
@@ -29,8 +29,7 @@ static const struct verb verbs[] = {
 	 "  --dry-run   print the changes; exit 1 if any\n"
 	 "  Exit 4 when some values could not be restored.\n"},
 	{"snapshot", cmd_snapshot, OPT_NAME | OPT_ALL,
-	 "snapshot [PROFILE] [--name NAME]\n"
-	 "snapshot --all [--name NAME]\n"
+	 "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
 	 "  Save the current values of what PROFILE covers (default:\n"
 	 "  baseline), or with --all every readable sysctl.\n"},
 	{"list", cmd_list, 0,
@@ -43,7 +42,7 @@ static const struct verb verbs[] = {
 	{"lint", cmd_lint, 0,
 	 "lint FILE...\n"
 	 "  Check profile files (and their includes) without reading the\n"
-	 "  host. Exit 2 on the first file with an error.\n"},
+	 "  host. Every file is checked; exit 2 if any has an error.\n"},
 };
 
 static const char global_usage[] =
@@ -153,6 +152,7 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			break;
 		case 's':
 			cli->state_dir = optarg;
+			cli->state_dir_given = true;
 			break;
 		case 'f':
 			v = parse_enum("--format", optarg, formats, 3);

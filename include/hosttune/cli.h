@@ -28,6 +28,7 @@ struct cli {
 	const char *root;
 	struct ptrvec profile_dirs; /* const char * */
 	const char *state_dir;
+	bool state_dir_given;
 	enum format format;
 	const char *output;
 	enum color_mode color;
@@ -60,6 +61,8 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p);
 const char *cli_state_dir(struct cli *cli);
 int cli_open_host(struct cli *cli);
+/* "hosttune [--root R] [--state-dir S] rollback ID", for hints. */
+char *cli_rollback_hint(const struct cli *cli, const char *id);
 /* Hold back termination signals while a transaction writes. */
 void cli_signals_hold(sigset_t *old);
 void cli_signals_release(const sigset_t *old);
