@@ -232,7 +232,8 @@ static void expand_walk(const struct host *h, const struct setting *s,
 		struct stat st;
 		struct check *c;
 
-		if (hostfs_stat(h, dir->s, &st) == 0 && S_ISDIR(st.st_mode))
+		/* A pattern matches keys that exist, and keys are files. */
+		if (hostfs_stat(h, dir->s, &st) < 0 || S_ISDIR(st.st_mode))
 			return;
 		c = check_new(s->ops, NULL, key);
 		c->from_glob = true;

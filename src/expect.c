@@ -141,7 +141,7 @@ static int parse_bound(const char *what, const char *s, enum value_unit unit,
 
 	if (r == -ERANGE)
 		*ret_err = xasprintf("'%s' is out of range", t);
-	else if (r < 0 && unit != UNIT_BYTES && *t && isdigit((unsigned char)*t))
+	else if (r < 0 && unit != UNIT_BYTES && looks_like_size(t))
 		*ret_err = xasprintf("expected an integer %s, got '%s' (size "
 				     "suffixes only apply to byte values)",
 				     what, t);
@@ -217,6 +217,16 @@ static const char *range_dots(const char *v, enum value_unit unit)
 	return dots;
 }
 
+/* Tabs are blanks (the kernel prints tcp_rmem with them); any other
+ * control character is an input error. */
+static bool value_has_control_chars(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return true;
+	return false;
+}
+
 int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		 struct expect *ret, char **ret_err)
 {
@@ -229,7 +239,7 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 	if (!*value) {
 		*ret_err = xstrdup("empty value");
 		r = -EINVAL;
-	} else if (has_control_chars(value)) {
+	} else if (value_has_control_chars(value)) {
 		*ret_err = xstrdup("value contains control characters");
 		r = -EINVAL;
 	} else if (strstr(value, " #") && value[0] != '"') {

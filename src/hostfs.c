@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -62,8 +63,106 @@ int hostfs_path_ok(const char *rel)
 }
 
 /* openat2(2) may be missing from an older kernel or a seccomp filter;
- * remember that and fall back to openat(2) on validated paths. */
+ * remember that and resolve by hand instead. */
 static int openat2_state; /* 0 unknown, 1 works, -1 unavailable */
+
+#define MAX_SYMLINKS 40
+
+/* Split "a/b/c" onto the front of a component list (kept reversed: the
+ * next component to resolve is the last element). */
+static void push_components(struct ptrvec *todo, const char *path)
+{
+	const char *end = path + strlen(path);
+
+	while (end > path) {
+		const char *start = end;
+
+		while (start > path && start[-1] != '/')
+			start--;
+		if (end > start)
+			ptrvec_push(todo, xstrndup(start, (size_t)(end - start)));
+		end = start > path ? start - 1 : start;
+	}
+}
+
+static void pop_dir(struct ptrvec *dirs)
+{
+	close((int)(intptr_t)dirs->v[--dirs->n]);
+}
+
+/* What RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS does, one component at a
+ * time: symlinks are followed within the tree, ".." never climbs above its
+ * root, absolute link targets are refused. */
+static int open_beneath_by_hand(const struct host *h, const char *rel,
+				int flags)
+{
+	struct ptrvec todo = {0}, dirs = {0};
+	int links = 0, r = -EINVAL, fd;
+
+	push_components(&todo, rel);
+	ptrvec_push(&dirs, (void *)(intptr_t)fcntl(h->root_fd, F_DUPFD_CLOEXEC,
+						     3));
+	while (todo.n) {
+		_cleanup_free_ char *comp = todo.v[--todo.n];
+		int cur = (int)(intptr_t)dirs.v[dirs.n - 1];
+		char target[4096];
+		struct stat st;
+		ssize_t n;
+
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			if (dirs.n == 1) {
+				r = -EXDEV;
+				goto out;
+			}
+			pop_dir(&dirs);
+			continue;
+		}
+		fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			r = -errno;
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			n = readlinkat(cur, comp, target, sizeof(target) - 1);
+			close(fd);
+			if (n < 0 || ++links > MAX_SYMLINKS) {
+				r = n < 0 ? -errno : -ELOOP;
+				goto out;
+			}
+			target[n] = '\0';
+			if (target[0] == '/') {
+				r = -EXDEV;
+				goto out;
+			}
+			push_components(&todo, target);
+			continue;
+		}
+		if (todo.n == 0) {
+			/* The last component: reopen for real, refusing a
+			 * symlink swapped in since. */
+			close(fd);
+			fd = openat(cur, comp, flags | O_NOFOLLOW);
+			r = fd < 0 ? -errno : fd;
+			goto out;
+		}
+		ptrvec_push(&dirs, (void *)(intptr_t)fd);
+	}
+	/* Resolved to one of the directories itself ("a/.."). */
+	r = openat((int)(intptr_t)dirs.v[dirs.n - 1], ".", flags);
+	r = r < 0 ? -errno : r;
+out:
+	while (todo.n)
+		free(todo.v[--todo.n]);
+	while (dirs.n)
+		pop_dir(&dirs);
+	free(todo.v);
+	free(dirs.v);
+	return r == -EXDEV ? -EINVAL : r;
+}
 
 int hostfs_open(const struct host *h, const char *rel, int flags)
 {
@@ -77,9 +176,8 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 		flags |= O_NOCTTY;
 	flags |= O_CLOEXEC;
 	how.flags = (uint64_t)flags;
-
 	if (strcmp(rel, ".") == 0) {
-		fd = openat(h->root_fd, ".", flags | O_CLOEXEC);
+		fd = openat(h->root_fd, ".", flags);
 		return fd < 0 ? -errno : fd;
 	}
 	if (hostfs_path_ok(rel) < 0)
@@ -95,10 +193,7 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 			return errno == EXDEV ? -EINVAL : -errno;
 		openat2_state = -1;
 	}
-	/* Without openat2 the components were validated above: no "..", no
-	 * absolute path. Symlinks inside /sys stay allowed, as they must. */
-	fd = openat(h->root_fd, rel, flags);
-	return fd < 0 ? -errno : fd;
+	return open_beneath_by_hand(h, rel, flags);
 }
 
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret)

@@ -491,7 +491,9 @@ static int source_find(const struct profile_path *pp, const char *arg,
 			const struct builtin_profile *b = &builtin_profiles[i];
 
 			ret->len = (size_t)(b->end - b->start);
-			ret->data = xstrndup(b->start, ret->len);
+			ret->data = xmalloc(ret->len + 1);
+			memcpy(ret->data, b->start, ret->len);
+			ret->data[ret->len] = '\0';
 			ret->label = xasprintf("%s.ini", arg);
 			ret->identity = xasprintf("built-in:%s", arg);
 			ret->name = xstrdup(arg);
@@ -643,11 +645,14 @@ int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
 		.identity = xasprintf("buffer:%s", file),
 		.dir = xstrdup("."),
 		.name = name_from_path(file),
-		.data = xstrndup(data, len),
+		.data = xmalloc(len + 1),
 		.len = len,
 	};
-	int r = load_source(p, pp, &src, 0, &stack, errs);
+	int r;
 
+	memcpy(src.data, data, len); /* NUL bytes too: the reader reports them */
+	src.data[len] = '\0';
+	r = load_source(p, pp, &src, 0, &stack, errs);
 	free(stack.v);
 	source_free(&src);
 	return r;

@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The host-file layer: paths are validated, nothing resolves out of the
+ * root, lists are sorted, values are read and written whole.
+ *
+ * Every test runs twice: with openat2(2), and in a child process where
+ * openat2 fails with ENOSYS (an older kernel, a seccomp filter, valgrind),
+ * which is when hostfs_open() takes its openat(2) fallback. The seam is
+ * this file's own syscall(): hostfs.c calls syscall(SYS_openat2, ...) and
+ * the executable's definition is the one the library links to.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "fixture.c.inc"
+
+#include "hosttune/hostfs.h"
+
+#define FIXTURE "unit-hostfs"
+
+/* ---- the openat2 seam ---- */
+
+static bool no_openat2;
+
+long syscall(long nr, ...)
+{
+	static long (*real)(long, ...);
+	long a[6];
+	va_list ap;
+
+	if (no_openat2 && nr == SYS_openat2) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!real)
+		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	return real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* ---- helpers ---- */
+
+struct env {
+	char *root; /* a copy of the fixture: TMP/root */
+	char *outside; /* TMP/secret, beside the root */
+	struct host h;
+};
+
+/* fixture_remove() runs "rm -rf ROOT/..", which GNU rm refuses: remove
+ * the copy's directory ourselves. */
+static void fixture_cleanup(char *root)
+{
+	char *copy, *cmd;
+
+	if (!root)
+		return;
+	copy = xstrdup(root);
+	cmd = xasprintf("rm -rf '%s'", dirname(copy));
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", root);
+	free(cmd);
+	free(copy);
+	free(root);
+}
+
+static void put_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *slurp(const char *path)
+{
+	char *data = NULL;
+	size_t len;
+
+	assert_int_equal(read_file_limited(path, 4 << 20, &data, &len), 0);
+	return data;
+}
+
+static int env_setup(void **state)
+{
+	struct env *e = xcalloc(1, sizeof(*e));
+
+	*state = e;
+	e->root = fixture_copy(FIXTURE);
+	if (!e->root)
+		return -1;
+	e->outside = xasprintf("%s/../secret", e->root);
+	put_file(e->outside, "secret\n", 7);
+	return host_open(e->root, &e->h);
+}
+
+static int env_teardown(void **state)
+{
+	struct env *e = *state;
+
+	host_close(&e->h);
+	fixture_cleanup(e->root);
+	free(e->outside);
+	free(e);
+	return 0;
+}
+
+static char *in_root(struct env *e, const char *rel)
+{
+	return xasprintf("%s/%s", e->root, rel);
+}
+
+static void make_link(struct env *e, const char *target, const char *rel)
+{
+	char *path = in_root(e, rel);
+
+	assert_int_equal(symlink(target, path), 0);
+	free(path);
+}
+
+/* ---- hostfs_path_ok ---- */
+
+static void assert_path_bad(const char *rel)
+{
+	if (hostfs_path_ok(rel) != -EINVAL)
+		fail_msg("path '%s' accepted", rel);
+}
+
+static char *repeat(char c, size_t n)
+{
+	char *s = xmalloc(n + 1);
+
+	memset(s, c, n);
+	s[n] = '\0';
+	return s;
+}
+
+static void test_path_ok_accepts_plain_paths(void **state)
+{
+	char *name255 = repeat('n', 255), *p = xasprintf("sys/%s", name255);
+
+	assert_int_equal(hostfs_path_ok("proc/sys/vm/swappiness"), 0);
+	assert_int_equal(hostfs_path_ok("proc/sys/net/ipv4/conf/eth0.100/x"),
+			 0);
+	assert_int_equal(hostfs_path_ok("a..b/...c/.d"), 0);
+	assert_int_equal(hostfs_path_ok(p), 0);
+	free(p);
+	free(name255);
+}
+
+static void test_path_ok_rejects_empty_and_absolute(void **state)
+{
+	assert_path_bad("");
+	assert_path_bad("/abs");
+	assert_path_bad("/");
+}
+
+static void test_path_ok_rejects_dot_components(void **state)
+{
+	assert_path_bad("a/../b");
+	assert_path_bad("..");
+	assert_path_bad("../a");
+	assert_path_bad("a/..");
+	assert_path_bad(".");
+	assert_path_bad("./a");
+	assert_path_bad("a/./b");
+}
+
+static void test_path_ok_rejects_empty_components(void **state)
+{
+	assert_path_bad("a//b");
+	assert_path_bad("a/");
+}
+
+static void test_path_ok_rejects_control_chars(void **state)
+{
+	assert_path_bad("a\nb");
+	assert_path_bad("a\tb");
+	assert_path_bad("a\x1b[0mb");
+	assert_path_bad("a\x7f");
+}
+
+static void test_path_ok_rejects_5000_byte_path(void **state)
+{
+	char *p = xmalloc(5001);
+
+	/* 100-byte components: only the total length is wrong. */
+	for (size_t i = 0; i < 5000; i++)
+		p[i] = (i % 100 == 99) ? '/' : 'a';
+	p[4999] = 'a';
+	p[5000] = '\0';
+	assert_path_bad(p);
+	free(p);
+}
+
+static void test_path_ok_rejects_300_byte_component(void **state)
+{
+	char *name = repeat('c', 300), *p = xasprintf("sys/%s/x", name);
+
+	assert_path_bad(p);
+	free(p);
+	free(name);
+}
+
+/* ---- host_open ---- */
+
+static void test_host_open_missing_root(void **state)
+{
+	struct host h = { .root_fd = -1 };
+
+	assert_int_equal(host_open("/nonexistent/hosttune-root", &h), -ENOENT);
+}
+
+static void test_host_open_fixture_is_not_live(void **state)
+{
+	struct env *e = *state;
+	struct host h = { .root_fd = -1 };
+
+	assert_false(e->h.live);
+	assert_int_equal(host_open("/", &h), 0);
+	assert_true(h.live);
+	host_close(&h);
+}
+
+/* ---- hostfs_open: nothing resolves out of the root ---- */
+
+static void assert_open_fails(struct env *e, const char *rel, int flags)
+{
+	int fd = hostfs_open(&e->h, rel, flags);
+
+	if (fd >= 0) {
+		close(fd);
+		fail_msg("'%s' opened", rel);
+	}
+}
+
+static void test_open_rejects_dotdot(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(hostfs_open(&e->h, "../secret", O_RDONLY), -EINVAL);
+	assert_int_equal(hostfs_open(&e->h, "dir/../../secret", O_RDONLY),
+			 -EINVAL);
+}
+
+/* Without openat2 (old kernels, seccomp, valgrind) the hand-made walk
+ * must refuse the same escapes. */
+
+static void test_open_refuses_relative_symlink_escape(void **state)
+{
+	struct env *e = *state;
+
+	make_link(e, "../../..", "link");
+	assert_open_fails(e, "link/etc/passwd", O_RDONLY);
+	assert_open_fails(e, "link", O_RDONLY | O_DIRECTORY);
+}
+
+static void test_open_refuses_symlink_to_parent_file(void **state)
+{
+	struct env *e = *state;
+
+	make_link(e, "../secret", "up");
+	assert_open_fails(e, "up", O_RDONLY);
+}
+
+static void test_open_refuses_absolute_symlink(void **state)
+{
+	struct env *e = *state;
+
+	make_link(e, "/", "abs");
+	assert_open_fails(e, "abs/etc/passwd", O_RDONLY);
+}
+
+static void test_read_through_escaping_symlink_fails(void **state)
+{
+	struct env *e = *state;
+	char *v = NULL;
+	int r;
+
+	make_link(e, "../secret", "up");
+	r = hostfs_read(&e->h, "up", &v, NULL);
+	assert_true(r < 0);
+	assert_null(v);
+}
+
+static void test_write_through_escaping_symlink_fails(void **state)
+{
+	struct env *e = *state;
+	char *data;
+	int r;
+
+	make_link(e, "../secret", "up");
+	r = hostfs_write(&e->h, "up", "pwned");
+	data = slurp(e->outside);
+	assert_true(r < 0);
+	assert_string_equal(data, "secret\n");
+	free(data);
+}
+
+static void test_symlink_inside_root_is_followed(void **state)
+{
+	struct env *e = *state;
+	char *v = NULL;
+
+	make_link(e, "dir/file", "inner");
+	assert_int_equal(hostfs_read(&e->h, "inner", &v, NULL), 0);
+	assert_string_equal(v, "inner");
+	free(v);
+}
+
+static void test_open_dot_is_the_root(void **state)
+{
+	struct env *e = *state;
+	int fd = hostfs_open(&e->h, ".", O_RDONLY | O_DIRECTORY);
+	struct stat a, b;
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(e->root, &b), 0);
+	assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+	close(fd);
+}
+
+/* ---- hostfs_list ---- */
+
+static void test_list_is_sorted_without_dots(void **state)
+{
+	struct env *e = *state;
+	static const char *const want[] = { "10", "2", "C", "a", "b" };
+	char **names = NULL;
+	size_t n = 0;
+
+	assert_int_equal(hostfs_list(&e->h, "list", &names, &n), 0);
+	assert_int_equal(n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(names[i], want[i]);
+	strv_free(names, n);
+}
+
+static void test_list_of_missing_directory(void **state)
+{
+	struct env *e = *state;
+	char **names = NULL;
+	size_t n = 0;
+
+	assert_int_equal(hostfs_list(&e->h, "nosuch", &names, &n), -ENOENT);
+	assert_int_equal(hostfs_list(&e->h, "value", &names, &n), -ENOTDIR);
+}
+
+/* ---- hostfs_read ---- */
+
+static void test_read_strips_one_newline_and_returns_mode(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "two"), *v = NULL;
+	mode_t mode = 0;
+
+	put_file(path, "a\n\n", 3);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(hostfs_read(&e->h, "two", &v, &mode), 0);
+	assert_string_equal(v, "a\n");
+	assert_int_equal(mode & 07777, 0640);
+	assert_true(S_ISREG(mode));
+	free(v);
+	free(path);
+}
+
+static void test_read_empty_file(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "empty"), *v = NULL;
+
+	put_file(path, "", 0);
+	assert_int_equal(hostfs_read(&e->h, "empty", &v, NULL), 0);
+	assert_string_equal(v, "");
+	free(v);
+	free(path);
+}
+
+static void test_read_directory_is_eisdir(void **state)
+{
+	struct env *e = *state;
+	char *v = NULL;
+
+	assert_int_equal(hostfs_read(&e->h, "dir", &v, NULL), -EISDIR);
+	assert_null(v);
+}
+
+static void test_read_fifo_is_refused_without_blocking(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "fifo"), *v = NULL;
+
+	assert_int_equal(mkfifo(path, 0644), 0);
+	alarm(10); /* a hang kills the binary instead of the suite */
+	assert_int_equal(hostfs_read(&e->h, "fifo", &v, NULL), -EINVAL);
+	alarm(0);
+	assert_null(v);
+	free(path);
+}
+
+static void test_read_exactly_1mib_is_accepted(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "big"), *v = NULL;
+	char *data = repeat('9', HOSTFS_MAX_VALUE);
+
+	put_file(path, data, HOSTFS_MAX_VALUE);
+	assert_int_equal(hostfs_read(&e->h, "big", &v, NULL), 0);
+	assert_int_equal(strlen(v), HOSTFS_MAX_VALUE);
+	free(v);
+	free(data);
+	free(path);
+}
+
+static void test_read_2mib_is_efbig(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "huge"), *v = NULL;
+	char *data = repeat('9', 2 * 1024 * 1024);
+
+	put_file(path, data, 2 * 1024 * 1024);
+	assert_int_equal(hostfs_read(&e->h, "huge", &v, NULL), -EFBIG);
+	assert_null(v);
+	free(data);
+	free(path);
+}
+
+static void test_read_nul_byte_is_ebadmsg(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "nul"), *v = NULL;
+
+	put_file(path, "1\0002\n", 4);
+	assert_int_equal(hostfs_read(&e->h, "nul", &v, NULL), -EBADMSG);
+	assert_null(v);
+	free(path);
+}
+
+/* ---- hostfs_write ---- */
+
+static void test_write_replaces_content_no_stale_tail(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "value"), *data = slurp(path);
+
+	assert_string_equal(data, "12345\n");
+	free(data);
+	assert_int_equal(hostfs_write(&e->h, "value", "1"), 0);
+	data = slurp(path);
+	assert_string_equal(data, "1\n");
+	free(data);
+	free(path);
+}
+
+static void test_write_missing_file_is_not_created(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "dir/new");
+	struct stat st;
+
+	assert_int_equal(hostfs_write(&e->h, "dir/new", "1"), -ENOENT);
+	assert_int_equal(stat(path, &st), -1);
+	free(path);
+}
+
+static void test_write_directory_fails(void **state)
+{
+	struct env *e = *state;
+
+	assert_true(hostfs_write(&e->h, "dir", "1") < 0);
+}
+
+static void test_write_invalid_path_fails(void **state)
+{
+	struct env *e = *state;
+	char *data;
+
+	assert_int_equal(hostfs_write(&e->h, "../secret", "x"), -EINVAL);
+	data = slurp(e->outside);
+	assert_string_equal(data, "secret\n");
+	free(data);
+}
+
+/* ---- hostfs_stat ---- */
+
+static void test_stat_reports_type(void **state)
+{
+	struct env *e = *state;
+	struct stat st;
+
+	assert_int_equal(hostfs_stat(&e->h, "dir", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(hostfs_stat(&e->h, "value", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 6);
+	assert_int_equal(hostfs_stat(&e->h, "nosuch", &st), -ENOENT);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_path_ok_accepts_plain_paths),
+	cmocka_unit_test(test_path_ok_rejects_empty_and_absolute),
+	cmocka_unit_test(test_path_ok_rejects_dot_components),
+	cmocka_unit_test(test_path_ok_rejects_empty_components),
+	cmocka_unit_test(test_path_ok_rejects_control_chars),
+	cmocka_unit_test(test_path_ok_rejects_5000_byte_path),
+	cmocka_unit_test(test_path_ok_rejects_300_byte_component),
+	cmocka_unit_test(test_host_open_missing_root),
+	T(test_host_open_fixture_is_not_live),
+	T(test_open_rejects_dotdot),
+	T(test_open_refuses_relative_symlink_escape),
+	T(test_open_refuses_symlink_to_parent_file),
+	T(test_open_refuses_absolute_symlink),
+	T(test_read_through_escaping_symlink_fails),
+	T(test_write_through_escaping_symlink_fails),
+	T(test_symlink_inside_root_is_followed),
+	T(test_open_dot_is_the_root),
+	T(test_list_is_sorted_without_dots),
+	T(test_list_of_missing_directory),
+	T(test_read_strips_one_newline_and_returns_mode),
+	T(test_read_empty_file),
+	T(test_read_directory_is_eisdir),
+	T(test_read_fifo_is_refused_without_blocking),
+	T(test_read_exactly_1mib_is_accepted),
+	T(test_read_2mib_is_efbig),
+	T(test_read_nul_byte_is_ebadmsg),
+	T(test_write_replaces_content_no_stale_tail),
+	T(test_write_missing_file_is_not_created),
+	T(test_write_directory_fails),
+	T(test_write_invalid_path_fails),
+	T(test_stat_reports_type),
+};
+
+/* hostfs.c remembers whether openat2 works, so the fallback run happens
+ * in a child forked before any hostfs call of the parent. */
+static int run_without_openat2(void)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		no_openat2 = true;
+		_exit(cmocka_run_group_tests_name("hostfs without openat2",
+						  tests, NULL, NULL) ?
+			      1 :
+			      0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int main(void)
+{
+	int fallback = run_without_openat2();
+	int normal = cmocka_run_group_tests_name("hostfs with openat2", tests,
+						 NULL, NULL);
+
+	return fallback || normal;
+}

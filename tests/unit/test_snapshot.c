@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Snapshots: every byte of a value survives format and parse, malformed
+ * files are refused with "file:line:", and the state directory keeps them
+ * private, ordered and locked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#include "hosttune/snapshot.h"
+
+extern const struct check_ops sysctl_ops;
+
+/* ---- helpers ---- */
+
+static int tmpdir_setup(void **state)
+{
+	char tmpl[] = "/tmp/hosttune-snapshot.XXXXXX";
+
+	if (!mkdtemp(tmpl))
+		return -1;
+	*state = xstrdup(tmpl);
+	return 0;
+}
+
+static int tmpdir_teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", (char *)*state);
+	int r = system(cmd);
+
+	free(cmd);
+	free(*state);
+	return r == 0 ? 0 : -1;
+}
+
+static void put_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(data, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A snapshot with fixed header fields (snapshot_init reads the clock). */
+static void snap_new(struct snapshot *s, const char *id, const char *time)
+{
+	snapshot_init(s, "manual", "throughput", "/");
+	s->id = xstrdup(id);
+	free(s->time);
+	s->time = xstrdup(time);
+}
+
+static void snap_destroy(void *v)
+{
+	snapshot_free(v);
+	free(v);
+}
+
+static const struct snapshot_entry *entry(const struct snapshot *s, size_t i)
+{
+	assert_true(i < s->entries.n);
+	return s->entries.v[i];
+}
+
+/* Parse text that must be refused; returns the message. */
+static char *parse_err(const char *text)
+{
+	struct snapshot s = { 0 };
+	char *err = NULL;
+
+	if (snapshot_parse("s.ini", text, strlen(text), &s, &err) == 0)
+		fail_msg("accepted:\n%s", text);
+	assert_non_null(err);
+	return err;
+}
+
+static void assert_parse_err(const char *text, const char *want)
+{
+	char *err = parse_err(text);
+
+	assert_string_equal(err, want);
+	free(err);
+}
+
+#define HEADER                                     \
+	"[snapshot]\n"                             \
+	"id = \"x1\"\n"                            \
+	"time = \"2024-01-01T00:00:00.000000Z\"\n" \
+	"kind = \"manual\"\n"                      \
+	"root = \"/\"\n"
+
+/* ---- round trip ---- */
+
+/* Every byte but NUL, several times over: 100 KiB. */
+static char *every_byte_value(void)
+{
+	size_t len = 100 * 1024;
+	char *v = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		v[i] = (char)(1 + i % 255);
+	v[len] = '\0';
+	return v;
+}
+
+static const struct {
+	const char *key, *value;
+} hostile[] = {
+	{ "net.core.somaxconn", "4096" },
+	{ "net.ipv4.tcp_rmem", "4096\t131072\t6291456" },
+	{ "kernel.core_pattern", "|/usr/lib/systemd/systemd-coredump %P %u" },
+	{ "kernel.a", "line one\nline two\n" },
+	{ "kernel.b", "say \"hi\" \\ back\\slash \\x41 \\n \\\"" },
+	{ "kernel.c", "; not a comment # nor this = [x] \"]" },
+	{ "kernel.d", "  padded  " },
+	{ "kernel.e", "" },
+	{ "kernel.f", "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x90\xa7" },
+	{ "kernel.g", "\r\x01\x1b[0m\x7f\xff" },
+	{ "net.ipv4.conf.a=b.rp_filter", "1" },
+	{ "net.ipv4.conf.x]y.rp_filter", "2" },
+	{ "net.ipv4.conf.s;h#p.rp_filter", "3" },
+	{ "net.ipv4.conf.[q\".rp_filter", "4" },
+	{ "net.ipv4.conf.eth0/100.rp_filter", "5" },
+	{ "net.ipv4.conf.\\.rp_filter", "6" },
+	{ "#kernel.x", "7" },
+	{ ";kernel.x", "8" },
+	{ "[kernel.x]", "9" },
+};
+
+static void test_round_trip_keeps_every_byte(void **state)
+{
+	struct snapshot s, back = { 0 };
+	char *big = every_byte_value(), *text, *err = NULL;
+
+	snap_new(&s, "rt-1", "2024-05-06T07:08:09.123456Z");
+	free(s.host);
+	s.host = xstrdup("host\n[sysctl]\nkernel.x = \"evil\"");
+	free(s.profile);
+	s.profile = xstrdup("pro\"file\\");
+	for (size_t i = 0; i < ARRAY_SIZE(hostile); i++)
+		snapshot_add(&s, &sysctl_ops, NULL, hostile[i].key,
+			     hostile[i].value);
+	snapshot_add(&s, &sysctl_ops, NULL, "kernel.big", big);
+
+	text = snapshot_format(&s);
+	if (snapshot_parse("rt.ini", text, strlen(text), &back, &err) < 0)
+		fail_msg("%s", err);
+	assert_string_equal(back.id, "rt-1");
+	assert_string_equal(back.time, s.time);
+	assert_string_equal(back.host, s.host);
+	assert_string_equal(back.profile, s.profile);
+	assert_string_equal(back.kind, "manual");
+	assert_string_equal(back.root, "/");
+	assert_string_equal(back.version, HOSTTUNE_VERSION);
+	assert_null(back.restored);
+	assert_int_equal(back.entries.n, ARRAY_SIZE(hostile) + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(hostile); i++) {
+		assert_ptr_equal(entry(&back, i)->ops, &sysctl_ops);
+		assert_null(entry(&back, i)->target);
+		assert_string_equal(entry(&back, i)->key, hostile[i].key);
+		assert_string_equal(entry(&back, i)->value, hostile[i].value);
+	}
+	assert_string_equal(entry(&back, ARRAY_SIZE(hostile))->value, big);
+	snapshot_free(&back);
+	snapshot_free(&s);
+	free(text);
+	free(big);
+}
+
+static void test_format_is_one_line_per_value(void **state)
+{
+	struct snapshot s;
+	char *text;
+	size_t lines = 0;
+
+	snap_new(&s, "x1", "2024-01-01T00:00:00.000000Z");
+	snapshot_add(&s, &sysctl_ops, NULL, "kernel.a", "1\n2\n3");
+	text = snapshot_format(&s);
+	for (char *p = text; *p; p++)
+		lines += *p == '\n';
+	/* 2 comment lines, [snapshot], 8 fields, blank, [sysctl], 1 value */
+	assert_int_equal(lines, 14);
+	assert_non_null(strstr(text, "kernel.a = \"1\\n2\\n3\"\n"));
+	snapshot_free(&s);
+	free(text);
+}
+
+static void test_restored_field_round_trips(void **state)
+{
+	struct snapshot s, back = { 0 };
+	char *text, *err = NULL;
+
+	snap_new(&s, "x1", "2024-01-01T00:00:00.000000Z");
+	s.restored = xstrdup("2024-01-02T00:00:00.000000Z");
+	text = snapshot_format(&s);
+	assert_int_equal(
+		snapshot_parse("r.ini", text, strlen(text), &back, &err), 0);
+	assert_string_equal(back.restored, s.restored);
+	snapshot_free(&back);
+	snapshot_free(&s);
+	free(text);
+}
+
+/* ---- parse errors ---- */
+
+static void test_parse_minimal_header(void **state)
+{
+	static const char text[] = HEADER "[sysctl]\n"
+					  "vm.swappiness = \"60\" ; was\n";
+	struct snapshot s = { 0 };
+	char *err = NULL;
+
+	assert_int_equal(snapshot_parse("s.ini", text, strlen(text), &s, &err),
+			 0);
+	assert_string_equal(s.id, "x1");
+	assert_int_equal(s.entries.n, 1);
+	assert_string_equal(entry(&s, 0)->key, "vm.swappiness");
+	assert_string_equal(entry(&s, 0)->value, "60");
+	snapshot_free(&s);
+}
+
+static void test_parse_unterminated_quote(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"60\n",
+			 "s.ini:7: unterminated quoted value");
+}
+
+static void test_parse_quote_escaped_at_end_is_unterminated(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"60\\\"\n",
+			 "s.ini:7: unterminated quoted value");
+}
+
+static void test_parse_unknown_section(void **state)
+{
+	assert_parse_err(HEADER "[bogus]\nx = \"1\"\n",
+			 "s.ini:6: unknown section [bogus]");
+}
+
+static void test_parse_bad_escape(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"6\\q0\"\n",
+			 "s.ini:7: malformed escape in value");
+}
+
+static void test_parse_nul_escape(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"6\\x000\"\n",
+			 "s.ini:7: malformed escape in value");
+}
+
+static void test_parse_short_hex_escape(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"6\\x4\"\n",
+			 "s.ini:7: malformed escape in value");
+}
+
+static void test_parse_text_after_quote(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"60\" 70\n",
+			 "s.ini:7: text after the quoted value");
+}
+
+static void test_parse_unquoted_value(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = 60\n",
+			 "s.ini:7: value must be double-quoted");
+}
+
+static void test_parse_entry_before_any_section(void **state)
+{
+	assert_parse_err("; header comment\nvm.swappiness = \"60\"\n" HEADER,
+			 "s.ini:2: 'vm.swappiness' is outside any section");
+}
+
+static void test_parse_duplicate_key(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\n"
+				"vm.swappiness = \"60\"\n"
+				"vm.swappiness = \"10\"\n",
+			 "s.ini:8: vm.swappiness: given twice");
+}
+
+static void test_parse_duplicate_key_other_spelling(void **state)
+{
+	assert_parse_err(HEADER "[sysctl]\n"
+				"vm.swappiness = \"60\"\n"
+				"vm/swappiness = \"10\"\n",
+			 "s.ini:8: vm/swappiness: given twice");
+}
+
+static void test_parse_duplicate_header_field(void **state)
+{
+	assert_parse_err(HEADER "id = \"x2\"\n", "s.ini:6: 'id' given twice");
+}
+
+static void test_parse_key_leaving_proc_sys(void **state)
+{
+	char *err = parse_err(HEADER "[sysctl]\n"
+				     "net/../../etc/shadow = \"x\"\n");
+
+	assert_true(startswith(err, "s.ini:7: net/../../etc/shadow: "));
+	free(err);
+}
+
+static void test_parse_missing_id(void **state)
+{
+	char *err = parse_err("[snapshot]\n"
+			      "time = \"2024-01-01T00:00:00.000000Z\"\n"
+			      "kind = \"manual\"\n"
+			      "root = \"/\"\n");
+
+	assert_true(startswith(err, "s.ini:"));
+	assert_non_null(strstr(err, "id"));
+	free(err);
+}
+
+static void test_parse_invalid_id(void **state)
+{
+	char *err = parse_err("[snapshot]\n"
+			      "id = \"../../etc/x\"\n"
+			      "time = \"2024-01-01T00:00:00.000000Z\"\n"
+			      "kind = \"manual\"\n"
+			      "root = \"/\"\n");
+
+	assert_string_equal(err, "s.ini: invalid snapshot id");
+	free(err);
+}
+
+static void test_parse_nul_byte(void **state)
+{
+	static const char text[] = HEADER "[sysctl]\nvm.swappiness = \"6\0\"\n";
+	struct snapshot s = { 0 };
+	char *err = NULL;
+
+	assert_int_equal(snapshot_parse("s.ini", text, sizeof(text) - 1, &s,
+					&err),
+			 -EINVAL);
+	assert_string_equal(err, "s.ini: contains a NUL byte");
+	free(err);
+}
+
+/* ---- ids ---- */
+
+static void test_id_ok(void **state)
+{
+	char long_id[201];
+
+	assert_int_equal(snapshot_id_ok("20240101T000000Z-apply-throughput"),
+			 0);
+	assert_int_equal(snapshot_id_ok("before.upgrade_2"), 0);
+	assert_int_equal(snapshot_id_ok("../x"), -EINVAL);
+	assert_int_equal(snapshot_id_ok("a/b"), -EINVAL);
+	assert_int_equal(snapshot_id_ok(""), -EINVAL);
+	assert_int_equal(snapshot_id_ok(".hidden"), -EINVAL);
+	assert_int_equal(snapshot_id_ok("-rf"), -EINVAL);
+	assert_int_equal(snapshot_id_ok("a b"), -EINVAL);
+	assert_int_equal(snapshot_id_ok("a\nb"), -EINVAL);
+	memset(long_id, 'a', 200);
+	long_id[200] = '\0';
+	assert_int_equal(snapshot_id_ok(long_id), -EINVAL);
+}
+
+/* ---- the state directory ---- */
+
+static void test_state_dir_prepare_creates_0700(void **state)
+{
+	char *dir = xasprintf("%s/var/lib/hosttune", (char *)*state);
+	struct stat st;
+
+	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	free(dir);
+}
+
+static void test_state_dir_prepare_tightens_existing_dir(void **state)
+{
+	char *dir = xasprintf("%s/state", (char *)*state);
+	struct stat st;
+
+	assert_int_equal(mkdir(dir, 0777), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	free(dir);
+}
+
+static void test_state_dir_prepare_refuses_a_file(void **state)
+{
+	char *dir = xasprintf("%s/file", (char *)*state);
+
+	put_file(dir, "x");
+	assert_true(state_dir_prepare(dir) < 0);
+	free(dir);
+}
+
+static void test_save_and_load_by_id(void **state)
+{
+	char *dir = xasprintf("%s/state", (char *)*state), *path = NULL;
+	char *err = NULL;
+	struct snapshot s, back = { 0 };
+	struct stat st;
+
+	assert_int_equal(state_dir_prepare(dir), 0);
+	snapshot_init(&s, "apply", "throughput", "/");
+	snapshot_add(&s, &sysctl_ops, NULL, "net.core.somaxconn", "128");
+	snapshot_add(&s, &sysctl_ops, NULL, "net.ipv4.tcp_rmem",
+		     "4096\t131072\t6291456");
+	assert_int_equal(snapshot_save(dir, &s, &path), 0);
+	assert_non_null(s.id);
+	assert_int_equal(snapshot_id_ok(s.id), 0);
+	assert_non_null(path);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+
+	if (snapshot_load(dir, s.id, true, &back, &err) < 0)
+		fail_msg("%s", err);
+	assert_string_equal(back.id, s.id);
+	assert_string_equal(back.time, s.time);
+	assert_string_equal(back.kind, "apply");
+	assert_string_equal(back.profile, "throughput");
+	assert_int_equal(back.entries.n, 2);
+	assert_string_equal(entry(&back, 0)->key, "net.core.somaxconn");
+	assert_string_equal(entry(&back, 0)->value, "128");
+	assert_string_equal(entry(&back, 1)->value, "4096\t131072\t6291456");
+	snapshot_free(&back);
+	snapshot_free(&s);
+	free(path);
+	free(dir);
+}
+
+static void test_save_never_overwrites_an_existing_id(void **state)
+{
+	char *dir = xasprintf("%s/state", (char *)*state), *err = NULL;
+	struct snapshot a, b, back = { 0 };
+
+	assert_int_equal(state_dir_prepare(dir), 0);
+	snap_new(&a, "same", "2024-01-01T00:00:00.000000Z");
+	snapshot_add(&a, &sysctl_ops, NULL, "vm.swappiness", "60");
+	snap_new(&b, "same", "2024-01-01T00:00:00.000000Z");
+	snapshot_add(&b, &sysctl_ops, NULL, "vm.swappiness", "10");
+	assert_int_equal(snapshot_save(dir, &a, NULL), 0);
+	assert_int_equal(snapshot_save(dir, &b, NULL), 0);
+	assert_string_not_equal(a.id, b.id);
+	assert_int_equal(snapshot_load(dir, "same", false, &back, &err), 0);
+	assert_string_equal(entry(&back, 0)->value, "60");
+	snapshot_free(&back);
+	snapshot_free(&a);
+	snapshot_free(&b);
+	free(dir);
+}
+
+static void test_load_unknown_id(void **state)
+{
+	char *err = NULL;
+	struct snapshot back = { 0 };
+
+	assert_int_equal(snapshot_load(*state, "nope", false, &back, &err),
+			 -ENOENT);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "nope"));
+	free(err);
+}
+
+static void test_load_rejects_invalid_id(void **state)
+{
+	char *err = NULL;
+	struct snapshot back = { 0 };
+
+	assert_int_equal(snapshot_load(*state, ".hidden", false, &back, &err),
+			 -EINVAL);
+	assert_non_null(err);
+	free(err);
+}
+
+static void test_load_refuses_group_writable_when_privileged(void **state)
+{
+	char *dir = *state, *path = xasprintf("%s/gw.ini", dir), *err = NULL;
+	struct snapshot back = { 0 };
+
+	put_file(path, HEADER);
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_int_equal(snapshot_load(dir, "gw", true, &back, &err), -EPERM);
+	assert_non_null(err);
+	free(err);
+	err = NULL;
+	/* Unprivileged, the same file is read. */
+	assert_int_equal(snapshot_load(dir, "gw", false, &back, &err), 0);
+	snapshot_free(&back);
+	free(path);
+}
+
+static void test_list_orders_by_time(void **state)
+{
+	char *dir = *state, *err = NULL;
+	static const struct {
+		const char *id, *time;
+	} saved[] = {
+		{ "aaa", "2024-03-01T00:00:00.000000Z" },
+		{ "bbb", "2024-01-01T00:00:00.000000Z" },
+		{ "ccc", "2024-02-01T00:00:00.000000Z" },
+		{ "ddd", "2023-12-31T23:59:59.999999Z" },
+	};
+	static const char *const want[] = { "ddd", "bbb", "ccc", "aaa" };
+	struct ptrvec out = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(saved); i++) {
+		struct snapshot s;
+
+		snap_new(&s, saved[i].id, saved[i].time);
+		assert_int_equal(snapshot_save(dir, &s, NULL), 0);
+		snapshot_free(&s);
+	}
+	assert_int_equal(snapshot_list(dir, false, &out, &err), 0);
+	assert_null(err);
+	assert_int_equal(out.n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < out.n; i++)
+		assert_string_equal(((struct snapshot *)out.v[i])->id, want[i]);
+	ptrvec_free(&out, snap_destroy);
+}
+
+static void test_list_skips_other_files_and_reports_bad_ones(void **state)
+{
+	char *dir = *state, *err = NULL, *p;
+	struct ptrvec out = { 0 };
+	struct snapshot s;
+
+	snap_new(&s, "good", "2024-01-01T00:00:00.000000Z");
+	assert_int_equal(snapshot_save(dir, &s, NULL), 0);
+	snapshot_free(&s);
+	p = xasprintf("%s/notes.txt", dir);
+	put_file(p, "not a snapshot");
+	free(p);
+	p = xasprintf("%s/broken.ini", dir);
+	put_file(p, "[snapshot]\nid = \"broken\n");
+	free(p);
+
+	assert_int_equal(snapshot_list(dir, false, &out, &err), 0);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(((struct snapshot *)out.v[0])->id, "good");
+	assert_non_null(err);
+	assert_non_null(strstr(err, "broken.ini:2:"));
+	free(err);
+	ptrvec_free(&out, snap_destroy);
+}
+
+static void test_list_of_missing_dir_is_empty(void **state)
+{
+	char *dir = xasprintf("%s/never", (char *)*state), *err = NULL;
+	struct ptrvec out = { 0 };
+
+	assert_int_equal(snapshot_list(dir, false, &out, &err), 0);
+	assert_int_equal(out.n, 0);
+	free(dir);
+}
+
+/* ---- the lock ---- */
+
+static void test_lock_is_exclusive(void **state)
+{
+	int a = -1, b = -1;
+
+	assert_int_equal(state_lock(*state, &a), 0);
+	assert_true(a >= 0);
+	/* A second open: a new open file description, so flock conflicts. */
+	assert_int_equal(state_lock(*state, &b), -EBUSY);
+	assert_int_equal(b, -1);
+	close(a);
+	assert_int_equal(state_lock(*state, &b), 0);
+	close(b);
+}
+
+static void test_lock_refuses_symlinked_lock_file(void **state)
+{
+	char *lock = xasprintf("%s/lock", (char *)*state);
+	char *target = xasprintf("%s/elsewhere", (char *)*state);
+	struct stat st;
+	int fd = -1;
+
+	assert_int_equal(symlink(target, lock), 0);
+	assert_true(state_lock(*state, &fd) < 0);
+	assert_int_equal(lstat(target, &st), -1); /* not created through it */
+	free(target);
+	free(lock);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, tmpdir_setup, tmpdir_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_keeps_every_byte),
+		cmocka_unit_test(test_format_is_one_line_per_value),
+		cmocka_unit_test(test_restored_field_round_trips),
+		cmocka_unit_test(test_parse_minimal_header),
+		cmocka_unit_test(test_parse_unterminated_quote),
+		cmocka_unit_test(
+			test_parse_quote_escaped_at_end_is_unterminated),
+		cmocka_unit_test(test_parse_unknown_section),
+		cmocka_unit_test(test_parse_bad_escape),
+		cmocka_unit_test(test_parse_nul_escape),
+		cmocka_unit_test(test_parse_short_hex_escape),
+		cmocka_unit_test(test_parse_text_after_quote),
+		cmocka_unit_test(test_parse_unquoted_value),
+		cmocka_unit_test(test_parse_entry_before_any_section),
+		cmocka_unit_test(test_parse_duplicate_key),
+		cmocka_unit_test(test_parse_duplicate_key_other_spelling),
+		cmocka_unit_test(test_parse_duplicate_header_field),
+		cmocka_unit_test(test_parse_key_leaving_proc_sys),
+		cmocka_unit_test(test_parse_missing_id),
+		cmocka_unit_test(test_parse_invalid_id),
+		cmocka_unit_test(test_parse_nul_byte),
+		cmocka_unit_test(test_id_ok),
+		T(test_state_dir_prepare_creates_0700),
+		T(test_state_dir_prepare_tightens_existing_dir),
+		T(test_state_dir_prepare_refuses_a_file),
+		T(test_save_and_load_by_id),
+		T(test_save_never_overwrites_an_existing_id),
+		T(test_load_unknown_id),
+		T(test_load_rejects_invalid_id),
+		T(test_load_refuses_group_writable_when_privileged),
+		T(test_list_orders_by_time),
+		T(test_list_skips_other_files_and_reports_bad_ones),
+		T(test_list_of_missing_dir_is_empty),
+		T(test_lock_is_exclusive),
+		T(test_lock_refuses_symlinked_lock_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
