@@ -1,0 +1,55 @@
+#!/bin/sh
+# Privilege rules of the spec: files others could have written are refused
+# by a privileged run; unprivileged runs audit, and refuse to apply naming
+# the capability, changing nothing.
+. "$(dirname "$0")/../lib.sh"
+need_root
+command -v setpriv >/dev/null || skip_all "needs setpriv"
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+
+cp -a "$FIXTURES/cli-basic" "$TMP/root"
+chmod -R a+rX "$TMP" "$TMP/root"
+printf '[sysctl]\nnet.core.somaxconn = >=4096\n' > "$TMP/p.ini"
+chmod 0644 "$TMP/p.ini"
+expect_exit 1 "a root-owned 0644 profile is used" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" audit "$TMP/p.ini"
+
+chmod 0666 "$TMP/p.ini"
+expect_exit 2 "a world-writable profile is refused when privileged" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" audit "$TMP/p.ini"
+grep -q "writable by group or others" "$TMP/last.err"
+check "and the message says why" [ $? = 0 ]
+chmod 0644 "$TMP/p.ini"
+chown nobody "$TMP/p.ini"
+expect_exit 2 "a profile owned by another user is refused when privileged" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" lint "$TMP/p.ini"
+chown root "$TMP/p.ini"
+
+mkdir -p "$TMP/inc"
+printf '[profile]\ninclude = evil.ini\n' > "$TMP/inc/top.ini"
+printf '[sysctl]\nnet.core.somaxconn = 1\n' > "$TMP/inc/evil.ini"
+chmod 0666 "$TMP/inc/evil.ini"
+expect_exit 2 "an included file others can write is refused too" \
+	"$HT" lint "$TMP/inc/top.ini"
+
+expect_exit 0 "snapshot of a fixture" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" snapshot --name s1 "$TMP/p.ini"
+chmod 0666 "$TMP/state/s1.ini"
+expect_exit 2 "a snapshot others could write is refused by rollback" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" rollback --dry-run s1
+chmod 0600 "$TMP/state/s1.ini"
+
+printf '[sysctl]\nkernel.shmmni = 4095\n' > "$TMP/shm.ini"
+chmod 0644 "$TMP/shm.ini"
+expect_exit 1 "unprivileged audit of the live host works (a deviation)" \
+	as_nobody "$HT" audit "$TMP/shm.ini"
+before=$(cat /proc/sys/kernel/shmmni)
+expect_exit 3 "unprivileged apply on the live host is refused" \
+	as_nobody "$HT" -s "$TMP/nostate" apply "$TMP/shm.ini"
+grep -q "missing capability CAP_SYS_ADMIN" "$TMP/last.err"
+check "naming the capability" [ $? = 0 ]
+same "nothing was changed" "$(cat /proc/sys/kernel/shmmni)" "$before"
+check "and no state was written" [ ! -e "$TMP/nostate" ]
+expect_exit 1 "an unprivileged dry run shows the plan" \
+	as_nobody "$HT" apply --dry-run "$TMP/shm.ini"
+done_testing
