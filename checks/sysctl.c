@@ -29,58 +29,57 @@ struct sysctl_desc {
 /* Keys we know: byte-valued ones take size suffixes; the reasons are shown
  * when a profile gives none. */
 static const struct sysctl_desc sysctl_known[] = {
-	{"net.core.somaxconn", UNIT_NONE,
-	 "longest accept queue a listening socket may ask for"},
-	{"net.core.netdev_max_backlog", UNIT_NONE,
-	 "packets queued per CPU when the NIC delivers faster than the "
-	 "kernel processes"},
-	{"net.core.rmem_max", UNIT_BYTES,
-	 "largest receive buffer an application may set"},
-	{"net.core.wmem_max", UNIT_BYTES,
-	 "largest send buffer an application may set"},
-	{"net.core.rmem_default", UNIT_BYTES, "default socket receive buffer"},
-	{"net.core.wmem_default", UNIT_BYTES, "default socket send buffer"},
-	{"net.core.optmem_max", UNIT_BYTES,
-	 "ancillary buffer per socket (used by zerocopy and BPF)"},
-	{"net.ipv4.tcp_rmem", UNIT_BYTES,
-	 "TCP receive buffer min, default and autotuning max"},
-	{"net.ipv4.tcp_wmem", UNIT_BYTES,
-	 "TCP send buffer min, default and autotuning max"},
-	{"net.ipv4.udp_rmem_min", UNIT_BYTES, "minimum UDP receive buffer"},
-	{"net.ipv4.udp_wmem_min", UNIT_BYTES, "minimum UDP send buffer"},
-	{"net.ipv4.tcp_notsent_lowat", UNIT_BYTES,
-	 "unsent data a socket may hold before it stops being writable"},
-	{"net.ipv4.tcp_max_syn_backlog", UNIT_NONE,
-	 "half-open connections remembered during a SYN burst"},
-	{"net.ipv4.tcp_slow_start_after_idle", UNIT_NONE,
-	 "whether an idle connection restarts from a small window"},
-	{"net.ipv4.tcp_fastopen", UNIT_NONE,
-	 "data in the SYN saves a round trip on repeat connections"},
-	{"net.ipv4.ip_local_port_range", UNIT_NONE,
-	 "ports available for outgoing connections"},
-	{"vm.swappiness", UNIT_NONE,
-	 "how readily anonymous memory is swapped rather than page cache "
-	 "dropped"},
-	{"vm.dirty_ratio", UNIT_NONE,
-	 "percent of memory dirty before writers are throttled"},
-	{"vm.dirty_background_ratio", UNIT_NONE,
-	 "percent of memory dirty before background writeback starts"},
-	{"vm.dirty_bytes", UNIT_BYTES,
-	 "dirty memory before writers are throttled"},
-	{"vm.dirty_background_bytes", UNIT_BYTES,
-	 "dirty memory before background writeback starts"},
-	{"vm.max_map_count", UNIT_NONE,
-	 "memory mappings a process may have"},
-	{"kernel.shmmax", UNIT_BYTES, "largest shared memory segment"},
-	{"kernel.numa_balancing", UNIT_NONE,
-	 "automatic NUMA page migration, which costs page faults"},
-	{"fs.file-max", UNIT_NONE, "open files system-wide"},
+	{ "net.core.somaxconn", UNIT_NONE,
+	  "longest accept queue a listening socket may ask for" },
+	{ "net.core.netdev_max_backlog", UNIT_NONE,
+	  "packets queued per CPU when the NIC delivers faster than the "
+	  "kernel processes" },
+	{ "net.core.rmem_max", UNIT_BYTES,
+	  "largest receive buffer an application may set" },
+	{ "net.core.wmem_max", UNIT_BYTES,
+	  "largest send buffer an application may set" },
+	{ "net.core.rmem_default", UNIT_BYTES,
+	  "default socket receive buffer" },
+	{ "net.core.wmem_default", UNIT_BYTES, "default socket send buffer" },
+	{ "net.core.optmem_max", UNIT_BYTES,
+	  "ancillary buffer per socket (used by zerocopy and BPF)" },
+	{ "net.ipv4.tcp_rmem", UNIT_BYTES,
+	  "TCP receive buffer min, default and autotuning max" },
+	{ "net.ipv4.tcp_wmem", UNIT_BYTES,
+	  "TCP send buffer min, default and autotuning max" },
+	{ "net.ipv4.udp_rmem_min", UNIT_BYTES, "minimum UDP receive buffer" },
+	{ "net.ipv4.udp_wmem_min", UNIT_BYTES, "minimum UDP send buffer" },
+	{ "net.ipv4.tcp_notsent_lowat", UNIT_BYTES,
+	  "unsent data a socket may hold before it stops being writable" },
+	{ "net.ipv4.tcp_max_syn_backlog", UNIT_NONE,
+	  "half-open connections remembered during a SYN burst" },
+	{ "net.ipv4.tcp_slow_start_after_idle", UNIT_NONE,
+	  "whether an idle connection restarts from a small window" },
+	{ "net.ipv4.tcp_fastopen", UNIT_NONE,
+	  "data in the SYN saves a round trip on repeat connections" },
+	{ "net.ipv4.ip_local_port_range", UNIT_NONE,
+	  "ports available for outgoing connections" },
+	{ "vm.swappiness", UNIT_NONE,
+	  "how readily anonymous memory is swapped rather than page cache "
+	  "dropped" },
+	{ "vm.dirty_ratio", UNIT_NONE,
+	  "percent of memory dirty before writers are throttled" },
+	{ "vm.dirty_background_ratio", UNIT_NONE,
+	  "percent of memory dirty before background writeback starts" },
+	{ "vm.dirty_bytes", UNIT_BYTES,
+	  "dirty memory before writers are throttled" },
+	{ "vm.dirty_background_bytes", UNIT_BYTES,
+	  "dirty memory before background writeback starts" },
+	{ "vm.max_map_count", UNIT_NONE, "memory mappings a process may have" },
+	{ "kernel.shmmax", UNIT_BYTES, "largest shared memory segment" },
+	{ "kernel.numa_balancing", UNIT_NONE,
+	  "automatic NUMA page migration, which costs page faults" },
+	{ "fs.file-max", UNIT_NONE, "open files system-wide" },
 };
 
 /* Never saved by snapshot --all: writable but not restorable state. */
 static const char *const sysctl_volatile[] = {
-	"kernel.ns_last_pid",
-	"kernel.tainted",
+	"kernel.ns_last_pid", "kernel.tainted",
 	"fs.binfmt_misc", /* a separate file system, not sysctls */
 };
 
@@ -91,13 +90,15 @@ static const struct {
 	const char *key;
 	const char *const companions[2];
 } sysctl_companions[] = {
-	{"vm.dirty_ratio", {"vm.dirty_bytes", NULL}},
-	{"vm.dirty_bytes", {"vm.dirty_ratio", NULL}},
-	{"vm.dirty_background_ratio", {"vm.dirty_background_bytes", NULL}},
-	{"vm.dirty_background_bytes", {"vm.dirty_background_ratio", NULL}},
-	{"net.ipv4.ip_forward", {"net.ipv4.conf.*.forwarding", NULL}},
-	{"net.ipv4.conf.all.forwarding", {"net.ipv4.conf.*.forwarding", NULL}},
-	{"net.ipv6.conf.all.forwarding", {"net.ipv6.conf.*.forwarding", NULL}},
+	{ "vm.dirty_ratio", { "vm.dirty_bytes", NULL } },
+	{ "vm.dirty_bytes", { "vm.dirty_ratio", NULL } },
+	{ "vm.dirty_background_ratio", { "vm.dirty_background_bytes", NULL } },
+	{ "vm.dirty_background_bytes", { "vm.dirty_background_ratio", NULL } },
+	{ "net.ipv4.ip_forward", { "net.ipv4.conf.*.forwarding", NULL } },
+	{ "net.ipv4.conf.all.forwarding",
+	  { "net.ipv4.conf.*.forwarding", NULL } },
+	{ "net.ipv6.conf.all.forwarding",
+	  { "net.ipv6.conf.*.forwarding", NULL } },
 };
 
 /* Capabilities some handlers check on write beyond CAP_SYS_ADMIN, which
@@ -107,8 +108,8 @@ static const struct {
 	const char *prefix;
 	int cap;
 } sysctl_caps[] = {
-	{"net.", CAP_NET_ADMIN},
-	{"kernel.yama.", CAP_SYS_PTRACE},
+	{ "net.", CAP_NET_ADMIN },
+	{ "kernel.yama.", CAP_SYS_PTRACE },
 };
 
 static int sysctl_cap_for(const struct host *h, const struct check *c,
@@ -185,8 +186,8 @@ int sysctl_key_parse(const char *key, char **ret_key, char **ret_err)
 	return 0;
 }
 
-static int sysctl_parse_key(const char *target, const char *key,
-			    char **ret_key, char **ret_err)
+static int sysctl_parse_key(const char *target, const char *key, char **ret_key,
+			    char **ret_err)
 {
 	(void)target;
 	return sysctl_key_parse(key, ret_key, ret_err);
@@ -264,8 +265,8 @@ static int sysctl_expand(const struct host *h, const struct setting *s,
 			 struct ptrvec *out)
 {
 	_cleanup_free_ char *path = NULL;
-	struct strbuf dir = {0};
-	struct ptrvec comps = {0};
+	struct strbuf dir = { 0 };
+	struct ptrvec comps = { 0 };
 	size_t before = out->n;
 	char *p;
 
@@ -374,8 +375,8 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 			else if (S_ISDIR(st.st_mode))
 				enumerate_dir(h, dir, out, depth + 1);
 			else if (S_ISREG(st.st_mode))
-				ptrvec_push(out, check_new(&sysctl_ops, NULL,
-							   key));
+				ptrvec_push(out,
+					    check_new(&sysctl_ops, NULL, key));
 		}
 		dir->len = len;
 		dir->s[len] = '\0';
@@ -385,7 +386,7 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 
 static int sysctl_enumerate(const struct host *h, struct ptrvec *out)
 {
-	struct strbuf dir = {0};
+	struct strbuf dir = { 0 };
 
 	strbuf_puts(&dir, "proc/sys");
 	enumerate_dir(h, &dir, out, 0);

@@ -46,7 +46,7 @@ bool caps_privileged(void)
 
 int caps_missing(uint64_t needed, char **ret_names)
 {
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 	cap_t caps = cap_get_proc();
 
 	if (!caps)

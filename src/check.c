@@ -6,10 +6,8 @@
 #include "hosttune/check.h"
 
 static const char *const status_names[_ST_MAX] = {
-	[ST_OK] = "ok",
-	[ST_DEVIATION] = "deviation",
-	[ST_MISSING] = "missing",
-	[ST_ERROR] = "error",
+	[ST_OK] = "ok",		  [ST_DEVIATION] = "deviation",
+	[ST_MISSING] = "missing", [ST_ERROR] = "error",
 	[ST_MANUAL] = "manual",
 };
 
@@ -20,8 +18,8 @@ const char *status_name(enum status s)
 
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
-	return target ? xasprintf("%s:%s:%s", domain, target, key)
-		      : xasprintf("%s:%s", domain, key);
+	return target ? xasprintf("%s:%s:%s", domain, target, key) :
+			xasprintf("%s:%s", domain, key);
 }
 
 struct check *check_new(const struct check_ops *ops, const char *target,

@@ -28,8 +28,8 @@ void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 	for (size_t i = 0; i < cli->profile_dirs.n && n < MAX_PROFILE_DIRS; i++)
 		dirs[n++] = cli->profile_dirs.v[i];
 	for (size_t i = 0; i < ARRAY_SIZE(system_profile_dirs); i++)
-		if (i < 2 || strcmp(system_profile_dirs[i],
-				    system_profile_dirs[1]))
+		if (i < 2 ||
+		    strcmp(system_profile_dirs[i], system_profile_dirs[1]))
 			dirs[n++] = system_profile_dirs[i];
 	*pp = (struct profile_path){
 		.dirs = dirs,
@@ -65,14 +65,14 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p)
 {
 	const char *dirs[MAX_PROFILE_DIRS + ARRAY_SIZE(system_profile_dirs)];
-	struct load_errors errs = {0};
+	struct load_errors errs = { 0 };
 	struct profile_path pp;
 	int r = 0;
 
 	cli_profile_path(cli, &pp, dirs);
 	for (int i = 0; i < n && r == 0; i++)
-		r = as_files ? profile_load_file(p, &pp, names[i], &errs)
-			     : profile_load(p, &pp, names[i], &errs);
+		r = as_files ? profile_load_file(p, &pp, names[i], &errs) :
+			       profile_load(p, &pp, names[i], &errs);
 	print_errors(&errs);
 	load_errors_free(&errs);
 	return r < 0 ? EXIT_USAGE : 0;
@@ -85,9 +85,9 @@ const char *cli_state_dir(struct cli *cli)
 	if (cli->state_dir)
 		return cli->state_dir;
 	if (!owned)
-		owned = strcmp(cli->root, "/")
-				? xasprintf("%s/var/lib/hosttune", cli->root)
-				: xstrdup("/var/lib/hosttune");
+		owned = strcmp(cli->root, "/") ?
+				xasprintf("%s/var/lib/hosttune", cli->root) :
+				xstrdup("/var/lib/hosttune");
 	cli->state_dir = owned;
 	return owned;
 }
@@ -127,7 +127,7 @@ void cli_signals_release(const sigset_t *old)
 /* How to run rollback of id with the same --root and --state-dir. */
 char *cli_rollback_hint(const struct cli *cli, const char *id)
 {
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 
 	strbuf_puts(&sb, "hosttune");
 	if (strcmp(cli->root, "/"))

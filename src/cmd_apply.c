@@ -34,7 +34,8 @@ static int privilege_for(struct cli *cli, const struct ptrvec *changes)
 	}
 	if (missing) {
 		cli_error("missing capability %s: run as root; nothing was "
-			  "changed", missing);
+			  "changed",
+			  missing);
 		return EXIT_RUNTIME;
 	}
 	r = caps_limit_to(need);
@@ -55,7 +56,8 @@ static int lock_state(struct cli *cli, int *fd)
 		r = state_lock(dir, fd);
 	if (r == -EBUSY) {
 		cli_error("%s is locked: another hosttune is applying or "
-			  "rolling back", dir);
+			  "rolling back",
+			  dir);
 		return EXIT_RUNTIME;
 	}
 	if (r < 0) {
@@ -80,7 +82,8 @@ static int save_snapshot(struct cli *cli, struct snapshot *snap,
 	r = snapshot_save(cli_state_dir(cli), snap, &path);
 	if (r < 0) {
 		cli_error("cannot write the snapshot in %s: %s; nothing was "
-			  "changed", cli_state_dir(cli), strerror(-r));
+			  "changed",
+			  cli_state_dir(cli), strerror(-r));
 		return EXIT_RUNTIME;
 	}
 	if (cli->verbosity >= 0 && cli->format == FMT_TEXT)
@@ -133,7 +136,8 @@ static int apply_execute(struct cli *cli, const char *profile,
 		_cleanup_free_ char *hint = cli_rollback_hint(cli, snap->id);
 
 		cli_error("apply failed and some values could not be restored; "
-			  "retry with: %s", hint);
+			  "retry with: %s",
+			  hint);
 		return EXIT_INCOMPLETE;
 	}
 	cli_error("apply failed; every change was rolled back");
@@ -166,11 +170,15 @@ static void print_summary(struct cli *cli, const struct ptrvec *checks,
 	if (cli->format != FMT_TEXT || cli->verbosity < 0)
 		return;
 	if (n == 0 && code == EXIT_OK)
-		fprintf(cli->out, "nothing to change: the host already matches "
-				  "%s (%zu checks)\n", cli->argv[0], checks->n);
+		fprintf(cli->out,
+			"nothing to change: the host already matches "
+			"%s (%zu checks)\n",
+			cli->argv[0], checks->n);
 	else if (n && cli->dry_run)
-		fprintf(cli->out, "%zu change%s would be made (dry run: nothing "
-				  "was written)\n", n, n == 1 ? "" : "s");
+		fprintf(cli->out,
+			"%zu change%s would be made (dry run: nothing "
+			"was written)\n",
+			n, n == 1 ? "" : "s");
 	else if (n && code == EXIT_OK) {
 		_cleanup_free_ char *hint = cli_rollback_hint(cli, snap_id);
 
@@ -181,10 +189,10 @@ static void print_summary(struct cli *cli, const struct ptrvec *checks,
 
 int cmd_apply(struct cli *cli)
 {
-	struct ptrvec checks = {0}, changes = {0}, pnames = {0};
+	struct ptrvec checks = { 0 }, changes = { 0 }, pnames = { 0 };
 	_cleanup_free_ char *err = NULL;
-	struct snapshot snap = {0};
-	struct profile p = {0};
+	struct snapshot snap = { 0 };
+	struct profile p = { 0 };
 	struct report rep;
 	int lock = -1, code, r;
 
@@ -216,8 +224,8 @@ int cmd_apply(struct cli *cli)
 	}
 	if (r < 0) {
 		fprintf(stderr, "hosttune: cannot apply %s%s:\n%s",
-			cli->argv[0], cli->dry_run ? "" : "; nothing was changed",
-			err);
+			cli->argv[0],
+			cli->dry_run ? "" : "; nothing was changed", err);
 		code = cli->dry_run ? EXIT_DEVIATION : EXIT_RUNTIME;
 		if (!cli->dry_run)
 			goto out;

@@ -13,11 +13,11 @@ static double now(void)
 
 int cmd_audit(struct cli *cli)
 {
-	static char *default_profile[] = {"baseline"};
+	static char *default_profile[] = { "baseline" };
 	char **names = cli->argc ? cli->argv : default_profile;
 	int n = cli->argc ? cli->argc : 1;
-	struct ptrvec checks = {0}, pnames = {0};
-	struct profile p = {0};
+	struct ptrvec checks = { 0 }, pnames = { 0 };
+	struct profile p = { 0 };
 	struct summary s;
 	struct report rep;
 	double start = now();

@@ -32,8 +32,8 @@ static void list_profiles_out(struct cli *cli, const struct ptrvec *refs)
 	}
 	for (size_t i = 0; i < refs->n; i++) {
 		const struct profile_ref *r = refs->v[i];
-		_cleanup_free_ char *d = display_escape(
-			r->description ? r->description : "");
+		_cleanup_free_ char *d =
+			display_escape(r->description ? r->description : "");
 		fprintf(f, "%-*s  %-9s  %s\n", w, r->name,
 			strcmp(r->where, "built-in") ? "file" : "built-in", d);
 		if (cli->verbosity > 0 && strcmp(r->where, "built-in"))
@@ -73,8 +73,7 @@ static void list_snapshots_out(struct cli *cli, const struct ptrvec *all)
 			continue;
 		}
 		fprintf(f, "%-*s  %-8s  %-16s  %5zu value%s%s%s\n", w, s->id,
-			s->kind,
-			*s->profile ? s->profile : "-", s->entries.n,
+			s->kind, *s->profile ? s->profile : "-", s->entries.n,
 			s->entries.n == 1 ? " " : "s",
 			s->restored ? "  restored " : "",
 			s->restored ? s->restored : "");
@@ -95,7 +94,7 @@ int cmd_list(struct cli *cli)
 {
 	const char *dirs[80];
 	struct profile_path pp;
-	struct ptrvec items = {0};
+	struct ptrvec items = { 0 };
 	_cleanup_free_ char *err = NULL;
 	int r;
 
@@ -190,7 +189,8 @@ static void show_text(FILE *f, const struct profile *p)
 
 		if (!prev || !same_target(prev, s))
 			fprintf(f, "\n[%s%s%s]\n", s->ops->name,
-				s->target ? " " : "", s->target ? s->target : "");
+				s->target ? " " : "",
+				s->target ? s->target : "");
 		fprintf(f, "%s = %s ; %s:%d", s->key, s->expect.text, s->file,
 			s->line);
 		if (s->why)
@@ -202,7 +202,7 @@ static void show_text(FILE *f, const struct profile *p)
 
 int cmd_show(struct cli *cli)
 {
-	struct profile p = {0};
+	struct profile p = { 0 };
 	int code;
 
 	if (cli->argc != 1) {
@@ -231,7 +231,7 @@ int cmd_lint(struct cli *cli)
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < cli->argc; i++) {
-		struct profile p = {0};
+		struct profile p = { 0 };
 
 		if (cli_load_profiles(cli, &cli->argv[i], 1, true, &p) == 0) {
 			if (cli->verbosity >= 0)

@@ -14,7 +14,7 @@
 /* The newest snapshot not yet restored, other than a rollback's undo. */
 static int pick_default(struct cli *cli, struct snapshot *ret)
 {
-	struct ptrvec all = {0};
+	struct ptrvec all = { 0 };
 	_cleanup_free_ char *err = NULL;
 	int r, found = -1;
 
@@ -39,8 +39,10 @@ static int pick_default(struct cli *cli, struct snapshot *ret)
 		}
 	free(all.v);
 	if (found < 0) {
-		cli_error("no snapshot to roll back to in %s (see hosttune list "
-			  "snapshots)", cli_state_dir(cli));
+		cli_error(
+			"no snapshot to roll back to in %s (see hosttune list "
+			"snapshots)",
+			cli_state_dir(cli));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -68,8 +70,8 @@ static int load_target(struct cli *cli, struct snapshot *snap)
 	if (!realpath(snap->root, want) || !realpath(cli->root, have) ||
 	    strcmp(want, have)) {
 		cli_error("snapshot %s was taken of root %s, not %s; use "
-			  "--root %s", snap->id, snap->root, cli->root,
-			  snap->root);
+			  "--root %s",
+			  snap->id, snap->root, cli->root, snap->root);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -154,8 +156,8 @@ static void restore(struct cli *cli, struct ptrvec *changes)
 			ch->reason = xasprintf("read back '%s'",
 					       c->raw ? c->raw : "");
 		} else {
-			ch->reason = xasprintf("write refused: %s",
-					       strerror(-r));
+			ch->reason =
+				xasprintf("write refused: %s", strerror(-r));
 		}
 		ch->status = CH_FAILED;
 	}
@@ -178,7 +180,8 @@ static int save_undo(struct cli *cli, const struct snapshot *snap,
 	r = snapshot_save(cli_state_dir(cli), undo, NULL);
 	if (r < 0) {
 		cli_error("cannot write the undo snapshot: %s; nothing was "
-			  "changed", strerror(-r));
+			  "changed",
+			  strerror(-r));
 		return EXIT_RUNTIME;
 	}
 	return 0;
@@ -208,11 +211,12 @@ static int rollback_run(struct cli *cli, struct snapshot *snap,
 	_cleanup_free_ char *missing = NULL;
 
 	if (cli->dry_run)
-		return planned || count(changes, CH_FAILED) ? EXIT_DEVIATION
-							    : EXIT_OK;
+		return planned || count(changes, CH_FAILED) ? EXIT_DEVIATION :
+							      EXIT_OK;
 	if (caps_missing(need, &missing) < 0 || missing) {
 		cli_error("missing capability %s: run as root; nothing was "
-			  "changed", missing ? missing : "(unknown)");
+			  "changed",
+			  missing ? missing : "(unknown)");
 		return EXIT_RUNTIME;
 	}
 	caps_limit_to(need);
@@ -236,8 +240,8 @@ static int rollback_run(struct cli *cli, struct snapshot *snap,
 
 int cmd_rollback(struct cli *cli)
 {
-	struct ptrvec checks = {0}, changes = {0};
-	struct snapshot snap = {0}, undo = {0};
+	struct ptrvec checks = { 0 }, changes = { 0 };
+	struct snapshot snap = { 0 }, undo = { 0 };
 	struct report rep;
 	int lock = -1, code, r;
 
@@ -256,8 +260,8 @@ int cmd_rollback(struct cli *cli)
 			r = state_lock(dir, &lock);
 		if (r < 0) {
 			cli_error("state directory %s: %s", dir,
-				  r == -EBUSY ? "locked by another hosttune"
-					      : strerror(-r));
+				  r == -EBUSY ? "locked by another hosttune" :
+						strerror(-r));
 			return EXIT_RUNTIME;
 		}
 	}
@@ -284,14 +288,16 @@ int cmd_rollback(struct cli *cli)
 		_cleanup_free_ char *hint =
 			undo.id ? cli_rollback_hint(cli, undo.id) : NULL;
 
-		fprintf(cli->out, "restored snapshot %s (%zu value%s changed)"
-				  "%s%s\n", snap.id, count(&changes, CH_APPLIED),
+		fprintf(cli->out,
+			"restored snapshot %s (%zu value%s changed)"
+			"%s%s\n",
+			snap.id, count(&changes, CH_APPLIED),
 			count(&changes, CH_APPLIED) == 1 ? "" : "s",
 			hint ? "; undo with: " : "", hint ? hint : "");
-	}
-	else if (cli->format == FMT_TEXT && cli->dry_run)
-		fprintf(cli->out, "%zu value%s would be restored from %s (dry "
-				  "run: nothing was written)\n",
+	} else if (cli->format == FMT_TEXT && cli->dry_run)
+		fprintf(cli->out,
+			"%zu value%s would be restored from %s (dry "
+			"run: nothing was written)\n",
 			count(&changes, CH_PLANNED),
 			count(&changes, CH_PLANNED) == 1 ? "" : "s", snap.id);
 out:

@@ -46,9 +46,9 @@ static int save(struct cli *cli, struct snapshot *snap,
 		close(lock);
 	if (r < 0) {
 		cli_error("cannot save the snapshot in %s: %s", dir,
-			  r == -EBUSY ? "locked by another hosttune"
-				      : r == -EEXIST ? "that name is taken"
-						     : strerror(-r));
+			  r == -EBUSY  ? "locked by another hosttune" :
+			  r == -EEXIST ? "that name is taken" :
+					 strerror(-r));
 		return r == -EEXIST ? EXIT_USAGE : EXIT_RUNTIME;
 	}
 	if (cli->format == FMT_JSON) {
@@ -69,10 +69,10 @@ static int save(struct cli *cli, struct snapshot *snap,
 
 int cmd_snapshot(struct cli *cli)
 {
-	static char *default_profile[] = {"baseline"};
-	struct ptrvec checks = {0};
-	struct snapshot snap = {0};
-	struct profile p = {0};
+	static char *default_profile[] = { "baseline" };
+	struct ptrvec checks = { 0 };
+	struct snapshot snap = { 0 };
+	struct profile p = { 0 };
 	int code;
 
 	if (cli->argc > 1 || (cli->all && cli->argc)) {
@@ -88,10 +88,10 @@ int cmd_snapshot(struct cli *cli)
 		cli_error("--format prometheus is for audit");
 		return EXIT_USAGE;
 	}
-	code = cli->all ? 0
-			: cli_load_profiles(cli, cli->argc ? cli->argv
-							   : default_profile,
-					    1, false, &p);
+	code = cli->all ? 0 :
+			  cli_load_profiles(
+				  cli, cli->argc ? cli->argv : default_profile,
+				  1, false, &p);
 	if (code == 0)
 		code = cli_open_host(cli);
 	if (code)

@@ -58,7 +58,7 @@ static void dedupe(struct ptrvec *checks)
 	size_t n = 0;
 
 	for (size_t i = 0; i < checks->n; i++)
-		r[i] = (struct ranked){checks->v[i], i};
+		r[i] = (struct ranked){ checks->v[i], i };
 	qsort(r, checks->n, sizeof(*r), cmp_ranked);
 	for (size_t i = 0; i < checks->n; i++) {
 		if (n > 0 && !check_identity_cmp(r[n - 1].c, r[i].c)) {
@@ -100,7 +100,7 @@ int engine_audit(const struct host *h, const struct profile *p,
 
 void engine_summary(const struct ptrvec *checks, struct summary *ret)
 {
-	*ret = (struct summary){.checks = checks->n};
+	*ret = (struct summary){ .checks = checks->n };
 	for (size_t i = 0; i < checks->n; i++)
 		ret->n[((struct check *)checks->v[i])->status]++;
 }
@@ -108,8 +108,8 @@ void engine_summary(const struct ptrvec *checks, struct summary *ret)
 const char *change_status_name(enum change_status s)
 {
 	static const char *const names[] = {
-		[CH_PLANNED] = "skipped",     [CH_APPLIED] = "applied",
-		[CH_FAILED] = "failed",	      [CH_ROLLED_BACK] = "rolled-back",
+		[CH_PLANNED] = "skipped", [CH_APPLIED] = "applied",
+		[CH_FAILED] = "failed",	  [CH_ROLLED_BACK] = "rolled-back",
 		[CH_SKIPPED] = "skipped",
 	};
 	return names[s];
@@ -143,13 +143,12 @@ static bool change_known(const struct ptrvec *changes, const char *id)
 static void add_companions(const struct host *h, const struct check *c,
 			   struct ptrvec *changes)
 {
-	const char *const *keys = c->ops->companions
-					  ? c->ops->companions(c->key)
-					  : NULL;
+	const char *const *keys =
+		c->ops->companions ? c->ops->companions(c->key) : NULL;
 
 	for (; keys && *keys; keys++) {
-		struct setting tmp = {.ops = c->ops, .key = (char *)*keys};
-		struct ptrvec found = {0};
+		struct setting tmp = { .ops = c->ops, .key = (char *)*keys };
+		struct ptrvec found = { 0 };
 
 		if (c->target)
 			tmp.target = c->target;
@@ -179,7 +178,7 @@ static void add_companions(const struct host *h, const struct check *c,
 int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 		struct ptrvec *changes, char **ret_err)
 {
-	struct strbuf err = {0};
+	struct strbuf err = { 0 };
 
 	for (size_t i = 0; i < checks->n; i++) {
 		struct check *c = checks->v[i];
@@ -199,9 +198,11 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 			continue;
 		}
 		if (check_plan_value(h, c, &want) < 0) {
-			strbuf_printf(&err, "  %s: no value satisfies '%s' "
-				      "from '%s'\n", c->id,
-				      c->setting->expect.text, c->actual);
+			strbuf_printf(&err,
+				      "  %s: no value satisfies '%s' "
+				      "from '%s'\n",
+				      c->id, c->setting->expect.text,
+				      c->actual);
 			continue;
 		}
 		if (c->ops->irreversible) {
@@ -209,9 +210,11 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 				c->ops->irreversible(h, c, want);
 
 			if (why && !force) {
-				strbuf_printf(&err, "  %s: %s; rollback could "
+				strbuf_printf(&err,
+					      "  %s: %s; rollback could "
 					      "not undo it (--force to do it "
-					      "anyway)\n", c->id, why);
+					      "anyway)\n",
+					      c->id, why);
 				free(want);
 				continue;
 			}
@@ -266,7 +269,8 @@ static void rollback_changes(const struct host *h, struct ptrvec *changes,
 			 * that follows it, whose write altered it. */
 			ch->status = CH_FAILED;
 			ch->reason = xasprintf("could not restore %s to '%s': "
-					       "%s", ch->check->id, ch->from,
+					       "%s",
+					       ch->check->id, ch->from,
 					       strerror(-r));
 		} else if (r < 0) {
 			char *old = ch->reason;
@@ -300,12 +304,13 @@ int engine_execute(const struct host *h, struct ptrvec *changes)
 				continue;
 			}
 			ch->reason = xasprintf("read back '%s' after writing "
-					       "'%s'", c->actual ? c->actual : "",
+					       "'%s'",
+					       c->actual ? c->actual : "",
 					       ch->to);
 			r = -EIO;
 		} else {
-			ch->reason = xasprintf("write refused: %s",
-					       strerror(-r));
+			ch->reason =
+				xasprintf("write refused: %s", strerror(-r));
 		}
 		ch->status = CH_FAILED;
 		for (size_t k = i + 1; k < changes->n; k++)

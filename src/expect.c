@@ -11,13 +11,16 @@ static const struct {
 	char suffix;
 	unsigned shift;
 } size_suffixes[] = {
-	{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40},
+	{ 'K', 10 },
+	{ 'M', 20 },
+	{ 'G', 30 },
+	{ 'T', 40 },
 };
 
 int num_parse(const char *s, enum value_unit unit, struct num *ret)
 {
 	_cleanup_free_ char *digits = NULL;
-	struct num n = {0};
+	struct num n = { 0 };
 	unsigned shift = 0;
 	size_t len;
 	int r;
@@ -93,11 +96,11 @@ static bool looks_like_size(const char *tok)
 
 /* Canonical form of an exact value: whitespace normalised, integers in
  * plain decimal (so "010" and "8K" compare as the kernel prints them). */
-static int canonical_value(const char *value, enum value_unit unit,
-			   char **ret, char **ret_err)
+static int canonical_value(const char *value, enum value_unit unit, char **ret,
+			   char **ret_err)
 {
 	_cleanup_free_ char *norm = normalize_ws(value);
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 	char *tok = norm, *next;
 
 	for (; *tok; tok = next) {
@@ -111,7 +114,8 @@ static int canonical_value(const char *value, enum value_unit unit,
 		if (r < 0 && looks_like_size(tok)) {
 			free(sb.s);
 			*ret_err = xasprintf("'%s': size suffixes only apply "
-					     "to byte values", tok);
+					     "to byte values",
+					     tok);
 			return -EINVAL;
 		}
 
@@ -150,8 +154,8 @@ static int parse_bound(const char *what, const char *s, enum value_unit unit,
 	return r < 0 ? -EINVAL : 0;
 }
 
-static int parse_alts(const char *value, enum value_unit unit,
-		      struct expect *e, char **ret_err)
+static int parse_alts(const char *value, enum value_unit unit, struct expect *e,
+		      char **ret_err)
 {
 	_cleanup_free_ char *copy = xstrdup(value);
 	char *p = copy;
@@ -170,7 +174,8 @@ static int parse_alts(const char *value, enum value_unit unit,
 		}
 		if (canonical_value(alt, unit, &canon, ret_err) < 0)
 			return -EINVAL;
-		e->alts = xrealloc(e->alts, sizeof(char *) * (size_t)(e->n_alts + 1));
+		e->alts = xrealloc(e->alts,
+				   sizeof(char *) * (size_t)(e->n_alts + 1));
 		e->alts[e->n_alts++] = TAKE_PTR(canon);
 		if (!bar)
 			return 0;
@@ -230,7 +235,7 @@ static bool value_has_control_chars(const char *s)
 int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		 struct expect *ret, char **ret_err)
 {
-	struct expect e = {.text = xstrdup(value)};
+	struct expect e = { .text = xstrdup(value) };
 	size_t len = strlen(value);
 	const char *dots;
 	int r = 0;
@@ -282,7 +287,8 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 	 * value the kernel would take. */
 	if (e.op == EXP_EXACT && (value[0] == '<' || value[0] == '>')) {
 		*ret_err = xasprintf("unknown operator in '%s' (use '>=' or "
-				     "'<=')", value);
+				     "'<=')",
+				     value);
 		expect_free(&e);
 		return -EINVAL;
 	}
@@ -296,15 +302,15 @@ void expect_free(struct expect *e)
 	for (int i = 0; i < e->n_alts; i++)
 		free(e->alts[i]);
 	free(e->alts);
-	*e = (struct expect){0};
+	*e = (struct expect){ 0 };
 }
 
 void expect_copy(struct expect *dst, const struct expect *src)
 {
 	*dst = *src;
 	dst->text = xstrdup(src->text);
-	dst->alts = src->n_alts ? xcalloc((size_t)src->n_alts, sizeof(char *))
-				: NULL;
+	dst->alts = src->n_alts ? xcalloc((size_t)src->n_alts, sizeof(char *)) :
+				  NULL;
 	for (int i = 0; i < src->n_alts; i++)
 		dst->alts[i] = xstrdup(src->alts[i]);
 }
@@ -320,8 +326,7 @@ static bool exact_match(const char *want, const char *actual)
 	return sel && strcmp(want, sel) == 0;
 }
 
-bool expect_match(const struct expect *e, const char *actual,
-		  const char *max)
+bool expect_match(const struct expect *e, const char *actual, const char *max)
 {
 	_cleanup_free_ char *norm = NULL;
 	struct num n;

@@ -80,7 +80,8 @@ static void push_components(struct ptrvec *todo, const char *path)
 		while (start > path && start[-1] != '/')
 			start--;
 		if (end > start)
-			ptrvec_push(todo, xstrndup(start, (size_t)(end - start)));
+			ptrvec_push(todo,
+				    xstrndup(start, (size_t)(end - start)));
 		end = start > path ? start - 1 : start;
 	}
 }
@@ -96,12 +97,12 @@ static void pop_dir(struct ptrvec *dirs)
 static int open_beneath_by_hand(const struct host *h, const char *rel,
 				int flags)
 {
-	struct ptrvec todo = {0}, dirs = {0};
+	struct ptrvec todo = { 0 }, dirs = { 0 };
 	int links = 0, r = -EINVAL, fd;
 
 	push_components(&todo, rel);
-	ptrvec_push(&dirs, (void *)(intptr_t)fcntl(h->root_fd, F_DUPFD_CLOEXEC,
-						     3));
+	ptrvec_push(&dirs,
+		    (void *)(intptr_t)fcntl(h->root_fd, F_DUPFD_CLOEXEC, 3));
 	while (todo.n) {
 		_cleanup_free_ char *comp = todo.v[--todo.n];
 		int cur = (int)(intptr_t)dirs.v[dirs.n - 1];
@@ -311,7 +312,7 @@ int hostfs_list(const struct host *h, const char *rel, char ***ret_names,
 		size_t *ret_n)
 {
 	int fd = hostfs_open(h, rel, O_RDONLY | O_DIRECTORY);
-	struct ptrvec names = {0};
+	struct ptrvec names = { 0 };
 	struct dirent *de;
 	DIR *d;
 

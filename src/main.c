@@ -8,41 +8,41 @@
 #include "hosttune/cli.h"
 
 static const struct verb verbs[] = {
-	{"audit", cmd_audit, 0,
-	 "audit [PROFILE...]\n"
-	 "  Compare the host with the profiles (default: baseline), later\n"
-	 "  profiles overriding earlier ones, and report every check.\n"
-	 "  Exit 0 when no check is a deviation or an error (ok, missing\n"
-	 "  and manual checks pass), 1 otherwise, 2 on bad input.\n"},
-	{"apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE,
-	 "apply PROFILE [--dry-run] [--force]\n"
-	 "  Snapshot what will change (durably, before the first write),\n"
-	 "  change every setting that deviates, read each back, and on the\n"
-	 "  first failure restore everything already changed (exit 3).\n"
-	 "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
-	 "  --force     also make changes that rollback could not undo\n"},
-	{"rollback", cmd_rollback, OPT_DRY_RUN,
-	 "rollback [SNAPSHOT] [--dry-run]\n"
-	 "  Restore a snapshot (default: the newest one not yet restored,\n"
-	 "  other than a rollback's own). The values overwritten are saved\n"
-	 "  in a new snapshot first, so a rollback can be undone.\n"
-	 "  --dry-run   print the changes; exit 1 if any\n"
-	 "  Exit 4 when some values could not be restored.\n"},
-	{"snapshot", cmd_snapshot, OPT_NAME | OPT_ALL,
-	 "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
-	 "  Save the current values of what PROFILE covers (default:\n"
-	 "  baseline), or with --all every readable sysctl.\n"},
-	{"list", cmd_list, 0,
-	 "list profiles|snapshots\n"
-	 "  List the profiles the search path finds, or the saved snapshots.\n"},
-	{"show", cmd_show, 0,
-	 "show PROFILE\n"
-	 "  Print the flattened profile: every setting, the file:line it\n"
-	 "  came from, and why it is there.\n"},
-	{"lint", cmd_lint, 0,
-	 "lint FILE...\n"
-	 "  Check profile files (and their includes) without reading the\n"
-	 "  host. Every file is checked; exit 2 if any has an error.\n"},
+	{ "audit", cmd_audit, 0,
+	  "audit [PROFILE...]\n"
+	  "  Compare the host with the profiles (default: baseline), later\n"
+	  "  profiles overriding earlier ones, and report every check.\n"
+	  "  Exit 0 when no check is a deviation or an error (ok, missing\n"
+	  "  and manual checks pass), 1 otherwise, 2 on bad input.\n" },
+	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE,
+	  "apply PROFILE [--dry-run] [--force]\n"
+	  "  Snapshot what will change (durably, before the first write),\n"
+	  "  change every setting that deviates, read each back, and on the\n"
+	  "  first failure restore everything already changed (exit 3).\n"
+	  "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
+	  "  --force     also make changes that rollback could not undo\n" },
+	{ "rollback", cmd_rollback, OPT_DRY_RUN,
+	  "rollback [SNAPSHOT] [--dry-run]\n"
+	  "  Restore a snapshot (default: the newest one not yet restored,\n"
+	  "  other than a rollback's own). The values overwritten are saved\n"
+	  "  in a new snapshot first, so a rollback can be undone.\n"
+	  "  --dry-run   print the changes; exit 1 if any\n"
+	  "  Exit 4 when some values could not be restored.\n" },
+	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL,
+	  "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
+	  "  Save the current values of what PROFILE covers (default:\n"
+	  "  baseline), or with --all every readable sysctl.\n" },
+	{ "list", cmd_list, 0,
+	  "list profiles|snapshots\n"
+	  "  List the profiles the search path finds, or the saved snapshots.\n" },
+	{ "show", cmd_show, 0,
+	  "show PROFILE\n"
+	  "  Print the flattened profile: every setting, the file:line it\n"
+	  "  came from, and why it is there.\n" },
+	{ "lint", cmd_lint, 0,
+	  "lint FILE...\n"
+	  "  Check profile files (and their includes) without reading the\n"
+	  "  host. Every file is checked; exit 2 if any has an error.\n" },
 };
 
 static const char global_usage[] =
@@ -106,21 +106,21 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"root", required_argument, NULL, 'r'},
-	{"profile-dir", required_argument, NULL, 'p'},
-	{"state-dir", required_argument, NULL, 's'},
-	{"format", required_argument, NULL, 'f'},
-	{"output", required_argument, NULL, 'o'},
-	{"color", required_argument, NULL, LOPT_COLOR},
-	{"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{"dry-run", no_argument, NULL, LOPT_DRY_RUN},
-	{"force", no_argument, NULL, LOPT_FORCE},
-	{"name", required_argument, NULL, LOPT_NAME},
-	{"all", no_argument, NULL, LOPT_ALL},
-	{0},
+	{ "root", required_argument, NULL, 'r' },
+	{ "profile-dir", required_argument, NULL, 'p' },
+	{ "state-dir", required_argument, NULL, 's' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "color", required_argument, NULL, LOPT_COLOR },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "dry-run", no_argument, NULL, LOPT_DRY_RUN },
+	{ "force", no_argument, NULL, LOPT_FORCE },
+	{ "name", required_argument, NULL, LOPT_NAME },
+	{ "all", no_argument, NULL, LOPT_ALL },
+	{ 0 },
 };
 
 static int parse_enum(const char *opt, const char *arg,
@@ -136,8 +136,8 @@ static int parse_enum(const char *opt, const char *arg,
 /* Parse argv; returns -1 to continue, or an exit code. */
 static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 {
-	static const char *const formats[] = {"text", "json", "prometheus"};
-	static const char *const colors[] = {"auto", "always", "never"};
+	static const char *const formats[] = { "text", "json", "prometheus" };
+	static const char *const colors[] = { "auto", "always", "never" };
 	int c, v;
 
 	opterr = 0;
@@ -241,7 +241,8 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 
 	if (cli->opts_given & ~verb->opts) {
 		cli_error("%s: option not accepted here (see hosttune %s "
-			  "--help)", verb->name, verb->name);
+			  "--help)",
+			  verb->name, verb->name);
 		return EXIT_USAGE;
 	}
 	cli->out = open_memstream(&buf, &len);
@@ -262,7 +263,7 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = {.root = "/", .host = {.root_fd = -1}};
+	struct cli cli = { .root = "/", .host = { .root_fd = -1 } };
 	const struct verb *verb;
 	bool help = false;
 	int code;

@@ -8,8 +8,8 @@
 #define COL_MAX 56
 
 static const char *const status_color[_ST_MAX] = {
-	[ST_OK] = "\033[32m",	     [ST_DEVIATION] = "\033[1;31m",
-	[ST_MISSING] = "\033[2m",    [ST_ERROR] = "\033[1;35m",
+	[ST_OK] = "\033[32m",	  [ST_DEVIATION] = "\033[1;31m",
+	[ST_MISSING] = "\033[2m", [ST_ERROR] = "\033[1;35m",
 	[ST_MANUAL] = "\033[36m",
 };
 
@@ -17,7 +17,7 @@ static const char *const status_color[_ST_MAX] = {
  * cursor or change the terminal. */
 char *display_escape(const char *s)
 {
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 
 	if (!s)
 		return xstrdup("-");
@@ -48,16 +48,18 @@ static void summary_line(FILE *f, const struct ptrvec *checks)
 	struct summary s;
 
 	engine_summary(checks, &s);
-	fprintf(f, "%zu check%s: %zu ok, %zu deviation, %zu missing, %zu error, "
-		   "%zu manual\n", s.checks, s.checks == 1 ? "" : "s",
-		s.n[ST_OK], s.n[ST_DEVIATION],
-		s.n[ST_MISSING], s.n[ST_ERROR], s.n[ST_MANUAL]);
+	fprintf(f,
+		"%zu check%s: %zu ok, %zu deviation, %zu missing, %zu error, "
+		"%zu manual\n",
+		s.checks, s.checks == 1 ? "" : "s", s.n[ST_OK],
+		s.n[ST_DEVIATION], s.n[ST_MISSING], s.n[ST_ERROR],
+		s.n[ST_MANUAL]);
 }
 
 static bool quiet_hides(const struct report *r, const struct check *c)
 {
-	return r->verbosity < 0 && (c->status == ST_OK ||
-				    c->status == ST_MISSING);
+	return r->verbosity < 0 &&
+	       (c->status == ST_OK || c->status == ST_MISSING);
 }
 
 static bool all_hidden(const struct report *r)
@@ -98,8 +100,8 @@ void report_text(FILE *f, const struct report *r)
 			continue;
 		fprintf(f, "%-*s  %s%-*s%s  %-*s  %s", wid, c->id,
 			r->color ? status_color[c->status] : "", wst,
-			status_name(c->status), r->color ? "\033[0m" : "",
-			wexp, exp, act);
+			status_name(c->status), r->color ? "\033[0m" : "", wexp,
+			exp, act);
 		if (c->detail)
 			fprintf(f, " (%s)", c->detail);
 		fputc('\n', f);
@@ -180,10 +182,10 @@ void json_string(FILE *f, const char *s)
 			fputc(*p, f);
 		else {
 			/* Pass valid UTF-8 through; replace anything else. */
-			len = (*p & 0xe0) == 0xc0   ? 2
-			      : (*p & 0xf0) == 0xe0 ? 3
-			      : (*p & 0xf8) == 0xf0 ? 4
-						    : 0;
+			len = (*p & 0xe0) == 0xc0 ? 2 :
+			      (*p & 0xf0) == 0xe0 ? 3 :
+			      (*p & 0xf8) == 0xf0 ? 4 :
+						    0;
 			for (int k = 1; k < len; k++)
 				if ((p[k] & 0xc0) != 0x80)
 					len = 0;
@@ -225,8 +227,8 @@ static void json_check(FILE *f, const struct check *c)
 	}
 	if (c->setting) {
 		fprintf(f, ", \"source\": ");
-		_cleanup_free_ char *src = xasprintf("%s:%d", c->setting->file,
-						     c->setting->line);
+		_cleanup_free_ char *src =
+			xasprintf("%s:%d", c->setting->file, c->setting->line);
 		json_string(f, src);
 		fputs(", \"why\": ", f);
 		json_string(f, c->setting->why);
@@ -279,7 +281,8 @@ void report_json(FILE *f, const struct report *r)
 	fputs("],\n  \"root\": ", f);
 	json_string(f, r->root);
 	if (r->changes)
-		fprintf(f, ",\n  \"dry_run\": %s", r->dry_run ? "true" : "false");
+		fprintf(f, ",\n  \"dry_run\": %s",
+			r->dry_run ? "true" : "false");
 	fprintf(f, ",\n  \"summary\": {\"checks\": %zu", s.checks);
 	for (int i = 0; i < _ST_MAX; i++)
 		fprintf(f, ", \"%s\": %zu", status_name(i), s.n[i]);
@@ -316,7 +319,7 @@ static void prom_label(FILE *f, const char *s)
 
 void report_prometheus(FILE *f, const struct report *r)
 {
-	struct strbuf names = {0};
+	struct strbuf names = { 0 };
 	struct summary s;
 
 	for (size_t i = 0; r->profiles && i < r->profiles->n; i++) {
@@ -327,7 +330,8 @@ void report_prometheus(FILE *f, const struct report *r)
 	engine_summary(r->checks, &s);
 	fputs("# HELP hosttune_check_ok Whether a check passes (1: ok, missing "
 	      "or manual) or not (0: deviation or error).\n"
-	      "# TYPE hosttune_check_ok gauge\n", f);
+	      "# TYPE hosttune_check_ok gauge\n",
+	      f);
 	for (size_t i = 0; i < r->checks->n; i++) {
 		const struct check *c = r->checks->v[i];
 
@@ -339,24 +343,27 @@ void report_prometheus(FILE *f, const struct report *r)
 		prom_label(f, c->id);
 		fputs(",status=", f);
 		prom_label(f, status_name(c->status));
-		fprintf(f, "} %d\n", c->status != ST_DEVIATION &&
-					     c->status != ST_ERROR);
+		fprintf(f, "} %d\n",
+			c->status != ST_DEVIATION && c->status != ST_ERROR);
 	}
 	fputs("# HELP hosttune_deviations Checks that deviate from the "
 	      "profile.\n# TYPE hosttune_deviations gauge\n"
-	      "hosttune_deviations{profile=", f);
+	      "hosttune_deviations{profile=",
+	      f);
 	prom_label(f, names.s ? names.s : "");
 	fprintf(f, "} %zu\n", s.n[ST_DEVIATION]);
 	fputs("# HELP hosttune_errors Checks that could not be read.\n"
-	      "# TYPE hosttune_errors gauge\nhosttune_errors{profile=", f);
+	      "# TYPE hosttune_errors gauge\nhosttune_errors{profile=",
+	      f);
 	prom_label(f, names.s ? names.s : "");
 	fprintf(f, "} %zu\n", s.n[ST_ERROR]);
-	fprintf(f, "# HELP hosttune_audit_duration_seconds Time the audit "
-		   "took.\n# TYPE hosttune_audit_duration_seconds gauge\n"
-		   "hosttune_audit_duration_seconds %.6f\n"
-		   "# HELP hosttune_last_run_timestamp_seconds When the audit "
-		   "ran.\n# TYPE hosttune_last_run_timestamp_seconds gauge\n"
-		   "hosttune_last_run_timestamp_seconds %lld\n",
+	fprintf(f,
+		"# HELP hosttune_audit_duration_seconds Time the audit "
+		"took.\n# TYPE hosttune_audit_duration_seconds gauge\n"
+		"hosttune_audit_duration_seconds %.6f\n"
+		"# HELP hosttune_last_run_timestamp_seconds When the audit "
+		"ran.\n# TYPE hosttune_last_run_timestamp_seconds gauge\n"
+		"hosttune_last_run_timestamp_seconds %lld\n",
 		r->duration, (long long)time(NULL));
 	free(names.s);
 }

@@ -42,7 +42,7 @@ struct load_ctx {
 	int lineno;
 	char raw[PROFILE_MAX_LINE + 3];
 	bool section_bad;
-	struct ptrvec own;	/* settings of this file */
+	struct ptrvec own; /* settings of this file */
 	struct ptrvec includes; /* include names, in order */
 	char *description;
 	int depth;
@@ -65,7 +65,8 @@ static void add_error(struct load_ctx *c, int line, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	ptrvec_push(&c->errs->msgs, xasprintf("%s:%d: %s", c->label, line, msg));
+	ptrvec_push(&c->errs->msgs,
+		    xasprintf("%s:%d: %s", c->label, line, msg));
 }
 
 void load_errors_free(struct load_errors *e)
@@ -93,7 +94,7 @@ void profile_free(struct profile *p)
 	free(p->description);
 	ptrvec_free(&p->settings, setting_free);
 	ptrvec_free(&p->names, free);
-	*p = (struct profile){0};
+	*p = (struct profile){ 0 };
 }
 
 /* Split "[net eth*]" contents into domain and target. */
@@ -248,8 +249,10 @@ static int handle_profile_key(struct load_ctx *c, const char *name,
 			p = comma + 1;
 		}
 	}
-	add_error(c, c->lineno, "unknown key '%s' in [profile] (known: "
-		  "description, include)", name);
+	add_error(c, c->lineno,
+		  "unknown key '%s' in [profile] (known: "
+		  "description, include)",
+		  name);
 	return 0;
 }
 
@@ -348,8 +351,7 @@ static bool is_path(const char *arg)
 {
 	size_t n = strlen(arg);
 
-	return strchr(arg, '/') ||
-	       (n > 4 && !strcmp(arg + n - 4, ".ini"));
+	return strchr(arg, '/') || (n > 4 && !strcmp(arg + n - 4, ".ini"));
 }
 
 /* Files that someone other than us or root could have written are not
@@ -361,16 +363,17 @@ static int check_file_owner(const char *path, char **ret_err)
 	if (stat(path, &st) < 0)
 		return -errno;
 	if (st.st_uid != 0 && st.st_uid != getuid()) {
-		*ret_err = xasprintf("%s: refusing a file owned by uid %u while "
-				     "running privileged", path,
-				     (unsigned)st.st_uid);
+		*ret_err =
+			xasprintf("%s: refusing a file owned by uid %u while "
+				  "running privileged",
+				  path, (unsigned)st.st_uid);
 		return -EPERM;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		*ret_err = xasprintf("%s: refusing a file writable by group or "
 				     "others (mode %04o) while running "
-				     "privileged", path,
-				     (unsigned)(st.st_mode & 07777));
+				     "privileged",
+				     path, (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;
@@ -452,7 +455,7 @@ static int source_find(const struct profile_path *pp, const char *arg,
 {
 	int r;
 
-	*ret = (struct source){0};
+	*ret = (struct source){ 0 };
 	if (force_path || is_path(arg)) {
 		_cleanup_free_ char *path = NULL, *label = NULL, *ld = NULL;
 		bool relative = arg[0] != '/' && parent && parent->dir;
@@ -463,8 +466,8 @@ static int source_find(const struct profile_path *pp, const char *arg,
 			return -EINVAL;
 		}
 		ld = relative ? label_dir(parent->label) : NULL;
-		path = relative ? xasprintf("%s/%s", parent->dir, arg)
-				: xstrdup(arg);
+		path = relative ? xasprintf("%s/%s", parent->dir, arg) :
+				  xstrdup(arg);
 		label = ld ? xasprintf("%s/%s", ld, arg) : xstrdup(arg);
 		r = source_from_file(path, label, pp, ret, ret_err);
 		if (r < 0 && !*ret_err)
@@ -477,8 +480,8 @@ static int source_find(const struct profile_path *pp, const char *arg,
 		return -EINVAL;
 	}
 	for (int i = 0; i < pp->n_dirs; i++) {
-		_cleanup_free_ char *path = xasprintf("%s/%s.ini", pp->dirs[i],
-						      arg);
+		_cleanup_free_ char *path =
+			xasprintf("%s/%s.ini", pp->dirs[i], arg);
 		if (access(path, F_OK) < 0)
 			continue;
 		r = source_from_file(path, path, pp, ret, ret_err);
@@ -511,7 +514,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 static void add_cycle_error(struct load_ctx *c, int line, const char *name,
 			    const struct source *again)
 {
-	struct strbuf chain = {0};
+	struct strbuf chain = { 0 };
 	bool on = false;
 
 	for (size_t k = 0; k < c->stack->n; k++) {
@@ -537,8 +540,10 @@ static void load_includes(struct load_ctx *c)
 		bool cycle = false;
 
 		if (c->depth + 1 >= PROFILE_MAX_DEPTH) {
-			add_error(c, line, "include '%s': includes nested more "
-				  "than %d deep", name, PROFILE_MAX_DEPTH);
+			add_error(c, line,
+				  "include '%s': includes nested more "
+				  "than %d deep",
+				  name, PROFILE_MAX_DEPTH);
 			continue;
 		}
 		if (source_find(c->pp, name, c->src, false, &src, &err) < 0) {
@@ -546,8 +551,9 @@ static void load_includes(struct load_ctx *c)
 			continue;
 		}
 		for (size_t k = 0; k < c->stack->n && !cycle; k++)
-			cycle = !strcmp(((struct source *)c->stack->v[k])
-						->identity, src.identity);
+			cycle = !strcmp(
+				((struct source *)c->stack->v[k])->identity,
+				src.identity);
 		if (cycle)
 			add_cycle_error(c, line, name, &src);
 		else
@@ -601,7 +607,7 @@ int profile_load(struct profile *p, const struct profile_path *pp,
 		 const char *name_or_path, struct load_errors *errs)
 {
 	_cleanup_free_ char *err = NULL;
-	struct ptrvec stack = {0};
+	struct ptrvec stack = { 0 };
 	struct source src;
 	int r;
 
@@ -620,7 +626,7 @@ int profile_load_file(struct profile *p, const struct profile_path *pp,
 		      const char *path, struct load_errors *errs)
 {
 	_cleanup_free_ char *err = NULL;
-	struct ptrvec stack = {0};
+	struct ptrvec stack = { 0 };
 	struct source src;
 	int r;
 
@@ -639,7 +645,7 @@ int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
 			 const char *file, const char *data, size_t len,
 			 struct load_errors *errs)
 {
-	struct ptrvec stack = {0};
+	struct ptrvec stack = { 0 };
 	struct source src = {
 		.label = xstrdup(file),
 		.identity = xasprintf("buffer:%s", file),
@@ -650,7 +656,8 @@ int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
 	};
 	int r;
 
-	memcpy(src.data, data, len); /* NUL bytes too: the reader reports them */
+	memcpy(src.data, data,
+	       len); /* NUL bytes too: the reader reports them */
 	src.data[len] = '\0';
 	r = load_source(p, pp, &src, 0, &stack, errs);
 	free(stack.v);
@@ -682,16 +689,16 @@ static void ref_add(struct ptrvec *out, const struct profile_path *pp,
 		    const char *name, const char *where)
 {
 	struct profile_ref *ref = xcalloc(1, sizeof(*ref));
-	struct load_errors errs = {0};
-	struct profile p = {0};
+	struct load_errors errs = { 0 };
+	struct profile p = { 0 };
 
 	ref->name = xstrdup(name);
 	ref->where = xstrdup(where);
 	if (profile_load(&p, pp, name, &errs) == 0 && p.description)
 		ref->description = xstrdup(p.description);
 	else if (errs.msgs.n)
-		ref->description = xasprintf("(invalid: %s)",
-					     (char *)errs.msgs.v[0]);
+		ref->description =
+			xasprintf("(invalid: %s)", (char *)errs.msgs.v[0]);
 	profile_free(&p);
 	load_errors_free(&errs);
 	ptrvec_push(out, ref);
@@ -701,7 +708,7 @@ static void ref_add(struct ptrvec *out, const struct profile_path *pp,
 int profile_list(const struct profile_path *pp, struct ptrvec *out)
 {
 	for (int i = 0; i < pp->n_dirs; i++) {
-		struct host h = {.root_fd = -1};
+		struct host h = { .root_fd = -1 };
 		char **names = NULL;
 		size_t n = 0;
 

@@ -49,7 +49,7 @@ void snapshot_init(struct snapshot *s, const char *kind, const char *profile,
 {
 	struct utsname u;
 
-	*s = (struct snapshot){0};
+	*s = (struct snapshot){ 0 };
 	uname(&u);
 	s->time = snapshot_time_now();
 	s->host = xstrdup(u.nodename);
@@ -84,7 +84,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->root);
 	free(s->restored);
 	ptrvec_free(&s->entries, entry_free);
-	*s = (struct snapshot){0};
+	*s = (struct snapshot){ 0 };
 }
 
 static void put_escaped(struct strbuf *sb, const char *s, const char *special)
@@ -126,11 +126,13 @@ static bool same_section(const struct snapshot_entry *a,
 char *snapshot_format(const struct snapshot *s)
 {
 	const struct snapshot_entry *prev = NULL;
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 
-	strbuf_printf(&sb, "; hosttune snapshot: the values as they were "
-			   "before it ran.\n; Restore with: hosttune "
-			   "rollback %s\n[snapshot]\n", s->id);
+	strbuf_printf(&sb,
+		      "; hosttune snapshot: the values as they were "
+		      "before it ran.\n; Restore with: hosttune "
+		      "rollback %s\n[snapshot]\n",
+		      s->id);
 	put_value(&sb, "id", s->id);
 	put_value(&sb, "time", s->time);
 	put_value(&sb, "host", s->host);
@@ -161,7 +163,7 @@ char *snapshot_format(const struct snapshot *s)
 /* Undo put_escaped() on s[0..n): -EINVAL on a malformed escape. */
 static int unescape(const char *s, size_t n, char **ret)
 {
-	struct strbuf sb = {0};
+	struct strbuf sb = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -184,9 +186,15 @@ static int unescape(const char *s, size_t n, char **ret)
 
 					if (!isxdigit((unsigned char)h))
 						goto bad;
-					v = v * 16 + (unsigned)(isdigit((unsigned char)h)
-						? h - '0'
-						: tolower((unsigned char)h) - 'a' + 10);
+					v = v * 16 +
+					    (unsigned)(isdigit((unsigned char)
+								       h) ?
+							       h - '0' :
+							       tolower((
+								       unsigned char)
+									       h) -
+								       'a' +
+								       10);
 				}
 				if (v == 0)
 					goto bad; /* no NUL inside a value */
@@ -298,11 +306,15 @@ static int header_field(struct parse_state *ps, const char *key, char *value)
 		const char *name;
 		char **field;
 	} fields[] = {
-		{"id", &ps->s->id},	      {"time", &ps->s->time},
-		{"host", &ps->s->host},	      {"kernel", &ps->s->kernel},
-		{"profile", &ps->s->profile}, {"kind", &ps->s->kind},
-		{"hosttune", &ps->s->version}, {"root", &ps->s->root},
-		{"restored", &ps->s->restored},
+		{ "id", &ps->s->id },
+		{ "time", &ps->s->time },
+		{ "host", &ps->s->host },
+		{ "kernel", &ps->s->kernel },
+		{ "profile", &ps->s->profile },
+		{ "kind", &ps->s->kind },
+		{ "hosttune", &ps->s->version },
+		{ "root", &ps->s->root },
+		{ "restored", &ps->s->restored },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
@@ -347,8 +359,8 @@ static int parse_entry(struct parse_state *ps, char *line)
 		return perr(ps, "%s: %s", key, err ? err : "invalid key");
 	for (size_t i = 0; i < ps->s->entries.n; i++) {
 		struct snapshot_entry *e = ps->s->entries.v[i];
-		struct snapshot_entry probe = {.ops = ps->ops,
-					       .target = ps->target};
+		struct snapshot_entry probe = { .ops = ps->ops,
+						.target = ps->target };
 
 		if (same_section(e, &probe) && !strcmp(e->key, canon))
 			return perr(ps, "%s: given twice", key);
@@ -370,8 +382,8 @@ static int parse_line(struct parse_state *ps, char *line)
 int snapshot_parse(const char *file, const char *data, size_t len,
 		   struct snapshot *ret, char **ret_err)
 {
-	struct snapshot s = {0};
-	struct parse_state ps = {.file = file, .err = ret_err, .s = &s};
+	struct snapshot s = { 0 };
+	struct parse_state ps = { .file = file, .err = ret_err, .s = &s };
 	size_t pos = 0;
 	int r = 0;
 
@@ -392,8 +404,10 @@ int snapshot_parse(const char *file, const char *data, size_t len,
 	free(ps.target);
 	if (r == 0 && (!s.id || !s.time || !s.kind || !s.root)) {
 		ps.line = 0;
-		*ret_err = xasprintf("%s: not a hosttune snapshot (no [snapshot] "
-				     "id, time, kind and root)", file);
+		*ret_err =
+			xasprintf("%s: not a hosttune snapshot (no [snapshot] "
+				  "id, time, kind and root)",
+				  file);
 		r = -EINVAL;
 	}
 	if (r == 0 && snapshot_id_ok(s.id) < 0) {
@@ -478,7 +492,7 @@ static char *snapshot_path(const char *dir, const char *id)
 static char *auto_id(const struct snapshot *s)
 {
 	char stamp[32] = "";
-	struct strbuf label = {0};
+	struct strbuf label = { 0 };
 	const char *what = s->profile;
 
 	/* "2026-11-24T04:50:12.123456Z" -> "20261124T045012Z" */
@@ -488,8 +502,9 @@ static char *auto_id(const struct snapshot *s)
 	if (!*s->profile)
 		return xasprintf("%sZ-%s", stamp, s->kind);
 	for (const char *p = what; *p; p++)
-		strbuf_add(&label, isalnum((unsigned char)*p) || *p == '-'
-					   ? p : "-", 1);
+		strbuf_add(&label,
+			   isalnum((unsigned char)*p) || *p == '-' ? p : "-",
+			   1);
 	return xasprintf("%sZ-%s-%s", stamp, s->kind, label.s);
 }
 
@@ -540,11 +555,12 @@ static int check_owner(const char *path, char **ret_err)
 	}
 	if ((st.st_uid != 0 && st.st_uid != getuid()) ||
 	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		*ret_err = xasprintf("%s: refusing a snapshot others could have "
-				     "written (owner %u, mode %04o) while "
-				     "running privileged", path,
-				     (unsigned)st.st_uid,
-				     (unsigned)(st.st_mode & 07777));
+		*ret_err =
+			xasprintf("%s: refusing a snapshot others could have "
+				  "written (owner %u, mode %04o) while "
+				  "running privileged",
+				  path, (unsigned)st.st_uid,
+				  (unsigned)(st.st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;
@@ -576,10 +592,10 @@ int snapshot_load(const char *dir, const char *id_or_path, bool owner,
 	}
 	r = read_file_limited(path, SNAPSHOT_MAX_SIZE, &data, &len);
 	if (r < 0) {
-		*ret_err = r == -ENOENT
-				   ? xasprintf("no snapshot '%s' in %s",
-					       id_or_path, dir)
-				   : xasprintf("%s: %s", path, strerror(-r));
+		*ret_err = r == -ENOENT ?
+				   xasprintf("no snapshot '%s' in %s",
+					     id_or_path, dir) :
+				   xasprintf("%s: %s", path, strerror(-r));
 		return r;
 	}
 	return snapshot_parse(path, data, len, ret, ret_err);
@@ -603,7 +619,7 @@ static void snapshot_destroy(void *v)
 int snapshot_list(const char *dir, bool owner, struct ptrvec *out,
 		  char **ret_err)
 {
-	struct host h = {.root_fd = -1};
+	struct host h = { .root_fd = -1 };
 	char **names = NULL;
 	size_t n = 0;
 	int r;

@@ -82,7 +82,7 @@ void ptrvec_free(struct ptrvec *pv, void (*destroy)(void *))
 		for (size_t i = 0; i < pv->n; i++)
 			destroy(pv->v[i]);
 	free(pv->v);
-	*pv = (struct ptrvec){0};
+	*pv = (struct ptrvec){ 0 };
 }
 
 void strbuf_add(struct strbuf *sb, const char *s, size_t n)
@@ -119,7 +119,7 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 char *strbuf_take(struct strbuf *sb)
 {
 	char *s = sb->s ? sb->s : xstrdup("");
-	*sb = (struct strbuf){0};
+	*sb = (struct strbuf){ 0 };
 	return s;
 }
 
@@ -222,8 +222,7 @@ bool has_control_chars(const char *s)
 	return false;
 }
 
-int read_file_limited(const char *path, size_t max, char **ret,
-		      size_t *ret_len)
+int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;

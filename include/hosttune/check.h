@@ -22,7 +22,7 @@ struct check_ops;
 struct setting {
 	const struct check_ops *ops;
 	char *target; /* section argument ("eth*", "/data"), NULL if none */
-	char *key;    /* canonical key */
+	char *key; /* canonical key */
 	struct expect expect;
 	char *file; /* file name for reports ("throughput.ini") */
 	int line;
@@ -46,16 +46,16 @@ struct check {
 	bool from_glob;
 	bool read_only; /* readable, but the host refuses writes */
 	bool unmatched; /* a pattern that matched nothing: always missing */
-	char *actual;	  /* normalised current value, NULL if unread */
-	char *raw;	  /* the value as read, for snapshots */
-	char *max;	  /* the device's maximum, where it reports one */
+	char *actual; /* normalised current value, NULL if unread */
+	char *raw; /* the value as read, for snapshots */
+	char *max; /* the device's maximum, where it reports one */
 	enum status status;
 	char *detail; /* why missing/error/manual */
-	char *want;   /* planned value */
+	char *want; /* planned value */
 };
 
 enum target_rule {
-	TARGET_NONE,	 /* [sysctl] */
+	TARGET_NONE, /* [sysctl] */
 	TARGET_REQUIRED, /* [net IF] */
 	TARGET_OPTIONAL, /* [cpu] or [cpu 0-3] */
 };

@@ -9,8 +9,8 @@
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_DEVIATION = 1, /* audit found deviations; dry run has changes */
-	EXIT_USAGE = 2,	    /* usage or input error; nothing changed */
-	EXIT_RUNTIME = 3,   /* run-time failure; changes rolled back */
+	EXIT_USAGE = 2, /* usage or input error; nothing changed */
+	EXIT_RUNTIME = 3, /* run-time failure; changes rolled back */
 	EXIT_INCOMPLETE = 4, /* rollback could not restore everything */
 };
 

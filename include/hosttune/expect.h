@@ -13,16 +13,16 @@ struct num {
 
 enum expect_op {
 	EXP_EXACT, /* alts[0], whitespace-normalised */
-	EXP_GE,	   /* >= lo */
-	EXP_LE,	   /* <= hi */
+	EXP_GE, /* >= lo */
+	EXP_LE, /* <= hi */
 	EXP_RANGE, /* lo .. hi inclusive */
-	EXP_ALT,   /* any of alts[], first preferred */
-	EXP_MAX,   /* the device's reported maximum */
+	EXP_ALT, /* any of alts[], first preferred */
+	EXP_MAX, /* the device's reported maximum */
 };
 
 /* How a domain's values are typed, for parsing. */
 enum value_unit {
-	UNIT_NONE,  /* no size suffixes */
+	UNIT_NONE, /* no size suffixes */
 	UNIT_BYTES, /* K/M/G/T suffixes allowed, binary multiples */
 };
 
@@ -44,8 +44,7 @@ void expect_copy(struct expect *dst, const struct expect *src);
 
 /* Does the normalised actual value satisfy e? For EXP_MAX the caller
  * passes the maximum as max (NULL when unknown: never satisfied). */
-bool expect_match(const struct expect *e, const char *actual,
-		  const char *max);
+bool expect_match(const struct expect *e, const char *actual, const char *max);
 
 /* The value to write so that actual satisfies e: 0 with *ret set, or
  * -EINVAL when no value can be derived (e.g. a number was expected but

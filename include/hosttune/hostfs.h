@@ -16,7 +16,7 @@
 struct host {
 	int root_fd;
 	char *root; /* as given, "/" for the live host */
-	bool live;  /* root is the running system's own "/" */
+	bool live; /* root is the running system's own "/" */
 };
 
 /* Largest value hostfs_read() accepts from one file. */

@@ -11,13 +11,13 @@ struct report {
 	const char *command;
 	const struct ptrvec *profiles; /* char * names */
 	const char *root;
-	const struct ptrvec *checks;	/* struct check * */
-	const struct ptrvec *changes;	/* struct change *, or NULL */
-	const char *snapshot;		/* id written or restored */
-	const char *undo_snapshot;	/* rollback: id of the undo snapshot */
+	const struct ptrvec *checks; /* struct check * */
+	const struct ptrvec *changes; /* struct change *, or NULL */
+	const char *snapshot; /* id written or restored */
+	const char *undo_snapshot; /* rollback: id of the undo snapshot */
 	bool dry_run;
 	double duration; /* seconds */
-	int verbosity;	 /* -1 quiet, 0, 1 verbose */
+	int verbosity; /* -1 quiet, 0, 1 verbose */
 	bool color;
 };
 

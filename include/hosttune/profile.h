@@ -14,7 +14,7 @@ struct profile {
 	char *name;
 	char *description;
 	struct ptrvec settings; /* struct setting *, in profile order */
-	struct ptrvec names;	/* every profile name merged, in order */
+	struct ptrvec names; /* every profile name merged, in order */
 };
 
 /* Where profiles are looked up, in order. */

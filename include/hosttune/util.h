@@ -34,17 +34,17 @@ static inline void fclosep(FILE **f)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 
 /* Hand a cleanup-managed value to someone else. */
-#define TAKE_PTR(p)                                                            \
-	({                                                                     \
-		__typeof__(p) _p = (p);                                        \
-		(p) = NULL;                                                    \
-		_p;                                                            \
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) _p = (p); \
+		(p) = NULL;             \
+		_p;                     \
 	})
-#define TAKE_FD(fd)                                                            \
-	({                                                                     \
-		int _fd = (fd);                                                \
-		(fd) = -1;                                                     \
-		_fd;                                                           \
+#define TAKE_FD(fd)             \
+	({                      \
+		int _fd = (fd); \
+		(fd) = -1;      \
+		_fd;            \
 	})
 
 /* Allocation failure ends the program, as in git's xmalloc: a tuning tool
@@ -88,7 +88,8 @@ bool startswith(const char *s, const char *prefix);
 bool has_control_chars(const char *s);
 
 /* Read a whole file (at most max bytes; -EFBIG beyond). */
-int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len);
+int read_file_limited(const char *path, size_t max, char **ret,
+		      size_t *ret_len);
 
 /* Write data to path atomically: temp file, fsync, rename, fsync dir. */
 int write_file_atomic(const char *path, const char *data, size_t len,
