@@ -5,9 +5,15 @@
 #include "hosttune/check.h"
 
 extern const struct check_ops sysctl_ops;
+extern const struct check_ops cpu_ops;
+extern const struct check_ops numa_ops;
+extern const struct check_ops block_ops;
 
 const struct check_ops *const check_registry[] = {
 	&sysctl_ops,
+	&cpu_ops,
+	&numa_ops,
+	&block_ops,
 	NULL,
 };
 

@@ -163,6 +163,28 @@ static void restore(struct cli *cli, struct ptrvec *changes)
 	}
 }
 
+/* Some values are accepted only once another is back: intel_pstate takes an
+ * energy preference only while the governor allows it. One more pass over
+ * what failed, after everything else was restored. */
+static void retry_failed(struct cli *cli, struct ptrvec *changes)
+{
+	for (size_t i = 0; i < changes->n; i++) {
+		struct change *ch = changes->v[i];
+		struct check *c = ch->check;
+
+		if (ch->status != CH_FAILED || !c->raw)
+			continue;
+		if (c->ops->write(&cli->host, c->target, c->key, ch->to) < 0)
+			continue;
+		check_read(&cli->host, c);
+		if (c->raw && same_value(c->raw, ch->to)) {
+			ch->status = CH_APPLIED;
+			free(ch->reason);
+			ch->reason = NULL;
+		}
+	}
+}
+
 /* Save what is about to be overwritten: the rollback's own undo. */
 static int save_undo(struct cli *cli, const struct snapshot *snap,
 		     const struct ptrvec *changes, struct snapshot *undo)
@@ -224,6 +246,7 @@ static int rollback_run(struct cli *cli, struct snapshot *snap,
 		return EXIT_RUNTIME;
 	cli_signals_hold(&old);
 	restore(cli, changes);
+	retry_failed(cli, changes);
 	cli_signals_release(&old);
 	if (count(changes, CH_FAILED)) {
 		for (size_t i = 0; i < changes->n; i++) {

@@ -175,6 +175,31 @@ static void add_companions(const struct host *h, const struct check *c,
 	}
 }
 
+/* A companion saved for a value the plan also changes would be saved
+ * twice: the change itself keeps the value. */
+static void drop_shadowed_companions(struct ptrvec *changes)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < changes->n; i++) {
+		struct change *ch = changes->v[i];
+		bool shadowed = false;
+
+		for (size_t k = 0; ch->companion && k < changes->n; k++) {
+			const struct change *o = changes->v[k];
+
+			shadowed = shadowed ||
+				   (!o->companion &&
+				    !strcmp(o->check->id, ch->check->id));
+		}
+		if (shadowed)
+			change_free(ch);
+		else
+			changes->v[n++] = ch;
+	}
+	changes->n = n;
+}
+
 int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 		struct ptrvec *changes, char **ret_err)
 {
@@ -200,9 +225,11 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 		if (check_plan_value(h, c, &want) < 0) {
 			strbuf_printf(&err,
 				      "  %s: no value satisfies '%s' "
-				      "from '%s'\n",
+				      "from '%s'%s%s%s\n",
 				      c->id, c->setting->expect.text,
-				      c->actual);
+				      c->actual, c->detail ? " (" : "",
+				      c->detail ? c->detail : "",
+				      c->detail ? ")" : "");
 			continue;
 		}
 		if (c->ops->irreversible) {
@@ -227,6 +254,7 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 		ch->status = CH_PLANNED;
 		ptrvec_push(changes, ch);
 	}
+	drop_shadowed_companions(changes);
 	if (err.len) {
 		*ret_err = strbuf_take(&err);
 		return -EIO;

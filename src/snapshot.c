@@ -494,6 +494,7 @@ static char *auto_id(const struct snapshot *s)
 	char stamp[32] = "";
 	struct strbuf label = { 0 };
 	const char *what = s->profile;
+	char *id;
 
 	/* "2026-11-24T04:50:12.123456Z" -> "20261124T045012Z" */
 	for (const char *p = s->time; *p && *p != '.'; p++)
@@ -505,7 +506,9 @@ static char *auto_id(const struct snapshot *s)
 		strbuf_add(&label,
 			   isalnum((unsigned char)*p) || *p == '-' ? p : "-",
 			   1);
-	return xasprintf("%sZ-%s-%s", stamp, s->kind, label.s);
+	id = xasprintf("%sZ-%s-%s", stamp, s->kind, label.s);
+	free(label.s);
+	return id;
 }
 
 int snapshot_save(const char *dir, struct snapshot *s, char **ret_path)

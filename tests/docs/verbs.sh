@@ -47,7 +47,7 @@ roff() { printf '%s\n' "$1" | sed 's/-/\\-/g'; }
 unroff() { sed 's/\\-/-/g'; }
 
 # (a) verbs
-verbs=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", cmd_.*/\1/p' "$MAIN")
+verbs=$(sed -n 's/^[[:space:]]*{ *"\([a-z-]*\)", cmd_.*/\1/p' "$MAIN")
 check "the verb table in $MAIN parses" [ -n "$verbs" ]
 documented=$(section "$MAN8" COMMANDS | tags | unroff)
 help=$("$HT" --help)
@@ -63,7 +63,7 @@ for d in $documented; do
 done
 
 # (b) long options
-longs=$(sed -n '/long_options\[\] = {/,/^};/s/^[[:space:]]*{"\([a-z-]*\)",.*/\1/p' \
+longs=$(sed -n '/long_options\[\] = {/,/^};/s/^[[:space:]]*{ *"\([a-z-]*\)",.*/\1/p' \
 	"$MAIN")
 check "long_options in $MAIN parses" [ -n "$longs" ]
 options=$(section "$MAN8" OPTIONS)

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The block domain: queue settings of whole disks, /sys/block/DEV/queue.
+ *
+ * A section names one device or a glob ([block nvme*], [block *]); a glob
+ * matches the entries of /sys/block, which lists whole disks only (never
+ * partitions; an entry with a "partition" file is skipped all the same, in
+ * case a captured tree mixes them in). The scheduler file is a choice list,
+ * "[mq-deadline] kyber none": its value is the selected entry, and only an
+ * entry the device offers is ever written.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <linux/capability.h>
+#include <string.h>
+
+#include "hosttune/check.h"
+
+#define BLOCK_MAX_NAME 255
+
+extern const struct check_ops block_ops;
+
+enum block_kind {
+	BK_NUM, /* an unsigned integer within [min, max] */
+	BK_CHOICE, /* one entry of the file's own choice list */
+};
+
+struct block_key {
+	const char *name;
+	enum block_kind kind;
+	uint64_t min, max;
+	const char *why;
+};
+
+static const struct block_key block_keys[] = {
+	{ "scheduler", BK_CHOICE, 0, 0,
+	  "I/O scheduler: none for fast NVMe, mq-deadline or bfq for disks "
+	  "that gain from reordering" },
+	{ "read_ahead_kb", BK_NUM, 0, UINT32_MAX,
+	  "how far the kernel reads ahead of sequential readers" },
+	{ "nr_requests", BK_NUM, 1, UINT32_MAX,
+	  "requests the queue holds before submitters wait" },
+	{ "rq_affinity", BK_NUM, 0, 2,
+	  "completing I/O on the submitting CPU (2: the very same CPU)" },
+	{ "add_random", BK_NUM, 0, 1,
+	  "whether I/O timing feeds the entropy pool, at a cost per request" },
+	{ "nomerges", BK_NUM, 0, 2,
+	  "merging of adjacent requests (0 on, 1 simple only, 2 off)" },
+};
+
+static const struct block_key *block_key_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(block_keys); i++)
+		if (!strcmp(block_keys[i].name, name))
+			return &block_keys[i];
+	return NULL;
+}
+
+static bool is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* A device name or glob: one path component, printable, no blanks. */
+static int block_parse_target(const char *target, char **ret_err)
+{
+	size_t n = strlen(target);
+
+	if (n == 0 || n > BLOCK_MAX_NAME) {
+		*ret_err = xasprintf("device name must be 1 to %d bytes",
+				     BLOCK_MAX_NAME);
+		return -EINVAL;
+	}
+	if (has_control_chars(target) || strpbrk(target, "/ \t") ||
+	    !strcmp(target, ".") || !strcmp(target, "..")) {
+		*ret_err = xstrdup("expected a device name or glob as "
+				   "/sys/block lists it (sda, nvme*), not a "
+				   "path");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int block_parse_key(const char *target, const char *key, char **ret_key,
+			   char **ret_err)
+{
+	if (!block_key_find(key)) {
+		*ret_err = xasprintf("unknown key '%s' in [block] (known: "
+				     "scheduler, read_ahead_kb, nr_requests, "
+				     "rq_affinity, add_random, nomerges)",
+				     key);
+		return -EINVAL;
+	}
+	*ret_key = xstrdup(key);
+	return 0;
+}
+
+/* An entry of a choice list: letters, digits and "-_+." only. */
+static bool token_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_+.",
+			    *s))
+			return false;
+	return true;
+}
+
+/* Numbers a key accepts: every bound and exact value within [min, max]. */
+static int check_numbers(const struct block_key *k, const struct expect *e,
+			 char **ret_err)
+{
+	struct num lo = { .mag = k->min }, hi = { .mag = k->max }, n;
+	bool ok = true;
+
+	if (e->op == EXP_GE || e->op == EXP_RANGE)
+		ok = num_cmp(&e->lo, &lo) >= 0 && num_cmp(&e->lo, &hi) <= 0;
+	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
+		ok = num_cmp(&e->hi, &lo) >= 0 && num_cmp(&e->hi, &hi) <= 0;
+	for (int i = 0; ok && i < e->n_alts; i++)
+		ok = num_parse(e->alts[i], UNIT_NONE, &n) == 0 &&
+		     num_cmp(&n, &lo) >= 0 && num_cmp(&n, &hi) <= 0;
+	if (ok)
+		return 0;
+	*ret_err = xasprintf("expected an integer from %llu to %llu",
+			     (unsigned long long)k->min,
+			     (unsigned long long)k->max);
+	return -EINVAL;
+}
+
+static int check_choices(const struct expect *e, char **ret_err)
+{
+	if (e->op != EXP_EXACT && e->op != EXP_ALT) {
+		*ret_err = xstrdup("expected a scheduler name, or names "
+				   "separated by '|' (first offered wins)");
+		return -EINVAL;
+	}
+	for (int i = 0; i < e->n_alts; i++)
+		if (!token_ok(e->alts[i])) {
+			*ret_err = xasprintf("'%s' is not a scheduler name",
+					     e->alts[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int block_parse_setting(const char *target, const char *key,
+			       const char *value, char **ret_key,
+			       struct expect *ret, char **ret_err)
+{
+	const struct block_key *k;
+	struct expect e = { 0 };
+	int r;
+
+	r = block_parse_key(target, key, ret_key, ret_err);
+	if (r < 0)
+		return r;
+	k = block_key_find(key);
+	r = expect_parse(value, UNIT_NONE, false, &e, ret_err);
+	if (r == 0)
+		r = k->kind == BK_CHOICE ? check_choices(&e, ret_err) :
+					   check_numbers(k, &e, ret_err);
+	if (r < 0) {
+		if (*ret_err == NULL)
+			*ret_err = xstrdup("invalid value");
+		free(*ret_key);
+		*ret_key = NULL;
+		expect_free(&e);
+		return -EINVAL;
+	}
+	*ret = e;
+	return 0;
+}
+
+static struct check *block_check(const struct setting *s, const char *dev)
+{
+	struct check *c = check_new(&block_ops, dev, s->key);
+
+	c->from_glob = is_glob(s->target);
+	return c;
+}
+
+/* Partitions have a "partition" file; /sys/block should not list them. */
+static bool is_partition(const struct host *h, const char *dev)
+{
+	_cleanup_free_ char *p = xasprintf("sys/block/%s/partition", dev);
+	struct stat st;
+
+	return hostfs_stat(h, p, &st) == 0;
+}
+
+static int block_expand(const struct host *h, const struct setting *s,
+			struct ptrvec *out)
+{
+	char **names = NULL;
+	size_t n = 0, before = out->n;
+	struct check *c;
+
+	if (!is_glob(s->target)) {
+		ptrvec_push(out, block_check(s, s->target));
+		return 0;
+	}
+	if (hostfs_list(h, "sys/block", &names, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (fnmatch(s->target, names[i], FNM_PERIOD) == 0 &&
+			    !is_partition(h, names[i]))
+				ptrvec_push(out, block_check(s, names[i]));
+	strv_free(names, n);
+	if (out->n > before)
+		return 0;
+	c = block_check(s, s->target);
+	c->unmatched = true;
+	c->detail = xstrdup("no block device matches this pattern");
+	ptrvec_push(out, c);
+	return 0;
+}
+
+static char *queue_path(const char *dev, const char *key)
+{
+	return xasprintf("sys/block/%s/queue/%s", dev, key);
+}
+
+/* The entries of a choice list, brackets removed: "mq-deadline kyber none". */
+static char *choice_offered(const char *value)
+{
+	char *s = normalize_ws(value), *o = s;
+
+	for (const char *p = s; *p; p++)
+		if (*p != '[' && *p != ']')
+			*o++ = *p;
+	*o = '\0';
+	return s;
+}
+
+/* The selected entry; a file holding one bare entry (a fixture after a
+ * write) selects that entry. Garbage comes back as it is, to deviate. */
+static char *choice_current(const char *value)
+{
+	_cleanup_free_ char *norm = normalize_ws(value);
+	char *sel = choice_selected(norm);
+
+	return sel ? sel : TAKE_PTR(norm);
+}
+
+static bool list_has(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; *p;) {
+		const char *e = strchrnul(p, ' ');
+
+		if ((size_t)(e - p) == n && !strncmp(p, tok, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+/* The first of the profile's alternatives the device offers, or NULL. */
+static const char *choice_pick(const struct expect *e, const char *offered)
+{
+	for (int i = 0; i < e->n_alts; i++)
+		if (list_has(offered, e->alts[i]))
+			return e->alts[i];
+	return NULL;
+}
+
+static int read_offered(const struct host *h, const struct check *c, char **ret)
+{
+	_cleanup_free_ char *path = queue_path(c->target, c->key);
+	_cleanup_free_ char *value = NULL;
+	int r = hostfs_read(h, path, &value, NULL);
+
+	if (r < 0)
+		return r;
+	*ret = choice_offered(value);
+	return 0;
+}
+
+static int block_read(const struct host *h, struct check *c)
+{
+	const struct block_key *k = block_key_find(c->key);
+	_cleanup_free_ char *path = NULL, *value = NULL, *offered = NULL;
+	mode_t mode = 0;
+	int r;
+
+	if (!k || !c->target)
+		return -EINVAL;
+	path = queue_path(c->target, c->key);
+	r = hostfs_read(h, path, &value, &mode);
+	if (r < 0)
+		return r;
+	c->read_only = !(mode & 0222);
+	if (k->kind == BK_NUM) {
+		c->actual = normalize_ws(value);
+		return 0;
+	}
+	/* The selected entry is the value, so a snapshot records a name the
+	 * kernel takes back, never the whole list. */
+	c->actual = choice_current(value);
+	offered = choice_offered(value);
+	if (c->setting && !choice_pick(&c->setting->expect, offered))
+		c->detail = xasprintf("not offered by %s, which offers: %s",
+				      c->target,
+				      *offered ? offered : "nothing");
+	return 0;
+}
+
+static bool block_match(const struct host *h, const struct check *c)
+{
+	const struct expect *e = &c->setting->expect;
+	_cleanup_free_ char *offered = NULL;
+	const char *want;
+
+	if (block_key_find(c->key)->kind == BK_NUM)
+		return expect_match(e, c->actual, c->max);
+	if (read_offered(h, c, &offered) < 0)
+		return false;
+	want = choice_pick(e, offered);
+	return want && !strcmp(want, c->actual);
+}
+
+/* A scheduler the device does not offer cannot be planned (-EINVAL): the
+ * audit's detail names what it offers. */
+static int block_plan(const struct host *h, const struct check *c, char **ret)
+{
+	const struct expect *e = &c->setting->expect;
+	_cleanup_free_ char *offered = NULL;
+	const char *want;
+	int r;
+
+	if (block_key_find(c->key)->kind == BK_NUM)
+		return expect_plan(e, c->actual, c->max, ret);
+	r = read_offered(h, c, &offered);
+	if (r < 0)
+		return r;
+	want = choice_pick(e, offered);
+	if (!want)
+		return -EINVAL;
+	*ret = xstrdup(want);
+	return 0;
+}
+
+static int block_write(const struct host *h, const char *target,
+		       const char *key, const char *value)
+{
+	const struct block_key *k = block_key_find(key);
+	_cleanup_free_ char *path = NULL, *tok = NULL, *err = NULL;
+	uint64_t n;
+
+	if (!k || !target || block_parse_target(target, &err) < 0 ||
+	    is_glob(target))
+		return -EINVAL;
+	if (k->kind == BK_NUM && parse_uint64(value, k->max, &n) < 0)
+		return -EINVAL;
+	if (k->kind == BK_CHOICE) {
+		tok = choice_current(value);
+		if (!token_ok(tok))
+			return -EINVAL;
+		value = tok;
+	}
+	path = queue_path(target, key);
+	return hostfs_write(h, path, value);
+}
+
+static const char *block_why(const char *key)
+{
+	const struct block_key *k = block_key_find(key);
+
+	return k ? k->why : NULL;
+}
+
+static int block_enumerate(const struct host *h, struct ptrvec *out)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (hostfs_list(h, "sys/block", &names, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *err = NULL;
+
+		if (block_parse_target(names[i], &err) < 0 ||
+		    is_glob(names[i]) || is_partition(h, names[i]))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(block_keys); k++)
+			ptrvec_push(out, check_new(&block_ops, names[i],
+						   block_keys[k].name));
+	}
+	strv_free(names, n);
+	return 0;
+}
+
+const struct check_ops block_ops = {
+	.name = "block",
+	.target = TARGET_REQUIRED,
+	.cap = CAP_SYS_ADMIN,
+	.parse_target = block_parse_target,
+	.parse_key = block_parse_key,
+	.parse_setting = block_parse_setting,
+	.expand = block_expand,
+	.read = block_read,
+	.write = block_write,
+	.match = block_match,
+	.plan = block_plan,
+	.why = block_why,
+	.enumerate = block_enumerate,
+};

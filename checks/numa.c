@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The numa domain: memory placement and huge pages, host-wide ([numa]) or
+ * per node for huge page pools ([numa node1]).
+ *
+ * Transparent huge pages are choice files ("always [madvise] never"): the
+ * value is the selected entry and only an entry the kernel offers is
+ * written. A kernel command line that sets transparent_hugepage= pins the
+ * policy the host was booted for: both THP checks are then reported
+ * `manual` and never written.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <string.h>
+
+#include "hosttune/check.h"
+
+#define NUMA_MAX_NODE 1023 /* MAX_NUMNODES is at most 1024 */
+#define THP_DIR "sys/kernel/mm/transparent_hugepage"
+
+extern const struct check_ops numa_ops;
+
+enum numa_kind {
+	NK_NUM, /* an unsigned integer within [min, max] */
+	NK_CHOICE, /* one entry of the file's own choice list */
+	NK_HUGEPAGES, /* nr_hugepages of one page size, host or node */
+};
+
+struct numa_key {
+	const char *name;
+	enum numa_kind kind;
+	const char *path; /* host-wide file; NULL for huge pages */
+	uint64_t min, max;
+	const char *why;
+};
+
+static const struct numa_key numa_keys[] = {
+	{ "balancing", NK_NUM, "proc/sys/kernel/numa_balancing", 0, 3,
+	  "automatic NUMA page migration, which costs page faults" },
+	{ "zone_reclaim_mode", NK_NUM, "proc/sys/vm/zone_reclaim_mode", 0, 7,
+	  "reclaiming on the local node before allocating on a remote one" },
+	{ "transparent_hugepage", NK_CHOICE, THP_DIR "/enabled", 0, 0,
+	  "transparent huge pages: fewer TLB misses against allocation "
+	  "stalls and bloat" },
+	{ "transparent_hugepage_defrag", NK_CHOICE, THP_DIR "/defrag", 0, 0,
+	  "whether a fault stalls to compact memory for a huge page" },
+	{ "ksm", NK_NUM, "sys/kernel/mm/ksm/run", 0, 2,
+	  "kernel same-page merging: memory saved for CPU spent scanning" },
+	{ "hugepages_2048kB", NK_HUGEPAGES, NULL, 0, INT64_MAX,
+	  "2 MiB huge pages reserved for applications that map them" },
+	{ "hugepages_1048576kB", NK_HUGEPAGES, NULL, 0, INT64_MAX,
+	  "1 GiB huge pages reserved for applications that map them" },
+};
+
+static const struct numa_key *numa_key_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(numa_keys); i++)
+		if (!strcmp(numa_keys[i].name, name))
+			return &numa_keys[i];
+	return NULL;
+}
+
+/* "node12" -> 12; no sign, no leading zero, at most NUMA_MAX_NODE. */
+static int node_parse(const char *s, uint64_t *ret)
+{
+	if (!startswith(s, "node") || (s[4] == '0' && s[5]))
+		return -EINVAL;
+	return parse_uint64(s + 4, NUMA_MAX_NODE, ret) < 0 || s[4] == '+' ?
+		       -EINVAL :
+		       0;
+}
+
+static int numa_parse_target(const char *target, char **ret_err)
+{
+	uint64_t n;
+
+	if (node_parse(target, &n) < 0) {
+		*ret_err = xasprintf("expected a NUMA node as nodeN (node0 to "
+				     "node%d)",
+				     NUMA_MAX_NODE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int numa_parse_key(const char *target, const char *key, char **ret_key,
+			  char **ret_err)
+{
+	const struct numa_key *k = numa_key_find(key);
+
+	if (!k) {
+		*ret_err = xasprintf("unknown key '%s' in [numa] (known: "
+				     "balancing, zone_reclaim_mode, "
+				     "transparent_hugepage, "
+				     "transparent_hugepage_defrag, "
+				     "hugepages_2048kB, hugepages_1048576kB, "
+				     "ksm)",
+				     key);
+		return -EINVAL;
+	}
+	if (target && k->kind != NK_HUGEPAGES) {
+		*ret_err = xasprintf("%s is host-wide: set it in [numa], not "
+				     "[numa %s]",
+				     key, target);
+		return -EINVAL;
+	}
+	*ret_key = xstrdup(key);
+	return 0;
+}
+
+/* An entry of a choice list: letters, digits and "-_+." only. */
+static bool token_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_+.",
+			    *s))
+			return false;
+	return true;
+}
+
+static int check_numbers(const struct numa_key *k, const struct expect *e,
+			 char **ret_err)
+{
+	struct num lo = { .mag = k->min }, hi = { .mag = k->max }, n;
+	bool ok = true;
+
+	if (e->op == EXP_GE || e->op == EXP_RANGE)
+		ok = num_cmp(&e->lo, &lo) >= 0 && num_cmp(&e->lo, &hi) <= 0;
+	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
+		ok = num_cmp(&e->hi, &lo) >= 0 && num_cmp(&e->hi, &hi) <= 0;
+	for (int i = 0; ok && i < e->n_alts; i++)
+		ok = num_parse(e->alts[i], UNIT_NONE, &n) == 0 &&
+		     num_cmp(&n, &lo) >= 0 && num_cmp(&n, &hi) <= 0;
+	if (ok)
+		return 0;
+	*ret_err = xasprintf("expected an integer from %llu to %llu",
+			     (unsigned long long)k->min,
+			     (unsigned long long)k->max);
+	return -EINVAL;
+}
+
+static int check_choices(const struct expect *e, char **ret_err)
+{
+	if (e->op != EXP_EXACT && e->op != EXP_ALT) {
+		*ret_err = xstrdup("expected a mode (always, madvise, never, "
+				   "...), or modes separated by '|' (first "
+				   "offered wins)");
+		return -EINVAL;
+	}
+	for (int i = 0; i < e->n_alts; i++)
+		if (!token_ok(e->alts[i])) {
+			*ret_err = xasprintf("'%s' is not a mode", e->alts[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int numa_parse_setting(const char *target, const char *key,
+			      const char *value, char **ret_key,
+			      struct expect *ret, char **ret_err)
+{
+	const struct numa_key *k;
+	struct expect e = { 0 };
+	int r;
+
+	r = numa_parse_key(target, key, ret_key, ret_err);
+	if (r < 0)
+		return r;
+	k = numa_key_find(key);
+	r = expect_parse(value, UNIT_NONE, false, &e, ret_err);
+	if (r == 0)
+		r = k->kind == NK_CHOICE ? check_choices(&e, ret_err) :
+					   check_numbers(k, &e, ret_err);
+	if (r < 0) {
+		if (!*ret_err)
+			*ret_err = xstrdup("invalid value");
+		free(*ret_key);
+		*ret_key = NULL;
+		expect_free(&e);
+		return -EINVAL;
+	}
+	*ret = e;
+	return 0;
+}
+
+static int numa_expand(const struct host *h, const struct setting *s,
+		       struct ptrvec *out)
+{
+	ptrvec_push(out, check_new(&numa_ops, s->target, s->key));
+	return 0;
+}
+
+/* The file behind a key; NULL for a key or target that is not valid. */
+static char *numa_path(const char *target, const char *key)
+{
+	const struct numa_key *k = numa_key_find(key);
+	const char *size;
+	uint64_t node;
+
+	if (!k || (target && k->kind != NK_HUGEPAGES))
+		return NULL;
+	if (k->kind != NK_HUGEPAGES)
+		return xstrdup(k->path);
+	size = key + strlen("hugepages_"); /* "2048kB" */
+	if (!target)
+		return xasprintf("sys/kernel/mm/hugepages/hugepages-%s/"
+				 "nr_hugepages",
+				 size);
+	if (node_parse(target, &node) < 0)
+		return NULL;
+	return xasprintf("sys/devices/system/node/%s/hugepages/hugepages-%s/"
+			 "nr_hugepages",
+			 target, size);
+}
+
+/* The entries of a choice list, brackets removed: "always madvise never". */
+static char *choice_offered(const char *value)
+{
+	char *s = normalize_ws(value), *o = s;
+
+	for (const char *p = s; *p; p++)
+		if (*p != '[' && *p != ']')
+			*o++ = *p;
+	*o = '\0';
+	return s;
+}
+
+/* The selected entry; a file holding one bare entry (a fixture after a
+ * write) selects that entry. Garbage comes back as it is, to deviate. */
+static char *choice_current(const char *value)
+{
+	_cleanup_free_ char *norm = normalize_ws(value);
+	char *sel = choice_selected(norm);
+
+	return sel ? sel : TAKE_PTR(norm);
+}
+
+static bool list_has(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; *p;) {
+		const char *e = strchrnul(p, ' ');
+
+		if ((size_t)(e - p) == n && !strncmp(p, tok, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+static const char *choice_pick(const struct expect *e, const char *offered)
+{
+	for (int i = 0; i < e->n_alts; i++)
+		if (list_has(offered, e->alts[i]))
+			return e->alts[i];
+	return NULL;
+}
+
+/* The transparent_hugepage= option of the kernel command line, or NULL.
+ * Arguments after "--" belong to init; a quoted value may hold blanks. */
+static char *cmdline_thp(const struct host *h)
+{
+	static const char opt[] = "transparent_hugepage=";
+	_cleanup_free_ char *cmdline = NULL;
+	char *p;
+
+	if (hostfs_read(h, "proc/cmdline", &cmdline, NULL) < 0)
+		return NULL;
+	for (p = cmdline; *p;) {
+		char *start, *end;
+		bool quoted = false;
+
+		p += strspn(p, " \t\n");
+		start = p;
+		for (end = p; *end; end++) {
+			if (*end == '"')
+				quoted = !quoted;
+			else if (!quoted && strchr(" \t\n", *end))
+				break;
+		}
+		if (end - start == 2 && !strncmp(start, "--", 2))
+			return NULL;
+		if ((size_t)(end - start) > sizeof(opt) - 1 &&
+		    !strncmp(start, opt, sizeof(opt) - 1))
+			return xstrndup(start, (size_t)(end - start));
+		p = end;
+	}
+	return NULL;
+}
+
+static int read_offered(const struct host *h, const struct check *c, char **ret)
+{
+	_cleanup_free_ char *path = numa_path(c->target, c->key);
+	_cleanup_free_ char *value = NULL;
+	int r;
+
+	if (!path)
+		return -EINVAL;
+	r = hostfs_read(h, path, &value, NULL);
+	if (r < 0)
+		return r;
+	*ret = choice_offered(value);
+	return 0;
+}
+
+static void read_choice(const struct host *h, struct check *c,
+			const char *value)
+{
+	_cleanup_free_ char *offered = choice_offered(value);
+	_cleanup_free_ char *pinned = cmdline_thp(h);
+
+	c->actual = choice_current(value);
+	if (pinned) {
+		c->status = ST_MANUAL;
+		c->detail = xasprintf("set on the kernel command line (%s): "
+				      "change it there and reboot",
+				      pinned);
+	} else if (c->setting && !choice_pick(&c->setting->expect, offered)) {
+		c->detail = xasprintf("not offered by this kernel, which "
+				      "offers: %s",
+				      *offered ? offered : "nothing");
+	}
+}
+
+static int numa_read(const struct host *h, struct check *c)
+{
+	const struct numa_key *k = numa_key_find(c->key);
+	_cleanup_free_ char *path = numa_path(c->target, c->key);
+	_cleanup_free_ char *value = NULL;
+	mode_t mode = 0;
+	int r;
+
+	if (!k || !path)
+		return -EINVAL;
+	r = hostfs_read(h, path, &value, &mode);
+	if (r < 0)
+		return r;
+	c->read_only = !(mode & 0222);
+	if (k->kind == NK_CHOICE)
+		read_choice(h, c, value);
+	else
+		c->actual = normalize_ws(value);
+	return 0;
+}
+
+static bool numa_match(const struct host *h, const struct check *c)
+{
+	const struct expect *e = &c->setting->expect;
+	_cleanup_free_ char *offered = NULL;
+	const char *want;
+
+	if (numa_key_find(c->key)->kind != NK_CHOICE)
+		return expect_match(e, c->actual, c->max);
+	if (read_offered(h, c, &offered) < 0)
+		return false;
+	want = choice_pick(e, offered);
+	return want && !strcmp(want, c->actual);
+}
+
+static int numa_plan(const struct host *h, const struct check *c, char **ret)
+{
+	const struct expect *e = &c->setting->expect;
+	_cleanup_free_ char *offered = NULL;
+	const char *want;
+	int r;
+
+	if (numa_key_find(c->key)->kind != NK_CHOICE)
+		return expect_plan(e, c->actual, c->max, ret);
+	r = read_offered(h, c, &offered);
+	if (r < 0)
+		return r;
+	want = choice_pick(e, offered);
+	if (!want)
+		return -EINVAL;
+	*ret = xstrdup(want);
+	return 0;
+}
+
+static int numa_write(const struct host *h, const char *target, const char *key,
+		      const char *value)
+{
+	const struct numa_key *k = numa_key_find(key);
+	_cleanup_free_ char *path = numa_path(target, key), *tok = NULL;
+	uint64_t n;
+
+	if (!k || !path)
+		return -EINVAL;
+	if (k->kind == NK_CHOICE) {
+		/* Never undo a boot-time pin, even from a snapshot. */
+		_cleanup_free_ char *pinned = cmdline_thp(h);
+
+		if (pinned)
+			return -EPERM;
+		tok = choice_current(value);
+		if (!token_ok(tok))
+			return -EINVAL;
+		value = tok;
+	} else if (parse_uint64(value, k->max, &n) < 0) {
+		return -EINVAL;
+	}
+	return hostfs_write(h, path, value);
+}
+
+static const char *numa_why(const char *key)
+{
+	const struct numa_key *k = numa_key_find(key);
+
+	return k ? k->why : NULL;
+}
+
+static void push_all(struct ptrvec *out, const char *target, bool host)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(numa_keys); i++)
+		if (host || numa_keys[i].kind == NK_HUGEPAGES)
+			ptrvec_push(out, check_new(&numa_ops, target,
+						   numa_keys[i].name));
+}
+
+static int numa_enumerate(const struct host *h, struct ptrvec *out)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	push_all(out, NULL, true);
+	if (hostfs_list(h, "sys/devices/system/node", &names, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t node;
+
+		if (node_parse(names[i], &node) == 0)
+			push_all(out, names[i], false);
+	}
+	strv_free(names, n);
+	return 0;
+}
+
+const struct check_ops numa_ops = {
+	.name = "numa",
+	.target = TARGET_OPTIONAL,
+	.cap = CAP_SYS_ADMIN,
+	.parse_target = numa_parse_target,
+	.parse_key = numa_parse_key,
+	.parse_setting = numa_parse_setting,
+	.expand = numa_expand,
+	.read = numa_read,
+	.write = numa_write,
+	.match = numa_match,
+	.plan = numa_plan,
+	.why = numa_why,
+	.enumerate = numa_enumerate,
+};

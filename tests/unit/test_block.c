@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The block domain on fixture trees: device globs (whole disks only),
+ * choice-list schedulers, audit/apply/rollback, hostile input. */
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "unit.h"
+
+#include "fixture.c.inc"
+
+#include "hosttune/profile.h"
+
+#include "domain.c.inc"
+
+extern const struct check_ops block_ops;
+
+#define DISKS "block-disks"
+#define GARBAGE "block-garbage"
+#define Q(dev, key) "sys/block/" dev "/queue/" key
+
+/* ---- targets, keys and values ---- */
+
+static void test_targets_and_keys_are_validated(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	assert_rejected(e, "[block]\nscheduler = none\n", "needs an argument");
+	assert_rejected(e, "[block ../sda]\nscheduler = none\n", "not a path");
+	assert_rejected(e, "[block sda/queue]\nnomerges = 0\n", "not a path");
+	assert_rejected(e, "[block ..]\nnomerges = 0\n", "not a path");
+	assert_rejected(e, "[block sda]\nqueue/../../x = 1\n", "unknown key");
+	assert_rejected(e, "[block sda]\nrotational = 0\n", "unknown key");
+	env_close(e);
+}
+
+static void test_values_are_validated(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	assert_rejected(e, "[block sda]\nadd_random = 2\n", "from 0 to 1");
+	assert_rejected(e, "[block sda]\nrq_affinity = >=3\n", "from 0 to 2");
+	assert_rejected(e, "[block sda]\nread_ahead_kb = 4M\n",
+			"read_ahead_kb: ");
+	assert_rejected(e, "[block sda]\nread_ahead_kb = -1\n", "integer");
+	assert_rejected(e, "[block sda]\nnr_requests = max\n", "'max'");
+	assert_rejected(e, "[block sda]\nscheduler = [none]\n", "not a sched");
+	assert_rejected(e, "[block sda]\nscheduler = mq deadline\n",
+			"not a sched");
+	assert_rejected(e, "[block sda]\nscheduler = >=1\n", "scheduler name");
+	assert_rejected(e, "[block sda]\nscheduler = none\x1b\n", "control");
+	env_close(e);
+}
+
+static void test_write_refuses_what_parse_would(void **state)
+{
+	struct env *e = env_open(DISKS, true);
+
+	assert_int_equal(block_ops.write(&e->h, "../sda", "nomerges", "1"),
+			 -EINVAL);
+	assert_int_equal(block_ops.write(&e->h, "sd*", "nomerges", "1"),
+			 -EINVAL);
+	assert_int_equal(block_ops.write(&e->h, "sda", "nomerges", "x"),
+			 -EINVAL);
+	assert_int_equal(block_ops.write(&e->h, "sda", "scheduler", "a b"),
+			 -EINVAL);
+	assert_int_equal(block_ops.write(&e->h, "sda", "size", "1"), -EINVAL);
+	assert_file(e, Q("sda", "nomerges"), "0");
+	env_close(e);
+}
+
+/* ---- expansion ---- */
+
+static void test_star_is_every_whole_disk(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	env_audit(e, "[block *]\nread_ahead_kb = 128\n");
+	assert_int_equal(e->checks.n, 3);
+	assert_check(e, "block:loop0:read_ahead_kb", ST_OK, "128");
+	assert_check(e, "block:nvme0n1:read_ahead_kb", ST_OK, "128");
+	assert_check(e, "block:sda:read_ahead_kb", ST_OK, "128");
+	assert_false(env_has(e, "block:sda1:read_ahead_kb"));
+	assert_false(env_has(e, "block:nvme0n1p1:read_ahead_kb"));
+	env_close(e);
+}
+
+static void test_glob_and_explicit(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	/* An explicit device beats a glob, wherever the lines are. */
+	env_audit(e, "[block sda]\nnr_requests = 64\n"
+		     "[block *]\nnr_requests = 128\n"
+		     "[block nvme*]\nscheduler = none\n"
+		     "[block sda1]\nnr_requests = 1\n"
+		     "[block vd*]\nnr_requests = 1\n");
+	assert_check(e, "block:sda:nr_requests", ST_OK, "64");
+	assert_check(e, "block:nvme0n1:nr_requests", ST_DEVIATION, "1023");
+	assert_check(e, "block:loop0:nr_requests", ST_OK, "128");
+	assert_check(e, "block:nvme0n1:scheduler", ST_OK, "none");
+	/* A partition is no block device of its own; a glob that matches
+	 * nothing is one missing check. */
+	assert_check(e, "block:sda1:nr_requests", ST_MISSING, NULL);
+	assert_check(e, "block:vd*:nr_requests", ST_MISSING, NULL);
+	assert_true(env_find(e, "block:vd*:nr_requests")->unmatched);
+	env_close(e);
+}
+
+static void test_partition_in_sys_block_is_skipped(void **state)
+{
+	struct env *e = env_open(GARBAGE, false);
+
+	env_audit(e, "[block sd*]\nread_ahead_kb = 128\n");
+	assert_false(env_has(e, "block:sdx1:read_ahead_kb"));
+	assert_true(env_has(e, "block:sdx:read_ahead_kb"));
+	assert_check(e, "block:sdy:read_ahead_kb", ST_OK, "128");
+	env_close(e);
+}
+
+/* ---- reading ---- */
+
+static void test_scheduler_reads_the_selected_entry(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	env_audit(e, "[block *]\nscheduler = mq-deadline|none\n");
+	assert_check(e, "block:sda:scheduler", ST_OK, "mq-deadline");
+	/* The first alternative the device offers is the one wanted. */
+	assert_check(e, "block:nvme0n1:scheduler", ST_DEVIATION, "none");
+	assert_check(e, "block:loop0:scheduler", ST_DEVIATION, "none");
+	env_close(e);
+}
+
+static void test_garbage_is_deviation_or_error(void **state)
+{
+	struct env *e = env_open(GARBAGE, false);
+
+	env_audit(e, "[block sdx]\nscheduler = none\nread_ahead_kb = 128\n"
+		     "nr_requests = 64\nrq_affinity = 1\nadd_random = 0\n"
+		     "nomerges = 0\n");
+	/* No brackets: nothing is selected; the whole line deviates. */
+	assert_check(e, "block:sdx:scheduler", ST_DEVIATION,
+		     "mq-deadline kyber none");
+	assert_check(e, "block:sdx:read_ahead_kb", ST_DEVIATION, "lots");
+	assert_check(e, "block:sdx:nr_requests", ST_ERROR, NULL);
+	assert_check(e, "block:sdx:rq_affinity", ST_ERROR, NULL);
+	assert_check(e, "block:sdx:add_random", ST_DEVIATION,
+		     "18446744073709551616");
+	assert_check(e, "block:sdx:nomerges", ST_DEVIATION, "2");
+	env_close(e);
+}
+
+static void test_garbage_never_plans_a_bad_write(void **state)
+{
+	struct env *e = env_open(GARBAGE, true);
+
+	env_audit(e, "[block sdx]\nscheduler = none\nnr_requests = 64\n");
+	assert_int_equal(env_apply(e), -EIO);
+	assert_non_null(strstr(e->plan_err, "block:sdx:nr_requests: cannot"));
+	/* The unbracketed scheduler line lists no choice named "none"
+	 * alone, so the wanted one is taken from it: still planned. */
+	assert_int_equal(e->changes.n, 1);
+	env_close(e);
+}
+
+/* ---- apply and rollback ---- */
+
+#define TUNED                                                         \
+	"[block nvme*]\nscheduler = none\nread_ahead_kb = >=4096\n"   \
+	"nr_requests = 2048\n"                                        \
+	"[block sda]\nscheduler = bfq|mq-deadline\nrq_affinity = 2\n" \
+	"add_random = 0\nnomerges = 1\n"                              \
+	"[block loop0]\nscheduler = mq-deadline\n"
+
+static void test_apply_audit_clean_rollback(void **state)
+{
+	struct env *e = env_open(DISKS, true);
+
+	env_audit(e, TUNED);
+	assert_int_equal(env_count(e, ST_DEVIATION), 7);
+	assert_int_equal(env_count(e, ST_OK), 1);
+	assert_int_equal(env_apply(e), 0);
+	assert_int_equal(e->changes.n, 7);
+	assert_file(e, Q("sda", "scheduler"), "bfq");
+	assert_file(e, Q("loop0", "scheduler"), "mq-deadline");
+	assert_file(e, Q("nvme0n1", "read_ahead_kb"), "4096");
+
+	/* Saved values are names the kernel takes back, never the list. */
+	for (size_t i = 0; i < e->changes.n; i++)
+		assert_null(
+			strchr(((struct change *)e->changes.v[i])->from, '['));
+
+	/* Applied, a second audit is clean and plans nothing. */
+	{
+		struct env *again = env_view(e);
+
+		env_audit(again, TUNED);
+		assert_int_equal(env_count(again, ST_DEVIATION), 0);
+		assert_int_equal(env_apply(again), 0);
+		assert_int_equal(again->changes.n, 0);
+		env_close(again);
+	}
+
+	env_rollback(e);
+	assert_tree_restored(e, DISKS);
+	env_close(e);
+}
+
+static void test_scheduler_not_offered_fails_the_plan(void **state)
+{
+	struct env *e = env_open(DISKS, true);
+
+	env_audit(e, "[block loop0]\nscheduler = kyber|bfq\nnomerges = 2\n");
+	assert_check(e, "block:loop0:scheduler", ST_DEVIATION, "none");
+	assert_non_null(strstr(env_find(e, "block:loop0:scheduler")->detail,
+			       "offers: none mq-deadline"));
+	assert_int_equal(env_apply(e), -EIO);
+	assert_non_null(strstr(e->plan_err, "block:loop0:scheduler"));
+	assert_file(e, Q("loop0", "scheduler"), "none");
+	assert_file(e, Q("loop0", "nomerges"), "0");
+	env_close(e);
+}
+
+static void test_read_only_file_is_not_planned(void **state)
+{
+	struct env *e = env_open(DISKS, true);
+	char *p = xasprintf("%s/" Q("sda", "nomerges"), e->root);
+
+	assert_int_equal(chmod(p, 0444), 0);
+	env_audit(e, "[block sda]\nnomerges = 2\n");
+	assert_true(env_find(e, "block:sda:nomerges")->read_only);
+	assert_int_equal(env_apply(e), -EIO);
+	assert_non_null(strstr(e->plan_err, "read-only"));
+	free(p);
+	env_close(e);
+}
+
+static void test_enumerate_every_queue_setting(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	assert_int_equal(block_ops.enumerate(&e->h, &e->checks), 0);
+	assert_int_equal(e->checks.n, 3 * 6);
+	for (size_t i = 0; i < e->checks.n; i++) {
+		struct check *c = e->checks.v[i];
+
+		check_read(&e->h, c);
+		assert_int_equal(c->status, ST_OK);
+	}
+	assert_string_equal(env_find(e, "block:sda:scheduler")->raw,
+			    "mq-deadline");
+	env_close(e);
+}
+
+static void test_snapshot_key_validation(void **state)
+{
+	char *key = NULL, *err = NULL;
+
+	assert_int_equal(block_ops.parse_key("sda", "nomerges", &key, &err), 0);
+	assert_string_equal(key, "nomerges");
+	free(key);
+	assert_int_equal(block_ops.parse_key("sda", "../x", &key, &err),
+			 -EINVAL);
+	assert_non_null(err);
+	free(err);
+	err = NULL;
+	assert_int_equal(block_ops.parse_target("a\nb", &err), -EINVAL);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_targets_and_keys_are_validated),
+		cmocka_unit_test(test_values_are_validated),
+		cmocka_unit_test(test_write_refuses_what_parse_would),
+		cmocka_unit_test(test_star_is_every_whole_disk),
+		cmocka_unit_test(test_glob_and_explicit),
+		cmocka_unit_test(test_partition_in_sys_block_is_skipped),
+		cmocka_unit_test(test_scheduler_reads_the_selected_entry),
+		cmocka_unit_test(test_garbage_is_deviation_or_error),
+		cmocka_unit_test(test_garbage_never_plans_a_bad_write),
+		cmocka_unit_test(test_apply_audit_clean_rollback),
+		cmocka_unit_test(test_scheduler_not_offered_fails_the_plan),
+		cmocka_unit_test(test_read_only_file_is_not_planned),
+		cmocka_unit_test(test_enumerate_every_queue_setting),
+		cmocka_unit_test(test_snapshot_key_validation),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
