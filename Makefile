@@ -51,7 +51,7 @@ build/%.o: %.c $(wildcard include/hosttune/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HT_CFLAGS) -c -o $@ $<
 
-build/builtin-profiles.S build/builtin-profiles-table.c: $(PROFILES) tools/embed-profiles.sh
+build/builtin-profiles.S build/builtin-profiles-table.c &: $(PROFILES) tools/embed-profiles.sh
 	@mkdir -p build
 	sh tools/embed-profiles.sh build/builtin-profiles.S build/builtin-profiles-table.c $(PROFILES)
 
