@@ -5,12 +5,14 @@
 #include "hosttune/check.h"
 
 extern const struct check_ops sysctl_ops;
+extern const struct check_ops net_ops;
 extern const struct check_ops cpu_ops;
 extern const struct check_ops numa_ops;
 extern const struct check_ops block_ops;
 
 const struct check_ops *const check_registry[] = {
 	&sysctl_ops,
+	&net_ops,
 	&cpu_ops,
 	&numa_ops,
 	&block_ops,

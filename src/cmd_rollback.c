@@ -156,8 +156,7 @@ static void restore(struct cli *cli, struct ptrvec *changes)
 			ch->reason = xasprintf("read back '%s'",
 					       c->raw ? c->raw : "");
 		} else {
-			ch->reason =
-				xasprintf("write refused: %s", strerror(-r));
+			ch->reason = write_refused(c, r);
 		}
 		ch->status = CH_FAILED;
 	}

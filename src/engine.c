@@ -314,6 +314,15 @@ static void rollback_changes(const struct host *h, struct ptrvec *changes,
 	}
 }
 
+char *write_refused(const struct check *c, int r)
+{
+	const char *why = c->ops->write_error ? c->ops->write_error() : NULL;
+
+	if (why && *why)
+		return xasprintf("write refused: %s: %s", strerror(-r), why);
+	return xasprintf("write refused: %s", strerror(-r));
+}
+
 int engine_execute(const struct host *h, struct ptrvec *changes)
 {
 	for (size_t i = 0; i < changes->n; i++) {
@@ -337,8 +346,7 @@ int engine_execute(const struct host *h, struct ptrvec *changes)
 					       ch->to);
 			r = -EIO;
 		} else {
-			ch->reason =
-				xasprintf("write refused: %s", strerror(-r));
+			ch->reason = write_refused(c, r);
 		}
 		ch->status = CH_FAILED;
 		for (size_t k = i + 1; k < changes->n; k++)

@@ -114,6 +114,9 @@ struct check_ops {
 	 * a side effect, NULL-terminated: they are saved with the change
 	 * and restored on rollback, never written by apply. */
 	const char *const *(*companions)(const char *key);
+	/* Optional: the host's own words for why the last write failed
+	 * (netlink's extended ack), or NULL. */
+	const char *(*write_error)(void);
 	/* Optional: the built-in reason for a key, or NULL. */
 	const char *(*why)(const char *key);
 	/* Optional: every readable setting of the domain, for snapshot --all. */

@@ -53,6 +53,10 @@ int engine_execute(const struct host *h, struct ptrvec *changes);
 /* Changes that will be (or were) reported: companions left out. */
 size_t engine_changes_count(const struct ptrvec *changes);
 
+/* "write refused: Invalid argument: mtu greater than device maximum":
+ * the errno and, where the domain has them, the kernel's own words. */
+char *write_refused(const struct check *c, int r);
+
 /* Equal after whitespace normalisation. */
 bool same_value(const char *a, const char *b);
 
