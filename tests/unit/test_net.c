@@ -885,10 +885,33 @@ static void test_state_per_host(void **state)
 	net_state_reset(&net_state);
 }
 
+/* A feature group with members on and off counts as on (ethtool -k's
+ * and the kernel's legacy TSO flag), and never as off. */
+static void test_mixed_group_matches_like_ethtool(void **state)
+{
+	struct setting set = { .ops = &net_ops };
+	struct check c = { .ops = &net_ops, .setting = &set };
+	char *err = NULL;
+
+	(void)state;
+	c.actual = "tx-tcp-segmentation=on tx-tcp-mangleid-segmentation=off";
+	assert_int_equal(expect_parse("on", UNIT_NONE, false, &set.expect,
+				      &err), 0);
+	assert_true(net_ops.match(NULL, &c));
+	expect_free(&set.expect);
+	assert_int_equal(expect_parse("off", UNIT_NONE, false, &set.expect,
+				      &err), 0);
+	assert_false(net_ops.match(NULL, &c));
+	c.actual = "off";
+	assert_true(net_ops.match(NULL, &c));
+	expect_free(&set.expect);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_mixed_group_matches_like_ethtool),
 		cmocka_unit_test(test_key_names),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_masks),
