@@ -95,57 +95,6 @@ static int block_parse_key(const char *target, const char *key, char **ret_key,
 	return 0;
 }
 
-/* An entry of a choice list: letters, digits and "-_+." only. */
-static bool token_ok(const char *s)
-{
-	if (!*s || strlen(s) > 64)
-		return false;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789-_+.",
-			    *s))
-			return false;
-	return true;
-}
-
-/* Numbers a key accepts: every bound and exact value within [min, max]. */
-static int check_numbers(const struct block_key *k, const struct expect *e,
-			 char **ret_err)
-{
-	struct num lo = { .mag = k->min }, hi = { .mag = k->max }, n;
-	bool ok = true;
-
-	if (e->op == EXP_GE || e->op == EXP_RANGE)
-		ok = num_cmp(&e->lo, &lo) >= 0 && num_cmp(&e->lo, &hi) <= 0;
-	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
-		ok = num_cmp(&e->hi, &lo) >= 0 && num_cmp(&e->hi, &hi) <= 0;
-	for (int i = 0; ok && i < e->n_alts; i++)
-		ok = num_parse(e->alts[i], UNIT_NONE, &n) == 0 &&
-		     num_cmp(&n, &lo) >= 0 && num_cmp(&n, &hi) <= 0;
-	if (ok)
-		return 0;
-	*ret_err = xasprintf("expected an integer from %llu to %llu",
-			     (unsigned long long)k->min,
-			     (unsigned long long)k->max);
-	return -EINVAL;
-}
-
-static int check_choices(const struct expect *e, char **ret_err)
-{
-	if (e->op != EXP_EXACT && e->op != EXP_ALT) {
-		*ret_err = xstrdup("expected a scheduler name, or names "
-				   "separated by '|' (first offered wins)");
-		return -EINVAL;
-	}
-	for (int i = 0; i < e->n_alts; i++)
-		if (!token_ok(e->alts[i])) {
-			*ret_err = xasprintf("'%s' is not a scheduler name",
-					     e->alts[i]);
-			return -EINVAL;
-		}
-	return 0;
-}
-
 static int block_parse_setting(const char *target, const char *key,
 			       const char *value, char **ret_key,
 			       struct expect *ret, char **ret_err)
@@ -160,8 +109,13 @@ static int block_parse_setting(const char *target, const char *key,
 	k = block_key_find(key);
 	r = expect_parse(value, UNIT_NONE, false, &e, ret_err);
 	if (r == 0)
-		r = k->kind == BK_CHOICE ? check_choices(&e, ret_err) :
-					   check_numbers(k, &e, ret_err);
+		r = k->kind == BK_CHOICE ?
+			    expect_check_choices(
+				    &e,
+				    "expected a scheduler name, or names "
+				    "separated by '|' (first offered wins)",
+				    "a scheduler name", ret_err) :
+			    expect_check_bounds(&e, k->min, k->max, ret_err);
 	if (r < 0) {
 		if (*ret_err == NULL)
 			*ret_err = xstrdup("invalid value");
@@ -357,7 +311,7 @@ static int block_write(const struct host *h, const char *target,
 		return -EINVAL;
 	if (k->kind == BK_CHOICE) {
 		tok = choice_current(value);
-		if (!token_ok(tok))
+		if (!expect_token_ok(tok))
 			return -EINVAL;
 		value = tok;
 	}

@@ -227,56 +227,6 @@ static int cpu_parse_key(const char *target, const char *key, char **ret_key,
 	return 0;
 }
 
-/* A name from an available list: letters, digits and "-_+." only. */
-static bool token_ok(const char *s)
-{
-	if (!*s || strlen(s) > 64)
-		return false;
-	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789-_+.",
-			    *s))
-			return false;
-	return true;
-}
-
-static int check_numbers(const struct cpu_key *k, const struct expect *e,
-			 char **ret_err)
-{
-	struct num lo = { .mag = k->min }, hi = { .mag = k->max }, n;
-	bool ok = true;
-
-	if (e->op == EXP_GE || e->op == EXP_RANGE)
-		ok = num_cmp(&e->lo, &lo) >= 0 && num_cmp(&e->lo, &hi) <= 0;
-	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
-		ok = num_cmp(&e->hi, &lo) >= 0 && num_cmp(&e->hi, &hi) <= 0;
-	for (int i = 0; ok && i < e->n_alts; i++)
-		ok = num_parse(e->alts[i], UNIT_NONE, &n) == 0 &&
-		     num_cmp(&n, &lo) >= 0 && num_cmp(&n, &hi) <= 0;
-	if (ok)
-		return 0;
-	*ret_err = xasprintf("expected an integer from %llu to %llu",
-			     (unsigned long long)k->min,
-			     (unsigned long long)k->max);
-	return -EINVAL;
-}
-
-static int check_choices(const struct expect *e, char **ret_err)
-{
-	if (e->op != EXP_EXACT && e->op != EXP_ALT) {
-		*ret_err = xstrdup("expected a name, or names separated by "
-				   "'|' (the first one the CPU offers wins)");
-		return -EINVAL;
-	}
-	for (int i = 0; i < e->n_alts; i++)
-		if (!token_ok(e->alts[i])) {
-			*ret_err = xasprintf("'%s' is not a valid name",
-					     e->alts[i]);
-			return -EINVAL;
-		}
-	return 0;
-}
-
 /* on/off (or 1/0, written back as on/off). */
 static const char *onoff(const char *s)
 {
@@ -310,7 +260,8 @@ static int check_onoff(struct expect *e, char **ret_err)
 static int check_latency(const struct cpu_key *k, const struct expect *e,
 			 char **ret_err)
 {
-	if (e->op != EXP_EXACT || check_numbers(k, e, ret_err) < 0) {
+	if (e->op != EXP_EXACT ||
+	    expect_check_bounds(e, k->min, k->max, ret_err) < 0) {
 		free(*ret_err);
 		*ret_err = xstrdup("expected a latency in microseconds: idle "
 				   "states that take longer to exit are "
@@ -325,14 +276,18 @@ static int check_value(const struct cpu_key *k, struct expect *e,
 {
 	switch (k->kind) {
 	case CK_CHOICE:
-		return check_choices(e, ret_err);
+		return expect_check_choices(
+			e,
+			"expected a name, or names separated by "
+			"'|' (the first one the CPU offers wins)",
+			"a valid name", ret_err);
 	case CK_BOOST:
 	case CK_SMT:
 		return check_onoff(e, ret_err);
 	case CK_IDLE:
 		return check_latency(k, e, ret_err);
 	default:
-		return check_numbers(k, e, ret_err);
+		return expect_check_bounds(e, k->min, k->max, ret_err);
 	}
 }
 
@@ -850,7 +805,7 @@ static int cpu_write(const struct host *h, const char *target, const char *key,
 		return -EINVAL;
 	if (k->kind == CK_IDLE)
 		return write_idle(h, cpu, value);
-	if (k->kind == CK_CHOICE ? !token_ok(value) :
+	if (k->kind == CK_CHOICE ? !expect_token_ok(value) :
 				   parse_uint64(value, k->max, &n) < 0)
 		return -EINVAL;
 	path = cpu_path(cpu, k->file);

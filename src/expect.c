@@ -386,3 +386,49 @@ int expect_plan(const struct expect *e, const char *actual, const char *max,
 	}
 	return -EINVAL;
 }
+
+bool expect_token_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_+.", *s))
+			return false;
+	return true;
+}
+
+int expect_check_bounds(const struct expect *e, uint64_t min, uint64_t max,
+			char **ret_err)
+{
+	struct num lo = { .mag = min }, hi = { .mag = max }, n;
+	bool ok = true;
+
+	if (e->op == EXP_GE || e->op == EXP_RANGE)
+		ok = num_cmp(&e->lo, &lo) >= 0 && num_cmp(&e->lo, &hi) <= 0;
+	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
+		ok = num_cmp(&e->hi, &lo) >= 0 && num_cmp(&e->hi, &hi) <= 0;
+	for (int i = 0; ok && i < e->n_alts; i++)
+		ok = num_parse(e->alts[i], UNIT_NONE, &n) == 0 &&
+		     num_cmp(&n, &lo) >= 0 && num_cmp(&n, &hi) <= 0;
+	if (ok)
+		return 0;
+	*ret_err = xasprintf("expected an integer from %llu to %llu",
+			     (unsigned long long)min, (unsigned long long)max);
+	return -EINVAL;
+}
+
+int expect_check_choices(const struct expect *e, const char *usage,
+			 const char *noun, char **ret_err)
+{
+	if (e->op != EXP_EXACT && e->op != EXP_ALT) {
+		*ret_err = xstrdup(usage);
+		return -EINVAL;
+	}
+	for (int i = 0; i < e->n_alts; i++)
+		if (!expect_token_ok(e->alts[i])) {
+			*ret_err =
+				xasprintf("'%s' is not %s", e->alts[i], noun);
+			return -EINVAL;
+		}
+	return 0;
+}

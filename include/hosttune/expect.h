@@ -56,6 +56,19 @@ int num_parse(const char *s, enum value_unit unit, struct num *ret);
 int num_cmp(const struct num *a, const struct num *b);
 char *num_format(const struct num *n);
 
+/* An entry of a sysfs choice list (a governor, a scheduler, a THP mode):
+ * letters, digits and "-_+." only, at most 64 bytes. */
+bool expect_token_ok(const char *s);
+/* Every bound and exact value of e within [min, max]; 0 or -EINVAL with
+ * "expected an integer from MIN to MAX". */
+int expect_check_bounds(const struct expect *e, uint64_t min, uint64_t max,
+			char **ret_err);
+/* e names entries of a choice list: exact or alternatives of valid
+ * tokens. usage: the message for other forms; noun: "a scheduler name"
+ * in "'x' is not a scheduler name". */
+int expect_check_choices(const struct expect *e, const char *usage,
+			 const char *noun, char **ret_err);
+
 /* The selected entry of a choice list "a [b] c", or NULL. */
 char *choice_selected(const char *s);
 
