@@ -6,6 +6,8 @@
 
 extern const struct check_ops sysctl_ops;
 extern const struct check_ops net_ops;
+extern const struct check_ops mount_ops;
+extern const struct check_ops rlimit_ops;
 extern const struct check_ops cpu_ops;
 extern const struct check_ops numa_ops;
 extern const struct check_ops block_ops;
@@ -13,6 +15,8 @@ extern const struct check_ops block_ops;
 const struct check_ops *const check_registry[] = {
 	&sysctl_ops,
 	&net_ops,
+	&mount_ops,
+	&rlimit_ops,
 	&cpu_ops,
 	&numa_ops,
 	&block_ops,

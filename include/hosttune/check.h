@@ -91,8 +91,9 @@ struct check_ops {
 	/* Read c->target/c->key: set c->actual (normalised) and, where the
 	 * domain has one, c->max. Return -errno to have the engine classify
 	 * (ENOENT/ENODEV/EOPNOTSUPP: missing; others: error), or 0 having
-	 * set c->status = ST_MANUAL and c->detail for settings that can be
-	 * seen but not changed. */
+	 * set c->status (ST_MANUAL for settings that can be seen but not
+	 * changed, ST_MISSING or ST_ERROR where the domain knows better than
+	 * an errno) and c->detail saying why. */
 	int (*read)(const struct host *h, struct check *c);
 	/* Write value to target/key. */
 	int (*write)(const struct host *h, const char *target, const char *key,
