@@ -176,51 +176,6 @@ static char *queue_path(const char *dev, const char *key)
 	return xasprintf("sys/block/%s/queue/%s", dev, key);
 }
 
-/* The entries of a choice list, brackets removed: "mq-deadline kyber none". */
-static char *choice_offered(const char *value)
-{
-	char *s = normalize_ws(value), *o = s;
-
-	for (const char *p = s; *p; p++)
-		if (*p != '[' && *p != ']')
-			*o++ = *p;
-	*o = '\0';
-	return s;
-}
-
-/* The selected entry; a file holding one bare entry (a fixture after a
- * write) selects that entry. Garbage comes back as it is, to deviate. */
-static char *choice_current(const char *value)
-{
-	_cleanup_free_ char *norm = normalize_ws(value);
-	char *sel = choice_selected(norm);
-
-	return sel ? sel : TAKE_PTR(norm);
-}
-
-static bool list_has(const char *list, const char *tok)
-{
-	size_t n = strlen(tok);
-
-	for (const char *p = list; *p;) {
-		const char *e = strchrnul(p, ' ');
-
-		if ((size_t)(e - p) == n && !strncmp(p, tok, n))
-			return true;
-		p = *e ? e + 1 : e;
-	}
-	return false;
-}
-
-/* The first of the profile's alternatives the device offers, or NULL. */
-static const char *choice_pick(const struct expect *e, const char *offered)
-{
-	for (int i = 0; i < e->n_alts; i++)
-		if (list_has(offered, e->alts[i]))
-			return e->alts[i];
-	return NULL;
-}
-
 static int read_offered(const struct host *h, const struct check *c, char **ret)
 {
 	_cleanup_free_ char *path = queue_path(c->target, c->key);

@@ -388,28 +388,6 @@ static char *cpu_path(unsigned cpu, const char *file)
 	return xasprintf(CPU_DIR "/cpu%u/%s", cpu, file);
 }
 
-static bool list_has(const char *list, const char *tok)
-{
-	size_t n = strlen(tok);
-
-	for (const char *p = list; *p;) {
-		const char *e = strchrnul(p, ' ');
-
-		if ((size_t)(e - p) == n && !strncmp(p, tok, n))
-			return true;
-		p = *e ? e + 1 : e;
-	}
-	return false;
-}
-
-static const char *choice_pick(const struct expect *e, const char *offered)
-{
-	for (int i = 0; i < e->n_alts; i++)
-		if (list_has(offered, e->alts[i]))
-			return e->alts[i];
-	return NULL;
-}
-
 /* What the CPU offers for a choice key, normalised; -ENOENT when it does
  * not say (then any of the profile's names is taken on trust). */
 static int read_offered(const struct host *h, const struct check *c, char **ret)

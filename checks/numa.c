@@ -172,50 +172,6 @@ static char *numa_path(const char *target, const char *key)
 			 target, size);
 }
 
-/* The entries of a choice list, brackets removed: "always madvise never". */
-static char *choice_offered(const char *value)
-{
-	char *s = normalize_ws(value), *o = s;
-
-	for (const char *p = s; *p; p++)
-		if (*p != '[' && *p != ']')
-			*o++ = *p;
-	*o = '\0';
-	return s;
-}
-
-/* The selected entry; a file holding one bare entry (a fixture after a
- * write) selects that entry. Garbage comes back as it is, to deviate. */
-static char *choice_current(const char *value)
-{
-	_cleanup_free_ char *norm = normalize_ws(value);
-	char *sel = choice_selected(norm);
-
-	return sel ? sel : TAKE_PTR(norm);
-}
-
-static bool list_has(const char *list, const char *tok)
-{
-	size_t n = strlen(tok);
-
-	for (const char *p = list; *p;) {
-		const char *e = strchrnul(p, ' ');
-
-		if ((size_t)(e - p) == n && !strncmp(p, tok, n))
-			return true;
-		p = *e ? e + 1 : e;
-	}
-	return false;
-}
-
-static const char *choice_pick(const struct expect *e, const char *offered)
-{
-	for (int i = 0; i < e->n_alts; i++)
-		if (list_has(offered, e->alts[i]))
-			return e->alts[i];
-	return NULL;
-}
-
 /* The transparent_hugepage= option of the kernel command line, or NULL.
  * Arguments after "--" belong to init; a quoted value may hold blanks. */
 static char *cmdline_thp(const struct host *h)

@@ -432,3 +432,44 @@ int expect_check_choices(const struct expect *e, const char *usage,
 		}
 	return 0;
 }
+
+char *choice_offered(const char *value)
+{
+	char *s = normalize_ws(value), *o = s;
+
+	for (const char *p = s; *p; p++)
+		if (*p != '[' && *p != ']')
+			*o++ = *p;
+	*o = '\0';
+	return s;
+}
+
+char *choice_current(const char *value)
+{
+	_cleanup_free_ char *norm = normalize_ws(value);
+	char *sel = choice_selected(norm);
+
+	return sel ? sel : TAKE_PTR(norm);
+}
+
+static bool list_has(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; *p;) {
+		const char *e = strchrnul(p, ' ');
+
+		if ((size_t)(e - p) == n && !strncmp(p, tok, n))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
+}
+
+const char *choice_pick(const struct expect *e, const char *offered)
+{
+	for (int i = 0; i < e->n_alts; i++)
+		if (list_has(offered, e->alts[i]))
+			return e->alts[i];
+	return NULL;
+}

@@ -69,6 +69,15 @@ int expect_check_bounds(const struct expect *e, uint64_t min, uint64_t max,
 int expect_check_choices(const struct expect *e, const char *usage,
 			 const char *noun, char **ret_err);
 
+/* Sysfs choice files ("[mq-deadline] kyber none", "always [madvise]
+ * never"): every entry, brackets removed; the selected entry (a file
+ * holding one bare entry, as a fixture after a write does, selects that
+ * entry; garbage comes back as it is, to deviate); and the first of e's
+ * alternatives that offered (a space-separated list) has, or NULL. */
+char *choice_offered(const char *value);
+char *choice_current(const char *value);
+const char *choice_pick(const struct expect *e, const char *offered);
+
 /* The selected entry of a choice list "a [b] c", or NULL. */
 char *choice_selected(const char *s);
 
