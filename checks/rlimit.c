@@ -434,35 +434,28 @@ static bool rlimit_match(const struct host *h, const struct check *c)
 	return limit_in(&c->setting->expect, v, c->max);
 }
 
+/* expect_plan's choice, made on the limit as a number ("unlimited" being
+ * above every number); a bound comes back the way prlimit(1) names it. */
 static int rlimit_plan(const struct host *h, const struct check *c, char **ret)
 {
 	const struct expect *e = &c->setting->expect;
+	_cleanup_free_ char *num = NULL, *want = NULL;
 	uint64_t v;
+	int r;
 
 	(void)h;
 	if (limit_parse(c->actual, &v) < 0)
 		return -EINVAL;
-	switch (e->op) {
-	case EXP_EXACT:
-	case EXP_ALT:
-		*ret = xstrdup(e->alts[0]);
-		return 0;
-	case EXP_MAX:
-		if (!c->max)
-			return -EINVAL;
-		*ret = xstrdup(c->max);
-		return 0;
-	case EXP_GE:
-		*ret = limit_format(e->lo.mag);
-		return 0;
-	case EXP_LE:
-		*ret = limit_format(e->hi.mag);
-		return 0;
-	case EXP_RANGE:
-		*ret = limit_format(v < e->lo.mag ? e->lo.mag : e->hi.mag);
-		return 0;
-	}
-	return -EINVAL;
+	num = xasprintf("%llu", (unsigned long long)v);
+	r = expect_plan(e, num, c->max, &want);
+	if (r < 0)
+		return r;
+	if ((e->op == EXP_GE || e->op == EXP_LE || e->op == EXP_RANGE) &&
+	    limit_parse(want, &v) == 0)
+		*ret = limit_format(v);
+	else
+		*ret = TAKE_PTR(want);
+	return 0;
 }
 
 static int rlimit_write(const struct host *h, const char *target,
