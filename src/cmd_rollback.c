@@ -139,25 +139,18 @@ static void restore(struct cli *cli, struct ptrvec *changes)
 		struct check *c = ch->check;
 		int r;
 
-		if (ch->companion) {
-			check_read(&cli->host, c);
-			if (c->raw && same_value(c->raw, ch->to))
-				continue; /* still as saved */
-		} else if (ch->status != CH_PLANNED) {
+		if (!ch->companion && ch->status != CH_PLANNED)
+			continue;
+		r = engine_set_value(&cli->host, c, ch->to);
+		if (r == 0 && ch->companion)
+			continue; /* still as saved */
+		if (r >= 0) {
+			ch->status = CH_APPLIED;
 			continue;
 		}
-		r = c->ops->write(&cli->host, c->target, c->key, ch->to);
-		if (r == 0) {
-			check_read(&cli->host, c);
-			if (c->raw && same_value(c->raw, ch->to)) {
-				ch->status = CH_APPLIED;
-				continue;
-			}
-			ch->reason = xasprintf("read back '%s'",
-					       c->raw ? c->raw : "");
-		} else {
-			ch->reason = write_refused(c, r);
-		}
+		ch->reason = r == -EIO ? xasprintf("read back '%s'",
+						   c->raw ? c->raw : "") :
+					 write_refused(c, r);
 		ch->status = CH_FAILED;
 	}
 }
@@ -169,14 +162,10 @@ static void retry_failed(struct cli *cli, struct ptrvec *changes)
 {
 	for (size_t i = 0; i < changes->n; i++) {
 		struct change *ch = changes->v[i];
-		struct check *c = ch->check;
 
-		if (ch->status != CH_FAILED || !c->raw)
+		if (ch->status != CH_FAILED || !ch->check->raw)
 			continue;
-		if (c->ops->write(&cli->host, c->target, c->key, ch->to) < 0)
-			continue;
-		check_read(&cli->host, c);
-		if (c->raw && same_value(c->raw, ch->to)) {
+		if (engine_set_value(&cli->host, ch->check, ch->to) >= 0) {
 			ch->status = CH_APPLIED;
 			free(ch->reason);
 			ch->reason = NULL;

@@ -226,8 +226,8 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
 			strbuf_printf(&err,
 				      "  %s: no value satisfies '%s' "
 				      "from '%s'%s%s%s\n",
-				      c->id, c->setting->expect.text,
-				      c->actual, c->detail ? " (" : "",
+				      c->id, c->setting->expect.text, c->actual,
+				      c->detail ? " (" : "",
 				      c->detail ? c->detail : "",
 				      c->detail ? ")" : "");
 			continue;
@@ -270,19 +270,18 @@ bool same_value(const char *a, const char *b)
 }
 
 /* Put one changed value back to what it was. */
-static int restore_one(const struct host *h, struct change *ch)
+int engine_set_value(const struct host *h, struct check *c, const char *value)
 {
-	struct check *c = ch->check;
 	int r;
 
 	check_read(h, c);
-	if (c->actual && same_value(c->actual, ch->from))
+	if (c->raw && same_value(c->raw, value))
 		return 0;
-	r = c->ops->write(h, c->target, c->key, ch->from);
+	r = c->ops->write(h, c->target, c->key, value);
 	if (r < 0)
 		return r;
 	check_read(h, c);
-	return c->actual && same_value(c->actual, ch->from) ? 0 : -EIO;
+	return c->raw && same_value(c->raw, value) ? 1 : -EIO;
 }
 
 static void rollback_changes(const struct host *h, struct ptrvec *changes,
@@ -290,7 +289,7 @@ static void rollback_changes(const struct host *h, struct ptrvec *changes,
 {
 	for (size_t j = failed + 1; j-- > 0;) {
 		struct change *ch = changes->v[j];
-		int r = restore_one(h, ch);
+		int r = engine_set_value(h, ch->check, ch->from);
 
 		if (r < 0 && ch->companion) {
 			/* Not reported as a change: report on the change

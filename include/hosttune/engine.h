@@ -50,6 +50,12 @@ int engine_plan(const struct host *h, struct ptrvec *checks, bool force,
  * restore what was changed, in reverse. 0 or -errno. */
 int engine_execute(const struct host *h, struct ptrvec *changes);
 
+/* Make c's value `value` (as saved in a snapshot: compared with what the
+ * host reads back, c->raw): 0 when it already is, 1 when written and read
+ * back, -errno when the write is refused, -EIO when it reads back
+ * otherwise. */
+int engine_set_value(const struct host *h, struct check *c, const char *value);
+
 /* Changes that will be (or were) reported: companions left out. */
 size_t engine_changes_count(const struct ptrvec *changes);
 
