@@ -59,6 +59,45 @@ in_namespaces() {
 	fi
 }
 
+# The guard of namespace tests that write real sysctls. On the host, before
+# in_namespaces: record_host_values KEY... (paths below /proc/sys). Inside,
+# at the end: host_values_unchanged reads them again from a process still
+# in the host's namespaces (our parent, kept by exec, else PID 1) and
+# checks each is as it was.
+flat() { echo "$1" | tr / _; }
+
+record_host_values() {
+	need_cmd nsenter
+	HT_HOST_VALUES=$(mktemp -d /tmp/hosttune-host.XXXXXX) || exit 1
+	for k in "$@"; do
+		cat "/proc/sys/$k" >"$HT_HOST_VALUES/$(flat "$k")" || exit 1
+	done
+	HT_HOST_KEYS="$*"
+	HT_HOST_NET=$(readlink /proc/self/ns/net)
+	HT_HOST_IPC=$(readlink /proc/self/ns/ipc)
+	export HT_HOST_VALUES HT_HOST_KEYS HT_HOST_NET HT_HOST_IPC
+}
+
+host_values_unchanged() {
+	host_pid=
+	for pid in "$PPID" 1; do
+		if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$HT_HOST_NET" ] &&
+			[ "$(readlink "/proc/$pid/ns/ipc" 2>/dev/null)" = "$HT_HOST_IPC" ]; then
+			host_pid=$pid
+			break
+		fi
+	done
+	if [ -z "$host_pid" ]; then
+		not_ok "found no process in the host's namespaces to compare with"
+	else
+		for k in $HT_HOST_KEYS; do
+			nsenter -t "$host_pid" -n -i cat "/proc/sys/$k" >"$TMP/host-now" 2>&1
+			check "host's $k unchanged" cmp -s "$HT_HOST_VALUES/$(flat "$k")" "$TMP/host-now"
+		done
+	fi
+	rm -rf "$HT_HOST_VALUES"
+}
+
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" = 0 ]

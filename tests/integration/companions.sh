@@ -3,6 +3,11 @@
 # writing net.ipv4.conf.all.forwarding rewrites every interface's
 # forwarding, and rollback must bring back each one, not just "all".
 . "$(dirname "$0")/../lib.sh"
+if [ "${HT_IN_NS:-}" != 1 ]; then
+	need_root
+	record_host_values net/ipv4/conf/all/forwarding \
+		net/ipv4/conf/default/forwarding
+fi
 in_namespaces "$@"
 
 ip link add hta0 type veth peer name htb0 || skip_all "cannot create veth"
@@ -40,4 +45,5 @@ expect_exit 1 "apply --dry-run shows the change" \
 same "and lists no companion as a change" \
 	"$(python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin)["changes"]])' < "$TMP/last.out")" \
 	"['sysctl:vm.dirty_ratio']"
+host_values_unchanged
 done_testing

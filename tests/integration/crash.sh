@@ -7,7 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 KEYS="net/core/somaxconn kernel/shmmni"
-flat() { echo "$1" | tr / _; }
 
 if [ "${HT_IN_NS:-}" != 1 ]; then
 	need_root
@@ -16,13 +15,7 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 	need_cmd strace
 	[ -x "$HT" ] || skip_all "no $HT (run make first)"
 	strace -o /dev/null true 2>/dev/null || skip_all "strace cannot trace here"
-	HT_HOST_VALUES=$(mktemp -d /tmp/hosttune-host.XXXXXX) || exit 1
-	for k in $KEYS; do
-		cat "/proc/sys/$k" >"$HT_HOST_VALUES/$(flat "$k")" || exit 1
-	done
-	HT_HOST_NET=$(readlink /proc/self/ns/net)
-	HT_HOST_IPC=$(readlink /proc/self/ns/ipc)
-	export HT_HOST_VALUES HT_HOST_NET HT_HOST_IPC
+	record_host_values $KEYS
 	rm -rf "$TMP" # exec below: lib.sh's EXIT trap would never run
 fi
 in_namespaces "$@"
@@ -38,24 +31,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-host_pid=
-for pid in "$PPID" 1; do
-	if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$HT_HOST_NET" ] &&
-		[ "$(readlink "/proc/$pid/ns/ipc" 2>/dev/null)" = "$HT_HOST_IPC" ]; then
-		host_pid=$pid
-		break
-	fi
-done
 
 finish() {
-	if [ -n "$host_pid" ]; then
-		for k in $KEYS; do
-			nsenter -t "$host_pid" -n -i cat "/proc/sys/$k" >"$TMP/host-now" 2>&1
-			check "host's $k unchanged" cmp -s "$HT_HOST_VALUES/$(flat "$k")" "$TMP/host-now"
-		done
-	else
-		not_ok "found no process in the host's namespaces to compare with"
-	fi
+	host_values_unchanged
 	done_testing
 	exit $?
 }

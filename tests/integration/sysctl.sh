@@ -12,7 +12,6 @@
 KEYS="net/core/somaxconn net/ipv4/tcp_rmem net/ipv4/conf/all/rp_filter
 net/ipv4/conf/default/rp_filter net/ipv4/conf/lo/rp_filter kernel/shmmni"
 
-flat() { echo "$1" | tr / _; }
 
 if [ "${HT_IN_NS:-}" != 1 ]; then
 	need_root
@@ -20,40 +19,16 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 	need_cmd nsenter
 	[ -x "$HT" ] || skip_all "no $HT (run make first)"
 	# Still on the host: record its values for the final comparison.
-	HT_HOST_VALUES=$(mktemp -d /tmp/hosttune-host.XXXXXX) || exit 1
-	for k in $KEYS; do
-		cat "/proc/sys/$k" >"$HT_HOST_VALUES/$(flat "$k")" || exit 1
-	done
-	HT_HOST_NET=$(readlink /proc/self/ns/net)
-	HT_HOST_IPC=$(readlink /proc/self/ns/ipc)
-	export HT_HOST_VALUES HT_HOST_NET HT_HOST_IPC
+	record_host_values $KEYS
 	# exec below: lib.sh's EXIT trap would never remove this one.
 	rm -rf "$TMP"
 fi
 in_namespaces "$@"
 
-# A process still in the host's namespaces, to read its values from: our
-# parent (exec kept it), else PID 1; it must be in the recorded ones.
-host_pid=
-for pid in "$PPID" 1; do
-	if [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$HT_HOST_NET" ] &&
-		[ "$(readlink "/proc/$pid/ns/ipc" 2>/dev/null)" = "$HT_HOST_IPC" ]; then
-		host_pid=$pid
-		break
-	fi
-done
 
 finish() {
 	# The host's values, read in its namespaces, are what they were.
-	if [ -n "$host_pid" ]; then
-		for k in $KEYS; do
-			nsenter -t "$host_pid" -n -i cat "/proc/sys/$k" >"$TMP/host-now" 2>&1
-			check "host's $k unchanged" cmp -s "$HT_HOST_VALUES/$(flat "$k")" "$TMP/host-now"
-		done
-	else
-		not_ok "found no process in the host's namespaces to compare with"
-	fi
-	rm -rf "$HT_HOST_VALUES"
+	host_values_unchanged
 	done_testing
 	exit $?
 }
