@@ -19,7 +19,8 @@ HT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 HT_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard checks/*.c)
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) \
+	$(wildcard checks/*.c checks/*/*.c)
 OBJS := $(patsubst %.c,build/%.o,$(SRCS)) build/builtin-profiles.o \
 	build/builtin-profiles-table.o
 PROFILES := $(sort $(wildcard profiles/*.ini))
@@ -47,9 +48,12 @@ build/man/hosttune.8: man/hosttune.8
 
 man: build/man/hosttune.8 build/man/hosttune-profile.5
 
-build/%.o: %.c $(wildcard include/hosttune/*.h)
+# Each object (and unit test) depends on the headers and .c.inc files it
+# includes, as the compiler lists them (-MMD -MP).
+DEPFLAGS = -MMD -MP
+build/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(HT_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(HT_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 build/builtin-profiles.S build/builtin-profiles-table.c &: $(PROFILES) tools/embed-profiles.sh
 	@mkdir -p build
@@ -68,9 +72,9 @@ build/libhosttune.a: $(OBJS)
 hosttune: build/src/main.o build/libhosttune.a
 	$(CC) $(CFLAGS) $(HT_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-build/tests/%: tests/unit/%.c build/libhosttune.a tests/unit/unit.h
+build/tests/%: tests/unit/%.c build/libhosttune.a
 	@mkdir -p build/tests
-	$(CC) $(CFLAGS) $(HT_CFLAGS) -Wno-missing-prototypes \
+	$(CC) $(CFLAGS) $(HT_CFLAGS) $(DEPFLAGS) -Wno-missing-prototypes \
 		$(shell $(PKG_CONFIG) --cflags cmocka) -Itests/unit \
 		$(HT_LDFLAGS) -o $@ $< build/libhosttune.a $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
@@ -78,7 +82,7 @@ build/tests/%: tests/unit/%.c build/libhosttune.a tests/unit/unit.h
 unit: $(UNIT_BINS)
 
 # The whole suite: unit, CLI golden, docs and (as root) namespace tests.
-check: hosttune man $(UNIT_BINS)
+check: hosttune man $(UNIT_BINS) format-check
 	sh tests/run.sh
 
 bench: hosttune
@@ -99,7 +103,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5
 	rm -rf $(DESTDIR)$(DATADIR)
 
-FORMAT_SRCS = $(wildcard src/*.c checks/*.c include/hosttune/*.h tests/unit/*.c tests/unit/*.h)
+FORMAT_SRCS = $(wildcard src/*.c checks/*.c checks/*/*.c checks/*/*.h \
+	include/hosttune/*.h tests/unit/*.c tests/unit/*.h)
 format:
 	clang-format -i $(FORMAT_SRCS)
 
@@ -108,3 +113,5 @@ format-check:
 
 clean:
 	rm -rf build hosttune
+
+-include $(wildcard build/*/*.d build/*/*/*.d)

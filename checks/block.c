@@ -253,7 +253,7 @@ static int block_plan(const struct host *h, const struct check *c, char **ret)
 }
 
 static int block_write(const struct host *h, const char *target,
-		       const char *key, const char *value)
+		       const char *key, const char *value, char **ret_why)
 {
 	const struct block_key *k = block_key_find(key);
 	_cleanup_free_ char *path = NULL, *tok = NULL, *err = NULL;

@@ -763,7 +763,7 @@ static int write_boost(const struct host *h, const char *value)
 }
 
 static int cpu_write(const struct host *h, const char *target, const char *key,
-		     const char *value)
+		     const char *value, char **ret_why)
 {
 	const struct cpu_key *k = cpu_key_find(key);
 	_cleanup_free_ char *path = NULL;

@@ -970,7 +970,7 @@ static int wanted_state(const char *key, const char *value, const char *current,
 }
 
 static int mount_write(const struct host *h, const char *target,
-		       const char *key, const char *value)
+		       const char *key, const char *value, char **ret_why)
 {
 	_cleanup_free_ char *current = NULL, *where = NULL;
 	struct mount_state cur = { 0 }, want = { 0 };

@@ -645,10 +645,8 @@ struct net_link {
 	struct net_feature_state feat;
 };
 
-/* One run's view of the host, kept while the same host is in use. */
+/* One run's view of the host: made on first use, freed with the host. */
 struct net_state {
-	const struct host *h;
-	int root_fd;
 	struct nl_sock *rtnl, *genl;
 	bool links_loaded;
 	int links_err;
@@ -663,7 +661,7 @@ struct net_state {
 	size_t n_names;
 };
 
-static struct net_state net_state;
+extern const struct check_ops net_ops;
 
 static void net_bitset_free(struct net_bitset *b)
 {
@@ -687,27 +685,24 @@ static void net_link_free(struct net_link *l)
 	free(l);
 }
 
-static void net_state_reset(struct net_state *st)
+static int net_open(const struct host *h, void **ret)
 {
+	(void)h;
+	*ret = xcalloc(1, sizeof(struct net_state));
+	return 0;
+}
+
+static void net_close(void *v)
+{
+	struct net_state *st = v;
+
 	for (size_t i = 0; i < st->n_links; i++)
 		net_link_free(st->links[i]);
 	free(st->links);
 	strv_free(st->names, st->n_names);
 	nl_close(st->rtnl);
 	nl_close(st->genl);
-	*st = (struct net_state){ 0 };
-}
-
-static struct net_state *net_state_for(const struct host *h)
-{
-	struct net_state *st = &net_state;
-
-	if (st->h != h || st->root_fd != h->root_fd) {
-		net_state_reset(st);
-		st->h = h;
-		st->root_fd = h->root_fd;
-	}
-	return st;
+	free(st);
 }
 
 /* ---- rtnetlink ------------------------------------------------------- */
@@ -1588,7 +1583,9 @@ static int net_sysfs_is_ours(const struct host *h, const char *dev)
 
 	if (!h->live)
 		return 0;
-	r = net_link_get(net_state_for(h), dev, &l);
+	if (!check_state(h, &net_ops))
+		return -ENOMEM;
+	r = net_link_get(check_state(h, &net_ops), dev, &l);
 	if (r < 0)
 		return r;
 	path = xasprintf("sys/class/net/%s/ifindex", dev);
@@ -1737,11 +1734,13 @@ static int net_read_feature(struct net_state *st, struct net_link *l,
 
 static int net_read(const struct host *h, struct check *c)
 {
-	struct net_state *st = net_state_for(h);
+	struct net_state *st = check_state(h, &net_ops);
 	struct net_link *l;
 	struct net_what w;
 	int r;
 
+	if (!st)
+		return -ENOMEM;
 	if (!c->target || net_what(c->key, &w) < 0)
 		return -EINVAL;
 	if (w.key && w.key->kind == NET_QUEUES)
@@ -1819,11 +1818,13 @@ static int net_write_live(struct net_state *st, const struct net_what *w,
 }
 
 static int net_write(const struct host *h, const char *target, const char *key,
-		     const char *value)
+		     const char *value, char **ret_why)
 {
-	struct net_state *st = net_state_for(h);
+	struct net_state *st = check_state(h, &net_ops);
 	struct net_what w;
 
+	if (!st)
+		return -ENOMEM;
 	if (!target || net_what(key, &w) < 0)
 		return -EINVAL;
 	if (w.key && w.key->kind == NET_QUEUES)
@@ -1836,19 +1837,18 @@ static int net_write(const struct host *h, const char *target, const char *key,
 		path = xasprintf("sys/class/net/%s/%s", target, w.key->file);
 		return hostfs_write(h, path, value);
 	}
-	/* The kernel's reason stays readable with nl_last_message(). */
-	return net_write_live(st, &w, target, value, NULL);
+	return net_write_live(st, &w, target, value, ret_why);
 }
 
 /* The interfaces a glob may match: from the dump on a live host (sysfs
  * if netlink is unavailable), from sys/class/net under --root. */
 static void net_names_of_host(const struct host *h, struct ptrvec *out)
 {
-	struct net_state *st = net_state_for(h);
+	struct net_state *st = check_state(h, &net_ops);
 	char **names = NULL;
 	size_t n = 0;
 
-	if (h->live && net_links_load(st) == 0) {
+	if (h->live && st && net_links_load(st) == 0) {
 		for (size_t i = 0; i < st->n_links; i++)
 			if (!(st->links[i]->flags & IFF_LOOPBACK))
 				ptrvec_push(out, xstrdup(st->links[i]->name));
@@ -1937,10 +1937,11 @@ const struct check_ops net_ops = {
 	.parse_target = net_parse_target,
 	.parse_key = net_parse_key,
 	.parse_setting = net_parse_setting,
+	.open = net_open,
+	.close = net_close,
 	.expand = net_expand,
 	.read = net_read,
 	.write = net_write,
-	.write_error = nl_last_message,
 	.match = net_match,
 	.why = net_why,
 };

@@ -293,7 +293,7 @@ static int numa_plan(const struct host *h, const struct check *c, char **ret)
 }
 
 static int numa_write(const struct host *h, const char *target, const char *key,
-		      const char *value)
+		      const char *value, char **ret_why)
 {
 	const struct numa_key *k = numa_key_find(key);
 	_cleanup_free_ char *path = numa_path(target, key), *tok = NULL;

@@ -13,14 +13,8 @@ extern const struct check_ops numa_ops;
 extern const struct check_ops block_ops;
 
 const struct check_ops *const check_registry[] = {
-	&sysctl_ops,
-	&net_ops,
-	&mount_ops,
-	&rlimit_ops,
-	&cpu_ops,
-	&numa_ops,
-	&block_ops,
-	NULL,
+	&sysctl_ops, &net_ops,	&mount_ops, &rlimit_ops,
+	&cpu_ops,    &numa_ops, &block_ops, NULL,
 };
 
 const struct check_ops *check_ops_find(const char *name)

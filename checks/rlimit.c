@@ -18,7 +18,6 @@
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/resource.h>
 
 #include "hosttune/check.h"
@@ -459,7 +458,7 @@ static int rlimit_plan(const struct host *h, const struct check *c, char **ret)
 }
 
 static int rlimit_write(const struct host *h, const char *target,
-			const char *key, const char *value)
+			const char *key, const char *value, char **ret_why)
 {
 	bool hard = false;
 	const struct rlimit_desc *d = rlimit_find(key, &hard);
@@ -483,20 +482,6 @@ static int rlimit_write(const struct host *h, const char *target,
 	return prlimit(pid, d->resource, &lim, NULL) < 0 ? -errno : 0;
 }
 
-/* Does this process hold cap in its permitted set? */
-static bool have_cap(cap_value_t cap)
-{
-	cap_flag_value_t v = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return false;
-	if (cap_get_flag(caps, cap, CAP_PERMITTED, &v) < 0)
-		v = CAP_CLEAR;
-	cap_free(caps);
-	return v == CAP_SET;
-}
-
 /* Would writing value lower c's hard limit? */
 static bool lowers_hard(const struct check *c, const char *value)
 {
@@ -511,8 +496,8 @@ static bool lowers_hard(const struct check *c, const char *value)
 static char *rlimit_irreversible(const struct host *h, const struct check *c,
 				 const char *value)
 {
-	(void)h;
-	if (!lowers_hard(c, value) || have_cap(CAP_SYS_RESOURCE))
+	if (!lowers_hard(c, value) ||
+	    (h->caps & (UINT64_C(1) << CAP_SYS_RESOURCE)))
 		return NULL;
 	return xasprintf("lowers the hard limit from %s to %s, and only "
 			 "CAP_SYS_RESOURCE can raise it again",
@@ -571,6 +556,19 @@ static int rlimit_cap_for(const struct host *h, const struct check *c,
 	return -1;
 }
 
+/* The kernel keeps soft <= hard at every step: a hard limit is raised
+ * before its soft limit and lowered after it. */
+static int rlimit_rank(const struct check *c, const char *value)
+{
+	bool hard = false;
+	uint64_t now, want;
+
+	if (!rlimit_find(c->key, &hard) || !hard || !c->actual ||
+	    limit_parse(c->actual, &now) < 0 || limit_parse(value, &want) < 0)
+		return 1;
+	return want > now ? 0 : 2;
+}
+
 static const char *rlimit_why(const char *key)
 {
 	const struct rlimit_desc *d = rlimit_find(key, NULL);
@@ -592,5 +590,6 @@ const struct check_ops rlimit_ops = {
 	.plan = rlimit_plan,
 	.irreversible = rlimit_irreversible,
 	.cap_for = rlimit_cap_for,
+	.rank = rlimit_rank,
 	.why = rlimit_why,
 };

@@ -328,7 +328,7 @@ static int sysctl_read(const struct host *h, struct check *c)
 }
 
 static int sysctl_write(const struct host *h, const char *target,
-			const char *key, const char *value)
+			const char *key, const char *value, char **ret_why)
 {
 	_cleanup_free_ char *path = key_path(key);
 

@@ -44,6 +44,24 @@ bool caps_privileged(void)
 	return any;
 }
 
+uint64_t caps_permitted(void)
+{
+	cap_t caps = cap_get_proc();
+	uint64_t mask = 0;
+
+	if (!caps)
+		return 0;
+	for (cap_value_t c = 0; c < 64 && c < cap_max_bits(); c++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 &&
+		    v == CAP_SET)
+			mask |= UINT64_C(1) << c;
+	}
+	cap_free(caps);
+	return mask;
+}
+
 int caps_missing(uint64_t needed, char **ret_names)
 {
 	struct strbuf sb = { 0 };

@@ -47,6 +47,7 @@ void check_free(void *v)
 	free(c->actual);
 	free(c->raw);
 	free(c->max);
+	free(c->offered);
 	free(c->detail);
 	free(c->want);
 	free(c);
@@ -86,19 +87,59 @@ static void classify_error(struct check *c, int r)
 	}
 }
 
+void *check_state(const struct host *h, const struct check_ops *ops)
+{
+	struct host_slot *slot = NULL;
+
+	for (size_t i = 0; h->slots && check_registry[i]; i++)
+		if (check_registry[i] == ops && i < HOST_MAX_DOMAINS)
+			slot = &h->slots[i];
+	if (!slot || !ops->open)
+		return NULL;
+	if (!slot->state && ops->open(h, &slot->state) == 0)
+		slot->close = ops->close;
+	return slot->state;
+}
+
+/* A choice key: the first of the profile's alternatives the host offers,
+ * or (when it does not say) the first of them, taken on trust. */
+static const char *choice_want(const struct check *c)
+{
+	const struct expect *e = &c->setting->expect;
+
+	if (!c->offered)
+		return e->n_alts ? e->alts[0] : NULL;
+	return choice_pick(e, c->offered);
+}
+
 bool check_matches(const struct host *h, const struct check *c)
 {
+	const char *want;
+
 	if (!c->setting || !c->actual)
 		return false;
 	if (c->ops->match)
 		return c->ops->match(h, c);
+	if (c->choice && c->offered) {
+		want = choice_want(c);
+		return want && !strcmp(want, c->actual);
+	}
 	return expect_match(&c->setting->expect, c->actual, c->max);
 }
 
 int check_plan_value(const struct host *h, const struct check *c, char **ret)
 {
+	const char *want;
+
 	if (c->ops->plan)
 		return c->ops->plan(h, c, ret);
+	if (c->choice) {
+		want = choice_want(c);
+		if (!want)
+			return -EINVAL;
+		*ret = xstrdup(want);
+		return 0;
+	}
 	return expect_plan(&c->setting->expect, c->actual, c->max, ret);
 }
 
@@ -113,10 +154,12 @@ void check_read(const struct host *h, struct check *c)
 	free(c->actual);
 	free(c->raw);
 	free(c->max);
+	free(c->offered);
 	free(c->detail);
-	c->actual = c->raw = c->max = c->detail = NULL;
+	c->actual = c->raw = c->max = c->offered = c->detail = NULL;
 	c->status = ST_OK;
 	c->read_only = false;
+	c->choice = false;
 	r = c->ops->read(h, c);
 	if (r < 0) {
 		free(c->actual);
@@ -129,5 +172,9 @@ void check_read(const struct host *h, struct check *c)
 		c->raw = xstrdup(c->actual);
 	if (c->status != ST_OK || !c->setting)
 		return;
+	if (c->choice && c->offered && !c->detail && !choice_want(c))
+		c->detail = xasprintf("not offered by %s, which offers: %s",
+				      c->target ? c->target : "this kernel",
+				      *c->offered ? c->offered : "nothing");
 	c->status = check_matches(h, c) ? ST_OK : ST_DEVIATION;
 }

@@ -100,6 +100,7 @@ int cli_open_host(struct cli *cli)
 		cli_error("--root %s: %s", cli->root, strerror(-r));
 		return EXIT_USAGE;
 	}
+	cli->host.caps = caps_permitted();
 	return 0;
 }
 

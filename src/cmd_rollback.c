@@ -150,7 +150,7 @@ static void restore(struct cli *cli, struct ptrvec *changes)
 		}
 		ch->reason = r == -EIO ? xasprintf("read back '%s'",
 						   c->raw ? c->raw : "") :
-					 write_refused(c, r);
+					 write_refused(r, NULL);
 		ch->status = CH_FAILED;
 	}
 }

@@ -277,7 +277,7 @@ int engine_set_value(const struct host *h, struct check *c, const char *value)
 	check_read(h, c);
 	if (c->raw && same_value(c->raw, value))
 		return 0;
-	r = c->ops->write(h, c->target, c->key, value);
+	r = c->ops->write(h, c->target, c->key, value, NULL);
 	if (r < 0)
 		return r;
 	check_read(h, c);
@@ -313,10 +313,8 @@ static void rollback_changes(const struct host *h, struct ptrvec *changes,
 	}
 }
 
-char *write_refused(const struct check *c, int r)
+char *write_refused(int r, const char *why)
 {
-	const char *why = c->ops->write_error ? c->ops->write_error() : NULL;
-
 	if (why && *why)
 		return xasprintf("write refused: %s: %s", strerror(-r), why);
 	return xasprintf("write refused: %s", strerror(-r));
@@ -331,7 +329,9 @@ int engine_execute(const struct host *h, struct ptrvec *changes)
 
 		if (ch->companion)
 			continue;
-		r = c->ops->write(h, c->target, c->key, ch->to);
+		_cleanup_free_ char *why = NULL;
+
+		r = c->ops->write(h, c->target, c->key, ch->to, &why);
 
 		if (r == 0) {
 			check_read(h, c);
@@ -345,7 +345,7 @@ int engine_execute(const struct host *h, struct ptrvec *changes)
 					       ch->to);
 			r = -EIO;
 		} else {
-			ch->reason = write_refused(c, r);
+			ch->reason = write_refused(r, why);
 		}
 		ch->status = CH_FAILED;
 		for (size_t k = i + 1; k < changes->n; k++)

@@ -24,6 +24,7 @@ int host_open(const char *root, struct host *ret)
 		return -errno;
 	ret->root_fd = fd;
 	ret->root = xstrdup(root);
+	ret->slots = xcalloc(HOST_MAX_DOMAINS, sizeof(*ret->slots));
 	ret->live = fstat(fd, &st_root) == 0 && stat("/", &st_self) == 0 &&
 		    st_root.st_dev == st_self.st_dev &&
 		    st_root.st_ino == st_self.st_ino;
@@ -32,6 +33,11 @@ int host_open(const char *root, struct host *ret)
 
 void host_close(struct host *h)
 {
+	for (size_t i = 0; h->slots && i < HOST_MAX_DOMAINS; i++)
+		if (h->slots[i].state && h->slots[i].close)
+			h->slots[i].close(h->slots[i].state);
+	free(h->slots);
+	h->slots = NULL;
 	if (h->root_fd >= 0)
 		close(h->root_fd);
 	h->root_fd = -1;

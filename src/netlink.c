@@ -164,19 +164,8 @@ static int nl_receive(struct nl_sock *s, uint32_t seq, struct nl_run *run)
 	}
 }
 
-static char *nl_last_msg;
-
-const char *nl_last_message(void)
-{
-	return nl_last_msg;
-}
-
 static int nl_finish(struct nl_run *run, int r, char **ret_msg)
 {
-	if (r < 0) {
-		free(nl_last_msg);
-		nl_last_msg = run->msg ? xstrdup(run->msg) : NULL;
-	}
 	if (r < 0 && ret_msg && run->msg)
 		*ret_msg = TAKE_PTR(run->msg);
 	free(run->msg);

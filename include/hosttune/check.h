@@ -49,6 +49,13 @@ struct check {
 	char *actual; /* normalised current value, NULL if unread */
 	char *raw; /* the value as read, for snapshots */
 	char *max; /* the device's maximum, where it reports one */
+	/* A choice key (a governor, a scheduler): read() sets choice, and
+	 * offered to the entries the host offers (space-separated), or
+	 * leaves offered NULL when the host does not say. The shared
+	 * match and plan then pick the first of the profile's alternatives
+	 * on offer, so each value is read once per run. */
+	bool choice;
+	char *offered;
 	enum status status;
 	char *detail; /* why missing/error/manual */
 	char *want; /* planned value */
@@ -95,16 +102,24 @@ struct check_ops {
 	 * changed, ST_MISSING or ST_ERROR where the domain knows better than
 	 * an errno) and c->detail saying why. */
 	int (*read)(const struct host *h, struct check *c);
-	/* Write value to target/key. */
+	/* Optional: make the domain's state for one run (sockets, dumps,
+	 * process tables) in *ret; close frees it when the host is closed.
+	 * Domains reach it with check_state(). */
+	int (*open)(const struct host *h, void **ret);
+	void (*close)(void *state);
+	/* Write value to target/key. On failure, *ret_why (when not NULL)
+	 * may be set to the host's own words for it (netlink's extended
+	 * ack); the caller frees it. */
 	int (*write)(const struct host *h, const char *target, const char *key,
-		     const char *value);
+		     const char *value, char **ret_why);
 	/* Optional: does actual satisfy the expectation (default
 	 * expect_match), and what to write (default expect_plan). */
 	bool (*match)(const struct host *h, const struct check *c);
 	int (*plan)(const struct host *h, const struct check *c, char **ret);
 	/* Optional: a reason why writing value could not be undone by a
-	 * rollback (e.g. lowering a hard rlimit), or NULL. apply refuses
-	 * such changes unless --force is given. Caller frees. */
+	 * rollback (e.g. lowering a hard rlimit), or NULL, judged against
+	 * h->caps. apply refuses such changes unless --force is given.
+	 * Caller frees. */
 	char *(*irreversible)(const struct host *h, const struct check *c,
 			      const char *value);
 	/* Optional: a capability (CAP_*) this one write needs on a live
@@ -115,9 +130,12 @@ struct check_ops {
 	 * a side effect, NULL-terminated: they are saved with the change
 	 * and restored on rollback, never written by apply. */
 	const char *const *(*companions)(const char *key);
-	/* Optional: the host's own words for why the last write failed
-	 * (netlink's extended ack), or NULL. */
-	const char *(*write_error)(void);
+	/* Optional: where the kernel cares about the order of writes, a
+	 * rank for writing value to c (lower first; the default is 1). The
+	 * plan orders its writes by rank, whatever the order of profile
+	 * lines: rlimit raises a hard limit before its soft limit (0) and
+	 * lowers it after (2). */
+	int (*rank)(const struct check *c, const char *value);
 	/* Optional: the built-in reason for a key, or NULL. */
 	const char *(*why)(const char *key);
 	/* Optional: every readable setting of the domain, for snapshot --all. */
@@ -125,6 +143,9 @@ struct check_ops {
 };
 
 extern const struct check_ops *const check_registry[];
+/* The domain's per-run state on h, made with ops->open on first use;
+ * NULL when it could not be made (or h was not made by host_open). */
+void *check_state(const struct host *h, const struct check_ops *ops);
 const struct check_ops *check_ops_find(const char *name);
 
 /* Make a check; id is built from ops->name, target and key. */

@@ -79,5 +79,7 @@ int cmd_lint(struct cli *cli);
 int caps_missing(uint64_t needed, char **ret_names);
 int caps_limit_to(uint64_t keep);
 bool caps_privileged(void);
+/* The permitted set, as a mask of CAP_* bits. */
+uint64_t caps_permitted(void);
 
 #endif

@@ -61,7 +61,7 @@ size_t engine_changes_count(const struct ptrvec *changes);
 
 /* "write refused: Invalid argument: mtu greater than device maximum":
  * the errno and, where the domain has them, the kernel's own words. */
-char *write_refused(const struct check *c, int r);
+char *write_refused(int r, const char *why);
 
 /* Equal after whitespace normalisation. */
 bool same_value(const char *a, const char *b);

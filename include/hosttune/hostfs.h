@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 /*
@@ -13,10 +14,28 @@
  * root with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) where the kernel
  * has it, so no path derived from a profile can leave the tree.
  */
+/* How many domains may keep per-run state on a host (checks/registry.c
+ * lists fewer). */
+#define HOST_MAX_DOMAINS 16
+
+/* One domain's state for the run: made on first use, freed by close when
+ * the host is closed. */
+struct host_slot {
+	void *state;
+	void (*close)(void *state);
+};
+
 struct host {
 	int root_fd;
 	char *root; /* as given, "/" for the live host */
 	bool live; /* root is the running system's own "/" */
+	/* The capabilities (CAP_* bits) the run's writes may hold: what a
+	 * plan judges irreversibility by. Set by the command layer from the
+	 * permitted set before anything is dropped; domains never ask
+	 * libcap themselves. */
+	uint64_t caps;
+	/* Per-run state of each domain, by registry index (check_state()). */
+	struct host_slot *slots;
 };
 
 /* Largest value hostfs_read() accepts from one file. */

@@ -55,11 +55,6 @@ int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_reply_cb cb,
 int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, nl_reply_cb cb,
 	    void (*reset)(void *data), void *data, char **ret_msg);
 
-/* The kernel's extended-ack text for the most recent request that failed
- * (any socket), or NULL: what a caller that returns only -errno can still
- * show the user. Valid until the next failed request. */
-const char *nl_last_message(void);
-
 /* Parse the attributes of nlh after offset bytes of family header (or of
  * a nest) into tb[0..max]. policy[type] is the expected mnl type;
  * MNL_TYPE_UNSPEC and types above max are skipped (unknown to us), the

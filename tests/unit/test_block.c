@@ -55,15 +55,18 @@ static void test_write_refuses_what_parse_would(void **state)
 {
 	struct env *e = env_open(DISKS, true);
 
-	assert_int_equal(block_ops.write(&e->h, "../sda", "nomerges", "1"),
+	assert_int_equal(block_ops.write(&e->h, "../sda", "nomerges", "1",
+					 NULL),
 			 -EINVAL);
-	assert_int_equal(block_ops.write(&e->h, "sd*", "nomerges", "1"),
+	assert_int_equal(block_ops.write(&e->h, "sd*", "nomerges", "1", NULL),
 			 -EINVAL);
-	assert_int_equal(block_ops.write(&e->h, "sda", "nomerges", "x"),
+	assert_int_equal(block_ops.write(&e->h, "sda", "nomerges", "x", NULL),
 			 -EINVAL);
-	assert_int_equal(block_ops.write(&e->h, "sda", "scheduler", "a b"),
+	assert_int_equal(block_ops.write(&e->h, "sda", "scheduler", "a b",
+					 NULL),
 			 -EINVAL);
-	assert_int_equal(block_ops.write(&e->h, "sda", "size", "1"), -EINVAL);
+	assert_int_equal(block_ops.write(&e->h, "sda", "size", "1", NULL),
+			 -EINVAL);
 	assert_file(e, Q("sda", "nomerges"), "0");
 	env_close(e);
 }

@@ -221,22 +221,25 @@ static void test_idle_write_refuses_bad_values(void **state)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		if (cpu_ops.write(&e->h, "cpu0", "idle_max_latency_us",
-				  bad[i]) != -EINVAL)
+		if (cpu_ops.write(&e->h, "cpu0", "idle_max_latency_us", bad[i],
+				  NULL) != -EINVAL)
 			fail_msg("accepted '%s'", bad[i]);
 	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "idle_max_latency_us",
-				       "max=2 disabled=state2,state3"),
+				       "max=2 disabled=state2,state3", NULL),
 			 0);
 	assert_file(e, IDLE("0", "2"), "1");
 	assert_file(e, IDLE("0", "1"), "0");
-	assert_int_equal(cpu_ops.write(&e->h, "../cpu0", "governor", "x"),
+	assert_int_equal(cpu_ops.write(&e->h, "../cpu0", "governor", "x", NULL),
 			 -EINVAL);
-	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "governor", "a/../b"),
+	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "governor", "a/../b",
+				       NULL),
 			 -EINVAL);
-	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "min_freq_khz", "1 2"),
+	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "min_freq_khz", "1 2",
+				       NULL),
 			 -EINVAL);
-	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "boost", "on"), -EINVAL);
-	assert_int_equal(cpu_ops.write(&e->h, NULL, "smt", "forceoff"),
+	assert_int_equal(cpu_ops.write(&e->h, "cpu0", "boost", "on", NULL),
+			 -EINVAL);
+	assert_int_equal(cpu_ops.write(&e->h, NULL, "smt", "forceoff", NULL),
 			 -EINVAL);
 	assert_file(e, CPU "smt/control", "on");
 	env_close(e);

@@ -339,7 +339,8 @@ static void test_other_root_is_never_remounted(void **state)
 				     &e->plan_err),
 			 -EIO);
 	assert_non_null(strstr(e->plan_err, "read-only"));
-	assert_int_equal(mount_ops.write(&e->h, "/data", "nosuid", "nosuid"),
+	assert_int_equal(mount_ops.write(&e->h, "/data", "nosuid", "nosuid",
+					 NULL),
 			 -EOPNOTSUPP);
 	after = get_file(e, "proc/self/mountinfo");
 	assert_string_equal(before, after);

@@ -813,11 +813,11 @@ static void test_root_write(void **state)
 	char *v = NULL;
 	int r;
 
-	assert_int_equal(net_write(&e->h, "eth0", "mtu", "9000"), 0);
+	assert_int_equal(net_write(&e->h, "eth0", "mtu", "9000", NULL), 0);
 	v = root_read(e, "eth0", "mtu", &r);
 	assert_string_equal(v, "9000");
 	free(v);
-	assert_int_equal(net_write(&e->h, "eth1", "rps-cpus", "3 0"), 0);
+	assert_int_equal(net_write(&e->h, "eth1", "rps-cpus", "3 0", NULL), 0);
 	v = root_read(e, "eth1", "rps-cpus", &r);
 	assert_string_equal(v, "3 0");
 	free(v);
@@ -827,7 +827,8 @@ static void test_root_write(void **state)
 			 0);
 	assert_string_equal(v, "0");
 	free(v);
-	assert_int_equal(net_write(&e->h, "eth1", "rps-cpus", "1ffffffff"), 0);
+	assert_int_equal(
+		net_write(&e->h, "eth1", "rps-cpus", "1ffffffff", NULL), 0);
 	assert_int_equal(hostfs_read(&e->h,
 				     "sys/class/net/eth1/queues/rx-0/rps_cpus",
 				     &v, NULL),
@@ -835,9 +836,10 @@ static void test_root_write(void **state)
 	assert_string_equal(v, "1,ffffffff");
 	free(v);
 	/* Three masks for two queues. */
-	assert_int_equal(net_write(&e->h, "eth1", "rps-cpus", "1 2 3"),
+	assert_int_equal(net_write(&e->h, "eth1", "rps-cpus", "1 2 3", NULL),
 			 -EINVAL);
-	assert_int_equal(net_write(&e->h, "eth0", "gro", "on"), -EOPNOTSUPP);
+	assert_int_equal(net_write(&e->h, "eth0", "gro", "on", NULL),
+			 -EOPNOTSUPP);
 }
 
 static void test_root_expand(void **state)
@@ -872,17 +874,27 @@ static void test_root_expand(void **state)
 	ptrvec_free(&out, check_free);
 }
 
-/* The cache belongs to one host: another host starts afresh. */
+/* The state belongs to one run of one host: another host starts afresh,
+ * and closing the host frees it. */
 static void test_state_per_host(void **state)
 {
-	struct host a = { .root_fd = 10 }, b = { .root_fd = 11 };
-	struct net_state *st = net_state_for(&a);
+	struct host a = { .root_fd = -1 }, b = { .root_fd = -1 };
+	struct net_state *st;
 
 	(void)state;
+	assert_int_equal(host_open("/", &a), 0);
+	assert_int_equal(host_open("/", &b), 0);
+	st = check_state(&a, &net_ops);
+	assert_non_null(st);
 	st->links_loaded = true;
-	assert_true(net_state_for(&a)->links_loaded);
-	assert_false(net_state_for(&b)->links_loaded);
-	net_state_reset(&net_state);
+	assert_ptr_equal(check_state(&a, &net_ops), st);
+	assert_true(
+		((struct net_state *)check_state(&a, &net_ops))->links_loaded);
+	assert_false(
+		((struct net_state *)check_state(&b, &net_ops))->links_loaded);
+	host_close(&a);
+	host_close(&b);
+	assert_null(a.slots);
 }
 
 /* A feature group with members on and off counts as on (ethtool -k's
@@ -895,12 +907,12 @@ static void test_mixed_group_matches_like_ethtool(void **state)
 
 	(void)state;
 	c.actual = "tx-tcp-segmentation=on tx-tcp-mangleid-segmentation=off";
-	assert_int_equal(expect_parse("on", UNIT_NONE, false, &set.expect,
-				      &err), 0);
+	assert_int_equal(
+		expect_parse("on", UNIT_NONE, false, &set.expect, &err), 0);
 	assert_true(net_ops.match(NULL, &c));
 	expect_free(&set.expect);
-	assert_int_equal(expect_parse("off", UNIT_NONE, false, &set.expect,
-				      &err), 0);
+	assert_int_equal(
+		expect_parse("off", UNIT_NONE, false, &set.expect, &err), 0);
 	assert_false(net_ops.match(NULL, &c));
 	c.actual = "off";
 	assert_true(net_ops.match(NULL, &c));

@@ -168,7 +168,7 @@ static void test_cmdline_pins_thp(void **state)
 	assert_file(e, "proc/sys/kernel/numa_balancing", "1");
 	/* Not even a snapshot value is written over a pin. */
 	assert_int_equal(numa_ops.write(&e->h, NULL, "transparent_hugepage",
-					"always"),
+					"always", NULL),
 			 -EPERM);
 	env_close(e);
 }
@@ -205,12 +205,13 @@ static void test_garbage_is_deviation_or_error(void **state)
 	assert_check(e, "numa:transparent_hugepage", ST_DEVIATION, NULL);
 	assert_check(e, "numa:transparent_hugepage_defrag", ST_DEVIATION, "");
 	assert_int_equal(env_apply(e), -EIO);
-	assert_int_equal(numa_ops.write(&e->h, NULL, "ksm", "1; reboot"),
+	assert_int_equal(numa_ops.write(&e->h, NULL, "ksm", "1; reboot", NULL),
 			 -EINVAL);
 	assert_int_equal(numa_ops.write(&e->h, NULL, "transparent_hugepage",
-					"a b"),
+					"a b", NULL),
 			 -EINVAL);
-	assert_int_equal(numa_ops.write(&e->h, "../x", "hugepages_2048kB", "1"),
+	assert_int_equal(numa_ops.write(&e->h, "../x", "hugepages_2048kB", "1",
+					NULL),
 			 -EINVAL);
 	env_close(e);
 }

@@ -395,7 +395,8 @@ static void test_other_root_is_never_written(void **state)
 
 	env_audit(e, "[rlimit pid:100]\nnofile = 2048\n");
 	assert_true(env_find(e, "rlimit:pid:100:nofile")->read_only);
-	assert_int_equal(rlimit_ops.write(&e->h, "pid:100", "nofile", "2048"),
+	assert_int_equal(rlimit_ops.write(&e->h, "pid:100", "nofile", "2048",
+					  NULL),
 			 -EOPNOTSUPP);
 	env_close(e);
 }
@@ -447,29 +448,36 @@ static void test_prlimit_on_a_child(void **state)
 	assert_false(c->read_only);
 	check_free(c);
 
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "1024"), 0);
+	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "1024", NULL),
+			 0);
 	c = check_new(&rlimit_ops, target, "nofile");
 	check_read(&h, c);
 	assert_string_equal(c->actual, "1024");
 	assert_string_equal(c->max, "1024");
 	check_free(c);
 	/* the soft limit never goes above the hard one */
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "2048"),
+	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "2048", NULL),
 			 -EINVAL);
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "unlimited"),
+	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "unlimited",
+					  NULL),
 			 -EINVAL);
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "100"), 0);
+	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "100", NULL),
+			 0);
 	/* lowering the hard limit keeps the soft one */
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile.hard", "900"), 0);
+	assert_int_equal(
+		rlimit_ops.write(&h, target, "nofile.hard", "900", NULL), 0);
 	c = check_new(&rlimit_ops, target, "nofile");
 	check_read(&h, c);
 	assert_string_equal(c->actual, "100");
 	assert_string_equal(c->max, "900");
 	check_free(c);
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile.hard", "50"),
+	assert_int_equal(rlimit_ops.write(&h, target, "nofile.hard", "50",
+					  NULL),
 			 -EINVAL);
-	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "x"), -EINVAL);
-	assert_int_equal(rlimit_ops.write(&h, "pid:x", "nofile", "1"), -EINVAL);
+	assert_int_equal(rlimit_ops.write(&h, target, "nofile", "x", NULL),
+			 -EINVAL);
+	assert_int_equal(rlimit_ops.write(&h, "pid:x", "nofile", "1", NULL),
+			 -EINVAL);
 	/* our own limits are untouched */
 	getrlimit(RLIMIT_NOFILE, &after);
 	assert_int_equal(mine.rlim_cur, after.rlim_cur);

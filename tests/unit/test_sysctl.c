@@ -319,7 +319,8 @@ static void test_write_to_fifo_fails_and_does_not_hang(void **state)
 
 	assert_int_equal(mkfifo(path, 0644), 0);
 	alarm(10);
-	assert_true(sysctl_ops.write(&w->h, NULL, "kernel.fifo", "1") < 0);
+	assert_true(sysctl_ops.write(&w->h, NULL, "kernel.fifo", "1", NULL) <
+		    0);
 	alarm(0);
 	free(path);
 }
@@ -420,7 +421,8 @@ static void test_write_through_symlink_out_of_root_refused(void **state)
 	char *data;
 
 	assert_int_equal(symlink("../../../../secret", link), 0);
-	assert_true(sysctl_ops.write(&w->h, NULL, "kernel.evil", "pwned") < 0);
+	assert_true(sysctl_ops.write(&w->h, NULL, "kernel.evil", "pwned",
+				     NULL) < 0);
 	data = slurp(secret);
 	assert_string_equal(data, "leaked\n");
 	free(data);
@@ -450,8 +452,9 @@ static void test_write_then_read_back(void **state)
 	char *path = sys_path(w, "net/core/somaxconn"), *data;
 	struct check *c;
 
-	assert_int_equal(
-		sysctl_ops.write(&w->h, NULL, "net.core.somaxconn", "8192"), 0);
+	assert_int_equal(sysctl_ops.write(&w->h, NULL, "net.core.somaxconn",
+					  "8192", NULL),
+			 0);
 	data = slurp(path);
 	assert_string_equal(data, "8192\n");
 	c = read_key(&w->h, "net.core.somaxconn");
@@ -468,7 +471,7 @@ static void test_write_vlan_key_goes_to_dotted_directory(void **state)
 
 	assert_int_equal(sysctl_ops.write(&w->h, NULL,
 					  "net.ipv4.conf.eth0/100.rp_filter",
-					  "2"),
+					  "2", NULL),
 			 0);
 	data = slurp(path);
 	assert_string_equal(data, "2\n");
@@ -482,7 +485,8 @@ static void test_write_missing_key_fails(void **state)
 	char *path = sys_path(w, "net/core/created");
 	struct stat st;
 
-	assert_true(sysctl_ops.write(&w->h, NULL, "net.core.created", "1") < 0);
+	assert_true(sysctl_ops.write(&w->h, NULL, "net.core.created", "1",
+				     NULL) < 0);
 	assert_int_equal(stat(path, &st), -1); /* never created */
 	free(path);
 }
