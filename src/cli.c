@@ -138,3 +138,77 @@ char *cli_rollback_hint(const struct cli *cli, const char *id)
 	strbuf_printf(&sb, " rollback %s", id);
 	return strbuf_take(&sb);
 }
+
+int cli_begin_writes(struct cli *cli, struct txn *t)
+{
+	int r;
+
+	txn_init(t, &cli->host, cli_state_dir(cli));
+	t->force = cli->force;
+	cli->lock_err = 0;
+	if (cli->dry_run)
+		return 0;
+	r = txn_lock(t);
+	if (r == -EBUSY) {
+		cli_error("%s is locked: another hosttune is applying or "
+			  "rolling back",
+			  t->state_dir);
+		return EXIT_RUNTIME;
+	}
+	cli->lock_err = r;
+	return 0;
+}
+
+int cli_commit(struct cli *cli, struct txn *t, const char *kind,
+	       const char *profile)
+{
+	uint64_t need = txn_caps_needed(t);
+	_cleanup_free_ char *missing = NULL;
+	int r;
+
+	r = caps_missing(need, &missing);
+	if (r < 0) {
+		cli_error("cannot read capabilities: %s", strerror(-r));
+		return EXIT_RUNTIME;
+	}
+	if (missing) {
+		cli_error("missing capability %s: run as root; nothing was "
+			  "changed",
+			  missing);
+		return EXIT_RUNTIME;
+	}
+	if (cli->lock_err) {
+		cli_error("state directory %s: %s; nothing was changed",
+			  t->state_dir, strerror(-cli->lock_err));
+		return EXIT_RUNTIME;
+	}
+	r = caps_limit_to(need);
+	if (r < 0 && cli->privileged) {
+		cli_error("cannot drop capabilities: %s", strerror(-r));
+		return EXIT_RUNTIME;
+	}
+	r = txn_save(t, kind, profile, cli->root, NULL);
+	if (r < 0) {
+		cli_error("cannot write the snapshot in %s: %s; nothing was "
+			  "changed",
+			  t->state_dir, strerror(-r));
+		return EXIT_RUNTIME;
+	}
+	/* rollback names its undo snapshot in its report */
+	if (cli->verbosity >= 0 && cli->format == FMT_TEXT &&
+	    strcmp(kind, "rollback"))
+		fprintf(stderr, "hosttune: snapshot %s saved to %s/%s.ini\n",
+			t->undo.id, t->state_dir, t->undo.id);
+	return 0;
+}
+
+void cli_report_failures(const struct txn *t, const char *prefix)
+{
+	for (size_t i = 0; i < t->changes.n; i++) {
+		const struct change *ch = t->changes.v[i];
+
+		if (ch->status == CH_FAILED || ch->restore == RS_FAILED)
+			cli_error("%s: %s%s", ch->check->id, prefix,
+				  ch->reason ? ch->reason : "failed");
+	}
+}

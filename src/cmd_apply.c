@@ -1,139 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * apply and rollback: lock, plan, check privilege, snapshot durably, write,
- * read back, restore on failure. Nothing is written before the snapshot
- * that undoes it is on disk.
+ * apply: argument handling and reporting around the transaction
+ * (transaction.h), which plans once under the lock, saves the snapshot
+ * durably, writes, reads back and restores on failure.
  */
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 
 #include "hosttune/cli.h"
 
-static void print_report(struct cli *cli, struct report *rep)
+/* Write the plan; the exit code. */
+static int apply_run(struct cli *cli, struct txn *t, const char *profile)
 {
-	if (cli->format == FMT_JSON) {
-		report_json(cli->out, rep);
-		return;
-	}
-	report_changes_text(cli->out, rep);
-}
-
-/* Refuse unless the process holds what the plan needs; then keep only
- * that. Returns 0 or an exit code. */
-static int privilege_for(struct cli *cli, const struct ptrvec *changes)
-{
-	uint64_t need = engine_caps_needed(&cli->host, changes);
-	_cleanup_free_ char *missing = NULL;
-	int r;
-
-	r = caps_missing(need, &missing);
-	if (r < 0) {
-		cli_error("cannot read capabilities: %s", strerror(-r));
-		return EXIT_RUNTIME;
-	}
-	if (missing) {
-		cli_error("missing capability %s: run as root; nothing was "
-			  "changed",
-			  missing);
-		return EXIT_RUNTIME;
-	}
-	r = caps_limit_to(need);
-	if (r < 0 && cli->privileged) {
-		cli_error("cannot drop capabilities: %s", strerror(-r));
-		return EXIT_RUNTIME;
-	}
-	return 0;
-}
-
-/* Take the state directory's lock; 0 or an exit code. */
-static int lock_state(struct cli *cli, int *fd)
-{
-	const char *dir = cli_state_dir(cli);
-	int r = state_dir_prepare(dir);
-
-	if (r == 0)
-		r = state_lock(dir, fd);
-	if (r == -EBUSY) {
-		cli_error("%s is locked: another hosttune is applying or "
-			  "rolling back",
-			  dir);
-		return EXIT_RUNTIME;
-	}
-	if (r < 0) {
-		cli_error("state directory %s: %s", dir, strerror(-r));
-		return EXIT_RUNTIME;
-	}
-	return 0;
-}
-
-static int save_snapshot(struct cli *cli, struct snapshot *snap,
-			 const struct ptrvec *changes)
-{
-	_cleanup_free_ char *path = NULL;
-	int r;
-
-	for (size_t i = 0; i < changes->n; i++) {
-		const struct change *ch = changes->v[i];
-
-		snapshot_add(snap, ch->check->ops, ch->check->target,
-			     ch->check->key, ch->from);
-	}
-	r = snapshot_save(cli_state_dir(cli), snap, &path);
-	if (r < 0) {
-		cli_error("cannot write the snapshot in %s: %s; nothing was "
-			  "changed",
-			  cli_state_dir(cli), strerror(-r));
-		return EXIT_RUNTIME;
-	}
-	if (cli->verbosity >= 0 && cli->format == FMT_TEXT)
-		fprintf(stderr, "hosttune: snapshot %s saved to %s\n", snap->id,
-			path);
-	return 0;
-}
-
-static void report_failure(const struct ptrvec *changes)
-{
-	for (size_t i = 0; i < changes->n; i++) {
-		const struct change *ch = changes->v[i];
-
-		if (ch->status == CH_FAILED)
-			cli_error("%s: %s", ch->check->id, ch->reason);
-	}
-}
-
-static bool all_restored(const struct ptrvec *changes)
-{
-	for (size_t i = 0; i < changes->n; i++) {
-		const struct change *ch = changes->v[i];
-
-		if (ch->reason && strstr(ch->reason, "could not restore"))
-			return false;
-	}
-	return true;
-}
-
-static int apply_execute(struct cli *cli, const char *profile,
-			 struct ptrvec *changes, struct snapshot *snap)
-{
+	enum txn_outcome out;
 	sigset_t old;
-	int code, r;
+	int code = cli_commit(cli, t, "apply", profile);
 
-	snapshot_init(snap, "apply", profile, cli->root);
+	if (code)
+		return code;
 	if (cli->force)
 		fprintf(stderr, "hosttune: --force: changes that rollback "
 				"cannot undo are made too\n");
-	code = save_snapshot(cli, snap, changes);
-	if (code)
-		return code;
 	cli_signals_hold(&old);
-	r = engine_execute(&cli->host, changes);
+	out = txn_apply(t);
 	cli_signals_release(&old);
-	if (r == 0)
+	if (out == TXN_DONE) {
+		if (txn_record(t) < 0)
+			cli_error("warning: cannot record the values written "
+				  "in snapshot %s",
+				  t->undo.id);
 		return EXIT_OK;
-	report_failure(changes);
-	if (!all_restored(changes)) {
-		_cleanup_free_ char *hint = cli_rollback_hint(cli, snap->id);
+	}
+	cli_report_failures(t, "");
+	if (out == TXN_INCOMPLETE) {
+		_cleanup_free_ char *hint = cli_rollback_hint(cli, t->undo.id);
 
 		cli_error("apply failed and some values could not be restored; "
 			  "retry with: %s",
@@ -141,31 +41,15 @@ static int apply_execute(struct cli *cli, const char *profile,
 		return EXIT_INCOMPLETE;
 	}
 	cli_error("apply failed; every change was rolled back");
-	free(snap->restored);
-	snap->restored = snapshot_time_now();
-	snapshot_update(cli_state_dir(cli), snap);
+	free(t->undo.restored);
+	t->undo.restored = snapshot_time_now();
+	snapshot_update(t->state_dir, &t->undo);
 	return EXIT_RUNTIME;
 }
 
-/* Read the host and work out the changes; 0, or -EIO with *err set for
- * settings that cannot be planned. */
-static int plan_profile(struct cli *cli, const struct profile *p,
-			struct ptrvec *checks, struct ptrvec *changes,
-			char **err)
+static void print_summary(struct cli *cli, const struct txn *t, int code)
 {
-	ptrvec_free(changes, change_free);
-	ptrvec_free(checks, check_free);
-	free(*err);
-	*err = NULL;
-	engine_audit(&cli->host, p, checks);
-	return engine_plan(&cli->host, checks, cli->force, changes, err);
-}
-
-static void print_summary(struct cli *cli, const struct ptrvec *checks,
-			  const struct ptrvec *changes, const char *snap_id,
-			  int code)
-{
-	size_t n = engine_changes_count(changes);
+	size_t n = txn_count(t);
 
 	if (cli->format != FMT_TEXT || cli->verbosity < 0)
 		return;
@@ -173,88 +57,85 @@ static void print_summary(struct cli *cli, const struct ptrvec *checks,
 		fprintf(cli->out,
 			"nothing to change: the host already matches "
 			"%s (%zu checks)\n",
-			cli->argv[0], checks->n);
+			cli->argv[0], t->checks.n);
 	else if (n && cli->dry_run)
 		fprintf(cli->out,
 			"%zu change%s would be made (dry run: nothing "
 			"was written)\n",
 			n, n == 1 ? "" : "s");
 	else if (n && code == EXIT_OK) {
-		_cleanup_free_ char *hint = cli_rollback_hint(cli, snap_id);
+		_cleanup_free_ char *hint = cli_rollback_hint(cli, t->undo.id);
 
 		fprintf(cli->out, "%zu change%s applied; undo with: %s\n", n,
 			n == 1 ? "" : "s", hint);
 	}
 }
 
+static void print_report(struct cli *cli, const struct txn *t, int code)
+{
+	struct ptrvec names = { 0 };
+	struct report rep = {
+		.command = "apply",
+		.profiles = &names,
+		.root = cli->root,
+		.checks = &t->checks,
+		.changes = &t->changes,
+		.snapshot = t->undo.id,
+		.dry_run = cli->dry_run,
+		.verbosity = cli->verbosity,
+		.exit_code = code,
+		.error = code >= EXIT_USAGE ? cli_errors() : NULL,
+	};
+
+	ptrvec_push(&names, cli->argv[0]);
+	if (cli->format == FMT_JSON)
+		report_json(cli->out, &rep);
+	else if (txn_count(t))
+		report_changes_text(cli->out, &rep);
+	print_summary(cli, t, code);
+	ptrvec_free(&names, NULL);
+}
+
 int cmd_apply(struct cli *cli)
 {
-	struct ptrvec checks = { 0 }, changes = { 0 }, pnames = { 0 };
-	_cleanup_free_ char *err = NULL;
-	struct snapshot snap = { 0 };
 	struct profile p = { 0 };
-	struct report rep;
-	int lock = -1, code, r;
+	struct txn t;
+	int code, r;
 
 	if (cli->argc != 1) {
 		cli_error("apply takes exactly one profile (see hosttune apply "
 			  "--help)");
 		return EXIT_USAGE;
 	}
-	if (cli->format == FMT_PROMETHEUS) {
-		cli_error("--format prometheus is for audit");
-		return EXIT_USAGE;
-	}
 	code = cli_load_profiles(cli, cli->argv, 1, false, &p);
-	if (code == 0)
-		code = cli_open_host(cli);
+	if (code) {
+		profile_free(&p);
+		return code;
+	}
+	code = cli_begin_writes(cli, &t);
 	if (code)
 		goto out;
-	r = plan_profile(cli, &p, &checks, &changes, &err);
-	if (r == 0 && changes.n && !cli->dry_run) {
-		/* Privilege first, so the refusal names the capability; then
-		 * plan again under the lock, so the snapshot holds the values
-		 * as they are when we write. */
-		code = privilege_for(cli, &changes);
-		if (code == 0)
-			code = lock_state(cli, &lock);
-		if (code)
-			goto out;
-		r = plan_profile(cli, &p, &checks, &changes, &err);
+	r = txn_plan_profile(&t, &p);
+	if (r < 0 && !t.plan_err) {
+		cli_error("cannot read the host: %s", strerror(-r));
+		code = EXIT_RUNTIME;
+		goto out;
 	}
 	if (r < 0) {
-		fprintf(stderr, "hosttune: cannot apply %s%s:\n%s",
-			cli->argv[0],
-			cli->dry_run ? "" : "; nothing was changed", err);
+		cli_error("cannot apply %s%s:\n%.*s", cli->argv[0],
+			  cli->dry_run ? "" : "; nothing was changed",
+			  (int)strlen(t.plan_err) - 1, t.plan_err);
 		code = cli->dry_run ? EXIT_DEVIATION : EXIT_RUNTIME;
-		if (!cli->dry_run)
-			goto out;
-	}
-	if (changes.n && cli->dry_run)
+		if (!cli->dry_run && cli->format != FMT_JSON)
+			goto out; /* nothing was written: no table */
+	} else if (txn_count(&t) && cli->dry_run) {
 		code = EXIT_DEVIATION;
-	else if (changes.n)
-		code = apply_execute(cli, p.name, &changes, &snap);
-	ptrvec_push(&pnames, cli->argv[0]);
-	rep = (struct report){
-		.command = "apply",
-		.profiles = &pnames,
-		.root = cli->root,
-		.checks = &checks,
-		.changes = &changes,
-		.snapshot = snap.id,
-		.dry_run = cli->dry_run,
-		.verbosity = cli->verbosity,
-	};
-	if (changes.n || cli->format == FMT_JSON)
-		print_report(cli, &rep);
-	print_summary(cli, &checks, &changes, snap.id, code);
+	} else if (txn_count(&t)) {
+		code = apply_run(cli, &t, p.name);
+	}
+	print_report(cli, &t, code);
 out:
-	if (lock >= 0)
-		close(lock);
-	snapshot_free(&snap);
-	ptrvec_free(&changes, change_free);
-	ptrvec_free(&checks, check_free);
-	ptrvec_free(&pnames, NULL);
+	txn_free(&t);
 	profile_free(&p);
 	return code;
 }

@@ -24,8 +24,6 @@ int cmd_audit(struct cli *cli)
 	int code;
 
 	code = cli_load_profiles(cli, names, n, false, &p);
-	if (code == 0)
-		code = cli_open_host(cli);
 	if (code) {
 		profile_free(&p);
 		return code;

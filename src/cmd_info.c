@@ -16,18 +16,20 @@ static void list_profiles_out(struct cli *cli, const struct ptrvec *refs)
 			w = (int)strlen(r->name);
 	}
 	if (cli->format == FMT_JSON) {
-		fputs("[", f);
+		struct json j;
+
+		report_json_head(&j, f, "list");
+		json_array(&j, "profiles", false);
 		for (size_t i = 0; i < refs->n; i++) {
 			const struct profile_ref *r = refs->v[i];
-			fputs(i ? ",\n {\"name\": " : "\n {\"name\": ", f);
-			json_string(f, r->name);
-			fputs(", \"where\": ", f);
-			json_string(f, r->where);
-			fputs(", \"description\": ", f);
-			json_string(f, r->description);
-			fputs("}", f);
+
+			json_object(&j, NULL, true);
+			json_str(&j, "name", r->name);
+			json_str(&j, "where", r->where);
+			json_str(&j, "description", r->description);
+			json_end(&j);
 		}
-		fputs("\n]\n", f);
+		json_finish(&j);
 		return;
 	}
 	for (size_t i = 0; i < refs->n; i++) {
@@ -41,53 +43,54 @@ static void list_profiles_out(struct cli *cli, const struct ptrvec *refs)
 	}
 }
 
+static void list_snapshots_json(struct cli *cli, const struct ptrvec *all)
+{
+	struct json j;
+
+	report_json_head(&j, cli->out, "list");
+	json_array(&j, "snapshots", false);
+	for (size_t i = 0; i < all->n; i++) {
+		const struct snapshot *s = all->v[i];
+
+		json_object(&j, NULL, true);
+		json_str(&j, "id", s->id);
+		json_str(&j, "time", s->time);
+		json_str(&j, "kind", s->kind);
+		json_str(&j, "profile", s->profile);
+		json_uint(&j, "values", s->entries.n);
+		json_bool(&j, "in_effect", snapshot_in_effect(s));
+		json_str(&j, "restored", s->restored);
+		json_str(&j, "restored_by", s->restored_by);
+		json_end(&j);
+	}
+	json_finish(&j);
+}
+
 static void list_snapshots_out(struct cli *cli, const struct ptrvec *all)
 {
 	FILE *f = cli->out;
 	int w = 2;
 
+	if (cli->format == FMT_JSON) {
+		list_snapshots_json(cli, all);
+		return;
+	}
 	for (size_t i = 0; i < all->n; i++) {
 		const struct snapshot *s = all->v[i];
 		if ((int)strlen(s->id) > w)
 			w = (int)strlen(s->id);
 	}
-
-	if (cli->format == FMT_JSON)
-		fputs("[", f);
 	for (size_t i = 0; i < all->n; i++) {
 		const struct snapshot *s = all->v[i];
 
-		if (cli->format == FMT_JSON) {
-			fputs(i ? ",\n {\"id\": " : "\n {\"id\": ", f);
-			json_string(f, s->id);
-			fputs(", \"time\": ", f);
-			json_string(f, s->time);
-			fputs(", \"kind\": ", f);
-			json_string(f, s->kind);
-			fputs(", \"profile\": ", f);
-			json_string(f, s->profile);
-			fprintf(f, ", \"values\": %zu, \"restored\": ",
-				s->entries.n);
-			json_string(f, s->restored);
-			fputs("}", f);
-			continue;
-		}
-		fprintf(f, "%-*s  %-8s  %-16s  %5zu value%s%s%s\n", w, s->id,
+		fprintf(f, "%-*s  %-8s  %-16s  %5zu value%s  %s%s\n", w, s->id,
 			s->kind, *s->profile ? s->profile : "-", s->entries.n,
 			s->entries.n == 1 ? " " : "s",
-			s->restored ? "  restored " : "",
+			snapshot_in_effect(s) ? "in effect" : "restored ",
 			s->restored ? s->restored : "");
 	}
-	if (cli->format == FMT_JSON)
-		fputs(all->n ? "\n]\n" : "]\n", f);
-	else if (all->n == 0 && cli->verbosity >= 0)
+	if (all->n == 0 && cli->verbosity >= 0)
 		fprintf(f, "no snapshots in %s\n", cli_state_dir(cli));
-}
-
-static void snapshot_destroy(void *v)
-{
-	snapshot_free(v);
-	free(v);
 }
 
 int cmd_list(struct cli *cli)
@@ -100,10 +103,6 @@ int cmd_list(struct cli *cli)
 
 	if (cli->argc != 1) {
 		cli_error("list takes 'profiles' or 'snapshots'");
-		return EXIT_USAGE;
-	}
-	if (cli->format == FMT_PROMETHEUS) {
-		cli_error("--format prometheus is for audit");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(cli->argv[0], "profiles")) {
@@ -141,36 +140,30 @@ static bool same_target(const struct setting *a, const struct setting *b)
 
 static void show_json(FILE *f, const struct profile *p)
 {
-	fputs("{\"profile\": ", f);
-	json_string(f, p->name);
-	fputs(", \"description\": ", f);
-	json_string(f, p->description);
-	fputs(", \"merged\": [", f);
-	for (size_t i = 0; i < p->names.n; i++) {
-		if (i)
-			fputs(", ", f);
-		json_string(f, p->names.v[i]);
-	}
-	fputs("],\n \"settings\": [", f);
+	struct json j;
+
+	report_json_head(&j, f, "show");
+	json_str(&j, "profile", p->name);
+	json_str(&j, "description", p->description);
+	json_array(&j, "merged", true);
+	for (size_t i = 0; i < p->names.n; i++)
+		json_str(&j, NULL, p->names.v[i]);
+	json_end(&j);
+	json_array(&j, "settings", false);
 	for (size_t i = 0; i < p->settings.n; i++) {
 		const struct setting *s = p->settings.v[i];
 		_cleanup_free_ char *src = xasprintf("%s:%d", s->file, s->line);
 
-		fputs(i ? ",\n  {\"domain\": " : "\n  {\"domain\": ", f);
-		json_string(f, s->ops->name);
-		fputs(", \"target\": ", f);
-		json_string(f, s->target);
-		fputs(", \"key\": ", f);
-		json_string(f, s->key);
-		fputs(", \"expected\": ", f);
-		json_string(f, s->expect.text);
-		fputs(", \"source\": ", f);
-		json_string(f, src);
-		fputs(", \"why\": ", f);
-		json_string(f, s->why);
-		fputs("}", f);
+		json_object(&j, NULL, true);
+		json_str(&j, "domain", s->ops->name);
+		json_str(&j, "target", s->target);
+		json_str(&j, "key", s->key);
+		json_str(&j, "expected", s->expect.text);
+		json_str(&j, "source", src);
+		json_str(&j, "why", s->why);
+		json_end(&j);
 	}
-	fputs("\n ]}\n", f);
+	json_finish(&j);
 }
 
 /* The flattened profile as INI a person can read (and load again). */
@@ -209,10 +202,6 @@ int cmd_show(struct cli *cli)
 		cli_error("show takes one profile");
 		return EXIT_USAGE;
 	}
-	if (cli->format == FMT_PROMETHEUS) {
-		cli_error("--format prometheus is for audit");
-		return EXIT_USAGE;
-	}
 	code = cli_load_profiles(cli, cli->argv, 1, false, &p);
 	if (code == 0 && cli->format == FMT_JSON)
 		show_json(cli->out, &p);
@@ -243,5 +232,60 @@ int cmd_lint(struct cli *cli)
 		}
 		profile_free(&p);
 	}
+	return code;
+}
+
+static void prune_out(struct cli *cli, const struct ptrvec *deleted)
+{
+	struct json j;
+
+	if (cli->format == FMT_JSON) {
+		report_json_head(&j, cli->out, "prune");
+		json_array(&j, "deleted", true);
+		for (size_t i = 0; i < deleted->n; i++)
+			json_str(&j, NULL, deleted->v[i]);
+		json_finish(&j);
+		return;
+	}
+	for (size_t i = 0; cli->verbosity >= 0 && i < deleted->n; i++)
+		fprintf(cli->out, "deleted %s\n", (char *)deleted->v[i]);
+	if (cli->verbosity >= 0)
+		fprintf(cli->out, "%zu snapshot%s deleted\n", deleted->n,
+			deleted->n == 1 ? "" : "s");
+}
+
+int cmd_prune(struct cli *cli)
+{
+	struct ptrvec all = { 0 }, deleted = { 0 };
+	_cleanup_free_ char *err = NULL;
+	struct txn t;
+	int r, code = EXIT_OK;
+
+	if (cli->argc) {
+		cli_error("prune takes no argument but --keep N");
+		return EXIT_USAGE;
+	}
+	txn_init(&t, &cli->host, cli_state_dir(cli));
+	r = txn_lock(&t);
+	if (r == 0)
+		r = snapshot_list(t.state_dir, cli->privileged, &all, &err);
+	if (r == 0 && err) {
+		/* A snapshot that cannot be read might be in effect. */
+		cli_error("%s; nothing was deleted", err);
+		code = EXIT_RUNTIME;
+	} else if (r == 0) {
+		r = snapshot_prune(t.state_dir, &all, cli->keep, &deleted);
+	}
+	if (r < 0) {
+		cli_error("%s: %s", t.state_dir,
+			  r == -EBUSY ? "locked by another hosttune" :
+					strerror(-r));
+		code = EXIT_RUNTIME;
+	}
+	if (code == EXIT_OK)
+		prune_out(cli, &deleted);
+	ptrvec_free(&deleted, free);
+	ptrvec_free(&all, snapshot_destroy);
+	txn_free(&t);
 	return code;
 }

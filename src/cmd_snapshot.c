@@ -20,7 +20,9 @@ static int save(struct cli *cli, struct snapshot *snap,
 {
 	const char *dir = cli_state_dir(cli);
 	_cleanup_free_ char *path = NULL;
-	int lock = -1, r;
+	struct txn t;
+	struct json j;
+	int r;
 
 	for (size_t i = 0; i < checks->n; i++) {
 		const struct check *c = checks->v[i];
@@ -32,9 +34,8 @@ static int save(struct cli *cli, struct snapshot *snap,
 		if ((c->status == ST_OK || c->status == ST_DEVIATION) && c->raw)
 			snapshot_add(snap, c->ops, c->target, c->key, c->raw);
 	}
-	r = state_dir_prepare(dir);
-	if (r == 0)
-		r = state_lock(dir, &lock);
+	txn_init(&t, &cli->host, dir);
+	r = txn_lock(&t);
 	if (r == 0 && cli->name) {
 		_cleanup_free_ char *p = xasprintf("%s/%s.ini", dir, cli->name);
 		if (access(p, F_OK) == 0)
@@ -42,8 +43,7 @@ static int save(struct cli *cli, struct snapshot *snap,
 	}
 	if (r == 0)
 		r = snapshot_save(dir, snap, &path);
-	if (lock >= 0)
-		close(lock);
+	txn_free(&t);
 	if (r < 0) {
 		cli_error("cannot save the snapshot in %s: %s", dir,
 			  r == -EBUSY  ? "locked by another hosttune" :
@@ -52,13 +52,11 @@ static int save(struct cli *cli, struct snapshot *snap,
 		return r == -EEXIST ? EXIT_USAGE : EXIT_RUNTIME;
 	}
 	if (cli->format == FMT_JSON) {
-		fputs("{\"hosttune\": ", cli->out);
-		json_string(cli->out, HOSTTUNE_VERSION);
-		fputs(", \"command\": \"snapshot\", \"snapshot\": ", cli->out);
-		json_string(cli->out, snap->id);
-		fputs(", \"path\": ", cli->out);
-		json_string(cli->out, path);
-		fprintf(cli->out, ", \"values\": %zu}\n", snap->entries.n);
+		report_json_head(&j, cli->out, "snapshot");
+		json_str(&j, "snapshot", snap->id);
+		json_str(&j, "path", path);
+		json_uint(&j, "values", snap->entries.n);
+		json_finish(&j);
 	} else {
 		fprintf(cli->out, "snapshot %s: %zu value%s saved to %s\n",
 			snap->id, snap->entries.n,
@@ -84,16 +82,10 @@ int cmd_snapshot(struct cli *cli)
 			  "most 128, not starting with '.' or '-'");
 		return EXIT_USAGE;
 	}
-	if (cli->format == FMT_PROMETHEUS) {
-		cli_error("--format prometheus is for audit");
-		return EXIT_USAGE;
-	}
 	code = cli->all ? 0 :
 			  cli_load_profiles(
 				  cli, cli->argc ? cli->argv : default_profile,
 				  1, false, &p);
-	if (code == 0)
-		code = cli_open_host(cli);
 	if (code)
 		goto out;
 	if (cli->all)

@@ -7,42 +7,64 @@
 
 #include "hosttune/cli.h"
 
+#define TEXT_JSON (FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON))
+
 static const struct verb verbs[] = {
-	{ "audit", cmd_audit, 0,
+	{ "audit", cmd_audit, 0, TEXT_JSON | FMT_BIT(FMT_PROMETHEUS), NEED_HOST,
 	  "audit [PROFILE...]\n"
 	  "  Compare the host with the profiles (default: baseline), later\n"
 	  "  profiles overriding earlier ones, and report every check.\n"
 	  "  Exit 0 when no check is a deviation or an error (ok, missing\n"
-	  "  and manual checks pass), 1 otherwise, 2 on bad input.\n" },
-	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE,
+	  "  and manual checks pass), 1 otherwise, 2 on bad input.\n"
+	  "  Formats: text, json, prometheus.\n" },
+	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE, TEXT_JSON, NEED_HOST,
 	  "apply PROFILE [--dry-run] [--force]\n"
-	  "  Snapshot what will change (durably, before the first write),\n"
-	  "  change every setting that deviates, read each back, and on the\n"
-	  "  first failure restore everything already changed (exit 3).\n"
+	  "  Take the state directory's lock, plan, snapshot what will change\n"
+	  "  (durably, before the first write), change every setting that\n"
+	  "  deviates, read each back, and on the first failure restore\n"
+	  "  everything already changed (exit 3).\n"
 	  "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
-	  "  --force     also make changes that rollback could not undo\n" },
-	{ "rollback", cmd_rollback, OPT_DRY_RUN,
+	  "  --force     also make changes that rollback could not undo\n"
+	  "  Formats: text, json.\n" },
+	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON, NEED_HOST,
 	  "rollback [SNAPSHOT] [--dry-run]\n"
-	  "  Restore a snapshot (default: the newest one not yet restored,\n"
-	  "  other than a rollback's own). The values overwritten are saved\n"
-	  "  in a new snapshot first, so a rollback can be undone.\n"
+	  "  Restore a snapshot (default: the newest one still in effect,\n"
+	  "  other than a rollback's own) and end every change made after\n"
+	  "  it. The values overwritten are saved in a new snapshot first,\n"
+	  "  so a rollback can be undone.\n"
 	  "  --dry-run   print the changes; exit 1 if any\n"
-	  "  Exit 4 when some values could not be restored.\n" },
-	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL,
+	  "  Exit 4 when some values could not be restored; the snapshot\n"
+	  "  then stays in effect. Formats: text, json.\n" },
+	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL, TEXT_JSON, NEED_HOST,
 	  "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
 	  "  Save the current values of what PROFILE covers (default:\n"
-	  "  baseline), or with --all every readable sysctl.\n" },
-	{ "list", cmd_list, 0,
+	  "  baseline), or with --all every readable sysctl.\n"
+	  "  Formats: text, json.\n" },
+	{ "list", cmd_list, 0, TEXT_JSON, 0,
 	  "list profiles|snapshots\n"
-	  "  List the profiles the search path finds, or the saved snapshots.\n" },
-	{ "show", cmd_show, 0,
+	  "  List the profiles the search path finds, or the saved snapshots\n"
+	  "  (oldest first) and whether each is still in effect.\n"
+	  "  Formats: text, json.\n" },
+	{ "prune", cmd_prune, OPT_KEEP, TEXT_JSON, 0,
+	  "prune [--keep N]\n"
+	  "  Delete the snapshots no longer in effect, but the newest N of\n"
+	  "  them (default 0). Snapshots in effect are never deleted.\n"
+	  "  Formats: text, json.\n" },
+	{ "show", cmd_show, 0, TEXT_JSON, 0,
 	  "show PROFILE\n"
 	  "  Print the flattened profile: every setting, the file:line it\n"
-	  "  came from, and why it is there.\n" },
-	{ "lint", cmd_lint, 0,
+	  "  came from, and why it is there. Formats: text, json.\n" },
+	{ "lint", cmd_lint, 0, FMT_BIT(FMT_TEXT), 0,
 	  "lint FILE...\n"
 	  "  Check profile files (and their includes) without reading the\n"
-	  "  host. Every file is checked; exit 2 if any has an error.\n" },
+	  "  host. Every file is checked; exit 2 if any has an error.\n"
+	  "  Formats: text (errors are file:line: message lines).\n" },
+};
+
+static const char *const format_names[] = {
+	[FMT_TEXT] = "text",
+	[FMT_JSON] = "json",
+	[FMT_PROMETHEUS] = "prometheus",
 };
 
 static const char global_usage[] =
@@ -61,13 +83,15 @@ static const char global_usage[] =
 	"  list profiles|snapshots         list what there is\n"
 	"  show PROFILE                    the flattened profile\n"
 	"  lint FILE...                    check profile files\n"
+	"  prune [--keep N]                delete snapshots no longer in effect\n"
 	"\n"
 	"Options (before or after the command):\n"
 	"  -r, --root DIR         read and write the tree under DIR, not /\n"
 	"  -p, --profile-dir DIR  look for profiles in DIR first (repeatable)\n"
 	"  -s, --state-dir DIR    snapshots and lock (default /var/lib/hosttune)\n"
 	"  -f, --format FMT       text, json or prometheus (audit)\n"
-	"  -o, --output FILE      write the report to FILE, atomically\n"
+	"  -o, --output FILE      write the report to FILE, atomically (- is\n"
+	"                         standard output)\n"
 	"      --color WHEN       auto, always or never\n"
 	"  -q, --quiet            only what is wrong\n"
 	"  -v, --verbose          also where each setting came from and why\n"
@@ -78,15 +102,25 @@ static const char global_usage[] =
 	"input error, 3 run-time failure (rolled back), 4 rollback incomplete.\n"
 	"See hosttune(8) and hosttune-profile(5).\n";
 
+/* What cli_error said in this run, for the JSON error object. */
+static struct strbuf errors;
+
 void cli_error(const char *fmt, ...)
 {
+	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 
-	fputs("hosttune: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "hosttune: %s\n", msg);
+	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "", msg);
+}
+
+const char *cli_errors(void)
+{
+	return errors.s;
 }
 
 static const struct verb *verb_find(const char *name)
@@ -103,6 +137,7 @@ enum {
 	LOPT_FORCE,
 	LOPT_NAME,
 	LOPT_ALL,
+	LOPT_KEEP,
 };
 
 static const struct option long_options[] = {
@@ -120,6 +155,7 @@ static const struct option long_options[] = {
 	{ "force", no_argument, NULL, LOPT_FORCE },
 	{ "name", required_argument, NULL, LOPT_NAME },
 	{ "all", no_argument, NULL, LOPT_ALL },
+	{ "keep", required_argument, NULL, LOPT_KEEP },
 	{ 0 },
 };
 
@@ -136,8 +172,8 @@ static int parse_enum(const char *opt, const char *arg,
 /* Parse argv; returns -1 to continue, or an exit code. */
 static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 {
-	static const char *const formats[] = { "text", "json", "prometheus" };
 	static const char *const colors[] = { "auto", "always", "never" };
+	uint64_t n;
 	int c, v;
 
 	opterr = 0;
@@ -155,7 +191,8 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->state_dir_given = true;
 			break;
 		case 'f':
-			v = parse_enum("--format", optarg, formats, 3);
+			v = parse_enum("--format", optarg, format_names,
+				       ARRAY_SIZE(format_names));
 			if (v < 0)
 				return EXIT_USAGE;
 			cli->format = (enum format)v;
@@ -197,6 +234,16 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->all = true;
 			cli->opts_given |= OPT_ALL;
 			break;
+		case LOPT_KEEP:
+			if (parse_uint64(optarg, 1000000, &n) < 0) {
+				cli_error("--keep: expected a number from 0 to "
+					  "1000000, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->keep = (unsigned long)n;
+			cli->opts_given |= OPT_KEEP;
+			break;
 		case ':':
 			cli_error("option '%s' needs an argument",
 				  argv[optind - 1]);
@@ -216,7 +263,7 @@ static int emit(struct cli *cli, char *buf, size_t len)
 {
 	int r;
 
-	if (cli->output) {
+	if (cli->output && strcmp(cli->output, "-")) {
 		r = write_file_atomic(cli->output, buf, len, 0644);
 		if (r < 0) {
 			cli_error("cannot write %s: %s", cli->output,
@@ -233,18 +280,42 @@ static int emit(struct cli *cli, char *buf, size_t len)
 	return 0;
 }
 
-static int run_verb(struct cli *cli, const struct verb *verb)
+/* What the verb needs before it runs; 0 or an exit code. */
+static int setup_verb(struct cli *cli, const struct verb *verb)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	int code;
-
 	if (cli->opts_given & ~verb->opts) {
 		cli_error("%s: option not accepted here (see hosttune %s "
 			  "--help)",
 			  verb->name, verb->name);
 		return EXIT_USAGE;
 	}
+	if (!(verb->formats & FMT_BIT(cli->format))) {
+		cli_error("%s does not write --format %s (see hosttune %s "
+			  "--help)",
+			  verb->name, format_names[cli->format], verb->name);
+		return EXIT_USAGE;
+	}
+	if (verb->needs & NEED_HOST)
+		return cli_open_host(cli);
+	return 0;
+}
+
+/* With -f json, a failure that printed no document still prints one. */
+static void json_failure(struct cli *cli, const char *command, int code)
+{
+	struct json j;
+
+	report_json_head(&j, cli->out, command);
+	report_json_error(&j, cli_errors() ? cli_errors() : "failed", code);
+	json_finish(&j);
+}
+
+static int run_verb(struct cli *cli, const struct verb *verb)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int code;
+
 	cli->out = open_memstream(&buf, &len);
 	if (!cli->out) {
 		cli_error("out of memory");
@@ -253,7 +324,12 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 	cli->use_color = cli->color == COLOR_ALWAYS ||
 			 (cli->color == COLOR_AUTO && !cli->output &&
 			  isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
-	code = verb->run(cli);
+	code = setup_verb(cli, verb);
+	if (code == 0)
+		code = verb->run(cli);
+	fflush(cli->out);
+	if (code >= EXIT_USAGE && cli->format == FMT_JSON && len == 0)
+		json_failure(cli, verb->name, code);
 	fclose(cli->out);
 	if (len && emit(cli, buf, len) < 0 && code < EXIT_USAGE)
 		code = EXIT_RUNTIME;
@@ -261,8 +337,20 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 	return code;
 }
 
+/* A usage error before any verb ran, as a JSON document. */
+static void print_json_failure(const char *command, int code)
+{
+	struct json j;
+
+	report_json_head(&j, stdout, command);
+	report_json_error(&j, cli_errors() ? cli_errors() : "usage error",
+			  code);
+	json_finish(&j);
+}
+
 int main(int argc, char **argv)
 {
+	bool verb_ran = false;
 	struct cli cli = { .root = "/", .host = { .root_fd = -1 } };
 	const struct verb *verb;
 	bool help = false;
@@ -297,7 +385,10 @@ int main(int argc, char **argv)
 	cli.argv = argv + optind + 1;
 	cli.privileged = caps_privileged();
 	code = run_verb(&cli, verb);
+	verb_ran = true;
 out:
+	if (code >= EXIT_USAGE && cli.format == FMT_JSON && !verb_ran)
+		print_json_failure(optind < argc ? argv[optind] : NULL, code);
 	host_close(&cli.host);
 	ptrvec_free(&cli.profile_dirs, NULL);
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -126,7 +126,8 @@ void report_changes_text(FILE *f, const struct report *r)
 		_cleanup_free_ char *from = display_value(ch->from);
 		_cleanup_free_ char *to = display_value(ch->to);
 
-		if (ch->companion)
+		if (ch->companion && ch->restore != RS_FAILED &&
+		    ch->status != CH_FAILED)
 			continue;
 		if (width(ch->check->id) > wid)
 			wid = width(ch->check->id);
@@ -146,7 +147,8 @@ void report_changes_text(FILE *f, const struct report *r)
 		_cleanup_free_ char *from = display_value(ch->from);
 		_cleanup_free_ char *to = display_value(ch->to);
 
-		if (ch->companion)
+		if (ch->companion && ch->restore != RS_FAILED &&
+		    ch->status != CH_FAILED)
 			continue;
 		fprintf(f, "%-*s  %-*s  %-*s", wid, ch->check->id, wfrom, from,
 			r->dry_run ? 0 : wto, to);
@@ -158,150 +160,104 @@ void report_changes_text(FILE *f, const struct report *r)
 	}
 }
 
-void json_string(FILE *f, const char *s)
+static void json_check(struct json *j, const struct check *c)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	while (*p) {
-		int len = 1;
-
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else if (*p < 0x80)
-			fputc(*p, f);
-		else {
-			/* Pass valid UTF-8 through; replace anything else. */
-			len = (*p & 0xe0) == 0xc0 ? 2 :
-			      (*p & 0xf0) == 0xe0 ? 3 :
-			      (*p & 0xf8) == 0xf0 ? 4 :
-						    0;
-			for (int k = 1; k < len; k++)
-				if ((p[k] & 0xc0) != 0x80)
-					len = 0;
-			if (len == 2 && *p < 0xc2)
-				len = 0;
-			if (len)
-				fwrite(p, 1, (size_t)len, f);
-			else {
-				fputs("\\ufffd", f);
-				len = 1;
-			}
-		}
-		p += len;
-	}
-	fputc('"', f);
-}
-
-static void json_check(FILE *f, const struct check *c)
-{
-	fputs("{\"id\": ", f);
-	json_string(f, c->id);
-	fputs(", \"domain\": ", f);
-	json_string(f, c->ops->name);
-	if (c->target) {
-		fputs(", \"target\": ", f);
-		json_string(f, c->target);
-	}
-	fputs(", \"key\": ", f);
-	json_string(f, c->key);
-	fputs(", \"expected\": ", f);
-	json_string(f, c->setting ? c->setting->expect.text : NULL);
-	fputs(", \"actual\": ", f);
-	json_string(f, c->actual);
-	fputs(", \"status\": ", f);
-	json_string(f, status_name(c->status));
-	if (c->detail) {
-		fputs(", \"detail\": ", f);
-		json_string(f, c->detail);
-	}
+	json_object(j, NULL, true);
+	json_str(j, "id", c->id);
+	json_str(j, "domain", c->ops->name);
+	if (c->target)
+		json_str(j, "target", c->target);
+	json_str(j, "key", c->key);
+	json_str(j, "expected", c->setting ? c->setting->expect.text : NULL);
+	json_str(j, "actual", c->actual);
+	json_str(j, "status", status_name(c->status));
+	if (c->detail)
+		json_str(j, "detail", c->detail);
 	if (c->setting) {
-		fprintf(f, ", \"source\": ");
 		_cleanup_free_ char *src =
 			xasprintf("%s:%d", c->setting->file, c->setting->line);
-		json_string(f, src);
-		fputs(", \"why\": ", f);
-		json_string(f, c->setting->why);
+
+		json_str(j, "source", src);
+		json_str(j, "why", c->setting->why);
 	}
-	fputc('}', f);
+	json_end(j);
 }
 
-static void json_changes(FILE *f, const struct ptrvec *changes)
+static void json_changes(struct json *j, const struct ptrvec *changes)
 {
-	size_t shown = 0;
-
-	fputs(",\n  \"changes\": [", f);
+	json_array(j, "changes", false);
 	for (size_t i = 0; i < changes->n; i++) {
 		const struct change *ch = changes->v[i];
 
-		if (ch->companion)
+		if (ch->companion && ch->restore != RS_FAILED &&
+		    ch->status != CH_FAILED)
 			continue;
-		fputs(shown++ ? ",\n    {\"id\": " : "\n    {\"id\": ", f);
-		json_string(f, ch->check->id);
-		fputs(", \"from\": ", f);
-		json_string(f, ch->from);
-		fputs(", \"to\": ", f);
-		json_string(f, ch->to);
-		fputs(", \"status\": ", f);
-		json_string(f, change_status_name(ch->status));
-		if (ch->reason || ch->status == CH_PLANNED) {
-			fputs(", \"reason\": ", f);
-			json_string(f, ch->reason ? ch->reason : "dry run");
-		}
-		fputc('}', f);
+		json_object(j, NULL, true);
+		json_str(j, "id", ch->check->id);
+		json_str(j, "from", ch->from);
+		json_str(j, "to", ch->to);
+		json_str(j, "status", change_status_name(ch->status));
+		if (ch->reason || ch->status == CH_PLANNED)
+			json_str(j, "reason",
+				 ch->reason ? ch->reason : "dry run");
+		if (ch->restore == RS_FAILED)
+			json_bool(j, "restored", false);
+		if (ch->changed_since)
+			json_str(j, "changed_since", ch->changed_since);
+		if (ch->companion)
+			json_bool(j, "side_effect", true);
+		json_end(j);
 	}
-	fputs(shown ? "\n  ]" : "]", f);
+	json_end(j);
+}
+
+void report_json_head(struct json *j, FILE *f, const char *command)
+{
+	json_begin(j, f, false);
+	json_str(j, "hosttune", HOSTTUNE_VERSION);
+	json_str(j, "command", command);
+}
+
+void report_json_error(struct json *j, const char *message, int exit_code)
+{
+	json_object(j, "error", true);
+	json_str(j, "message", message);
+	json_int(j, "exit", exit_code);
+	json_end(j);
 }
 
 void report_json(FILE *f, const struct report *r)
 {
 	struct summary s;
+	struct json j;
 
 	engine_summary(r->checks, &s);
-	fputs("{\n  \"hosttune\": ", f);
-	json_string(f, HOSTTUNE_VERSION);
-	fputs(",\n  \"command\": ", f);
-	json_string(f, r->command);
-	fputs(",\n  \"profiles\": [", f);
-	for (size_t i = 0; r->profiles && i < r->profiles->n; i++) {
-		if (i)
-			fputs(", ", f);
-		json_string(f, r->profiles->v[i]);
-	}
-	fputs("],\n  \"root\": ", f);
-	json_string(f, r->root);
+	report_json_head(&j, f, r->command);
+	json_array(&j, "profiles", true);
+	for (size_t i = 0; r->profiles && i < r->profiles->n; i++)
+		json_str(&j, NULL, r->profiles->v[i]);
+	json_end(&j);
+	json_str(&j, "root", r->root);
 	if (r->changes)
-		fprintf(f, ",\n  \"dry_run\": %s",
-			r->dry_run ? "true" : "false");
-	fprintf(f, ",\n  \"summary\": {\"checks\": %zu", s.checks);
+		json_bool(&j, "dry_run", r->dry_run);
+	json_object(&j, "summary", true);
+	json_uint(&j, "checks", s.checks);
 	for (int i = 0; i < _ST_MAX; i++)
-		fprintf(f, ", \"%s\": %zu", status_name(i), s.n[i]);
-	fputs("},\n  \"results\": [", f);
-	for (size_t i = 0; i < r->checks->n; i++) {
-		fputs(i ? ",\n    " : "\n    ", f);
-		json_check(f, r->checks->v[i]);
-	}
-	fputs(r->checks->n ? "\n  ]" : "]", f);
+		json_uint(&j, status_name(i), s.n[i]);
+	json_end(&j);
+	json_array(&j, "results", false);
+	for (size_t i = 0; i < r->checks->n; i++)
+		json_check(&j, r->checks->v[i]);
+	json_end(&j);
 	if (r->changes) {
-		fputs(",\n  \"snapshot\": ", f);
-		json_string(f, r->snapshot);
-		if (r->undo_snapshot) {
-			fputs(",\n  \"undo_snapshot\": ", f);
-			json_string(f, r->undo_snapshot);
-		}
-		json_changes(f, r->changes);
+		json_str(&j, "snapshot", r->snapshot);
+		if (r->undo_snapshot)
+			json_str(&j, "undo_snapshot", r->undo_snapshot);
+		json_changes(&j, r->changes);
 	}
-	fputs("\n}\n", f);
+	if (r->error)
+		report_json_error(&j, r->error, r->exit_code);
+	json_finish(&j);
 }
 
 static void prom_label(FILE *f, const char *s)

@@ -29,6 +29,7 @@ static void entry_free(void *v)
 	free(e->target);
 	free(e->key);
 	free(e->value);
+	free(e->wrote);
 	free(e);
 }
 
@@ -60,8 +61,10 @@ void snapshot_init(struct snapshot *s, const char *kind, const char *profile,
 	s->root = xstrdup(root);
 }
 
-void snapshot_add(struct snapshot *s, const struct check_ops *ops,
-		  const char *target, const char *key, const char *value)
+struct snapshot_entry *snapshot_add(struct snapshot *s,
+				    const struct check_ops *ops,
+				    const char *target, const char *key,
+				    const char *value)
 {
 	struct snapshot_entry *e = xcalloc(1, sizeof(*e));
 
@@ -70,6 +73,7 @@ void snapshot_add(struct snapshot *s, const struct check_ops *ops,
 	e->key = xstrdup(key);
 	e->value = xstrdup(value);
 	ptrvec_push(&s->entries, e);
+	return e;
 }
 
 void snapshot_free(struct snapshot *s)
@@ -83,6 +87,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->version);
 	free(s->root);
 	free(s->restored);
+	free(s->restored_by);
 	ptrvec_free(&s->entries, entry_free);
 	*s = (struct snapshot){ 0 };
 }
@@ -111,6 +116,22 @@ static void put_value(struct strbuf *sb, const char *key, const char *value)
 	strbuf_puts(sb, " = \"");
 	put_escaped(sb, value, "\"");
 	strbuf_puts(sb, "\"\n");
+}
+
+/* key = "before" -> "written": the value before, and what hosttune wrote
+ * (so a rollback can tell whether someone changed it since). */
+static void put_entry(struct strbuf *sb, const struct snapshot_entry *e)
+{
+	put_escaped(sb, e->key, KEY_SPECIAL);
+	strbuf_puts(sb, " = \"");
+	put_escaped(sb, e->value, "\"");
+	strbuf_puts(sb, "\"");
+	if (e->wrote) {
+		strbuf_puts(sb, " -> \"");
+		put_escaped(sb, e->wrote, "\"");
+		strbuf_puts(sb, "\"");
+	}
+	strbuf_puts(sb, "\n");
 }
 
 static bool same_section(const struct snapshot_entry *a,
@@ -143,6 +164,8 @@ char *snapshot_format(const struct snapshot *s)
 	put_value(&sb, "root", s->root);
 	if (s->restored)
 		put_value(&sb, "restored", s->restored);
+	if (s->restored_by)
+		put_value(&sb, "restored_by", s->restored_by);
 	for (size_t i = 0; i < s->entries.n; i++) {
 		const struct snapshot_entry *e = s->entries.v[i];
 
@@ -154,7 +177,7 @@ char *snapshot_format(const struct snapshot *s)
 			}
 			strbuf_puts(&sb, "]\n");
 		}
-		put_value(&sb, e->key, e->value);
+		put_entry(&sb, e);
 		prev = e;
 	}
 	return strbuf_take(&sb);
@@ -277,8 +300,9 @@ static int parse_section(struct parse_state *ps, char *line)
 	return 0;
 }
 
-/* The value: a double-quoted string, then nothing but a comment. */
-static int parse_quoted(struct parse_state *ps, const char *v, char **ret)
+/* A double-quoted string at v; *ret_rest points after its closing quote. */
+static int parse_string(struct parse_state *ps, const char *v, char **ret,
+			const char **ret_rest)
 {
 	const char *p;
 
@@ -289,14 +313,41 @@ static int parse_quoted(struct parse_state *ps, const char *v, char **ret)
 			p++;
 	if (*p != '"')
 		return perr(ps, "unterminated quoted value");
-	for (const char *t = p + 1; *t; t++) {
-		if (*t == ';' || *t == '#')
-			break;
-		if (!isspace((unsigned char)*t))
-			return perr(ps, "text after the quoted value");
-	}
 	if (unescape(v + 1, (size_t)(p - v - 1), ret) < 0)
 		return perr(ps, "malformed escape in value");
+	*ret_rest = p + 1;
+	return 0;
+}
+
+static bool only_comment(const char *t)
+{
+	t += strspn(t, " \t");
+	return !*t || *t == ';' || *t == '#';
+}
+
+/* The value: a double-quoted string, then (for an entry, when ret_wrote is
+ * not NULL) optionally -> and another, then nothing but a comment. */
+static int parse_quoted(struct parse_state *ps, const char *v, char **ret,
+			char **ret_wrote)
+{
+	_cleanup_free_ char *value = NULL, *wrote = NULL;
+	const char *rest;
+	int r = parse_string(ps, v, &value, &rest);
+
+	if (r < 0)
+		return r;
+	rest += strspn(rest, " \t");
+	if (ret_wrote && startswith(rest, "->")) {
+		rest += 2;
+		r = parse_string(ps, rest + strspn(rest, " \t"), &wrote, &rest);
+		if (r < 0)
+			return r;
+	}
+	if (!only_comment(rest))
+		return perr(ps, "text after the quoted value");
+	*ret = TAKE_PTR(value);
+	if (ret_wrote)
+		*ret_wrote = TAKE_PTR(wrote);
 	return 0;
 }
 
@@ -315,6 +366,7 @@ static int header_field(struct parse_state *ps, const char *key, char *value)
 		{ "hosttune", &ps->s->version },
 		{ "root", &ps->s->root },
 		{ "restored", &ps->s->restored },
+		{ "restored_by", &ps->s->restored_by },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
@@ -331,7 +383,8 @@ static int parse_entry(struct parse_state *ps, char *line)
 {
 	char *eq = strchr(line, '=');
 	_cleanup_free_ char *key = NULL, *canon = NULL, *value = NULL,
-			    *err = NULL;
+			    *err = NULL, *wrote = NULL;
+	struct snapshot_entry *added;
 	int r;
 
 	if (!eq)
@@ -342,11 +395,13 @@ static int parse_entry(struct parse_state *ps, char *line)
 		return perr(ps, "empty key");
 	if (unescape(line, strlen(line), &key) < 0)
 		return perr(ps, "malformed escape in key");
-	r = parse_quoted(ps, strip(eq + 1), &value);
+	r = parse_quoted(ps, strip(eq + 1), &value, &wrote);
 	if (r < 0)
 		return r;
 	if (!ps->seen_section)
 		return perr(ps, "'%s' is outside any section", key);
+	if (ps->in_header && wrote)
+		return perr(ps, "'%s': a header field has one value", key);
 	if (ps->in_header) {
 		r = header_field(ps, key, value);
 		if (r < 0)
@@ -365,7 +420,8 @@ static int parse_entry(struct parse_state *ps, char *line)
 		if (same_section(e, &probe) && !strcmp(e->key, canon))
 			return perr(ps, "%s: given twice", key);
 	}
-	snapshot_add(ps->s, ps->ops, ps->target, canon, value);
+	added = snapshot_add(ps->s, ps->ops, ps->target, canon, value);
+	added->wrote = TAKE_PTR(wrote);
 	return 0;
 }
 
@@ -613,7 +669,7 @@ static int cmp_snapshot_time(const void *a, const void *b)
 	return r ? r : strcmp(x->id, y->id);
 }
 
-static void snapshot_destroy(void *v)
+void snapshot_destroy(void *v)
 {
 	snapshot_free(v);
 	free(v);
@@ -661,6 +717,108 @@ int snapshot_list(const char *dir, bool owner, struct ptrvec *out,
 	strv_free(names, n);
 	if (out->n)
 		qsort(out->v, out->n, sizeof(void *), cmp_snapshot_time);
-	(void)snapshot_destroy;
 	return 0;
+}
+
+/* ---- history --------------------------------------------------------- */
+
+bool snapshot_in_effect(const struct snapshot *s)
+{
+	return !s->restored;
+}
+
+ssize_t snapshot_default(const struct ptrvec *all)
+{
+	for (size_t i = all->n; i-- > 0;) {
+		const struct snapshot *s = all->v[i];
+
+		if (snapshot_in_effect(s) && strcmp(s->kind, "rollback"))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+ssize_t snapshot_find(const struct ptrvec *all, const char *id)
+{
+	for (size_t i = 0; i < all->n; i++)
+		if (!strcmp(((struct snapshot *)all->v[i])->id, id))
+			return (ssize_t)i;
+	return -1;
+}
+
+void snapshot_restore_set(const struct ptrvec *all, size_t i,
+			  struct ptrvec *ret)
+{
+	ptrvec_push(ret, all->v[i]);
+	for (size_t k = i + 1; k < all->n; k++)
+		if (snapshot_in_effect(all->v[k]))
+			ptrvec_push(ret, all->v[k]);
+}
+
+static int set_restored(const char *dir, struct snapshot *s, const char *time,
+			const char *by)
+{
+	free(s->restored);
+	free(s->restored_by);
+	s->restored = time ? xstrdup(time) : NULL;
+	s->restored_by = by ? xstrdup(by) : NULL;
+	return snapshot_update(dir, s);
+}
+
+int snapshot_history_update(const char *dir, const struct ptrvec *all,
+			    const struct ptrvec *set, const char *undo_id)
+{
+	_cleanup_free_ char *now = snapshot_time_now();
+	const struct snapshot *target = set->v[0];
+	int ret = 0, r;
+
+	/* Undoing a rollback puts back what that rollback ended. */
+	if (!strcmp(target->kind, "rollback"))
+		for (size_t i = 0; i < all->n; i++) {
+			struct snapshot *s = all->v[i];
+
+			if (s->restored_by &&
+			    !strcmp(s->restored_by, target->id)) {
+				r = set_restored(dir, s, NULL, NULL);
+				ret = ret ? ret : r;
+			}
+		}
+	for (size_t i = 0; i < set->n; i++) {
+		r = set_restored(dir, set->v[i], now, undo_id);
+		ret = ret ? ret : r;
+	}
+	return ret;
+}
+
+int snapshot_prune(const char *dir, const struct ptrvec *all, size_t keep,
+		   struct ptrvec *ret)
+{
+	size_t ended = 0;
+	int first = 0;
+
+	for (size_t i = 0; i < all->n; i++)
+		ended += !snapshot_in_effect(all->v[i]);
+	for (size_t i = 0; i < all->n && ended > keep; i++) {
+		const struct snapshot *s = all->v[i];
+		_cleanup_free_ char *path = NULL;
+
+		if (snapshot_in_effect(s))
+			continue;
+		ended--;
+		path = snapshot_path(dir, s->id);
+		if (unlink(path) < 0 && errno != ENOENT) {
+			first = first ? first : -errno;
+			continue;
+		}
+		ptrvec_push(ret, xstrdup(s->id));
+	}
+	if (ret->n) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+	return first;
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include "hosttune/output.h"
+#include "hosttune/transaction.h"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -22,7 +23,15 @@ enum verb_opt {
 	OPT_FORCE = 1 << 1,
 	OPT_NAME = 1 << 2,
 	OPT_ALL = 1 << 3,
+	OPT_KEEP = 1 << 4,
 };
+
+/* What the dispatcher sets up before a verb runs. */
+enum verb_need {
+	NEED_HOST = 1 << 0, /* the host (--root) opened, its caps recorded */
+};
+
+#define FMT_BIT(f) (1u << (f))
 
 struct cli {
 	const char *root;
@@ -36,6 +45,8 @@ struct cli {
 	unsigned opts_given; /* enum verb_opt */
 	bool dry_run, force, all;
 	const char *name;
+	unsigned long keep; /* prune --keep */
+	int lock_err; /* why the state directory could not be locked */
 	int argc;
 	char **argv;
 	struct host host;
@@ -48,11 +59,16 @@ struct verb {
 	const char *name;
 	int (*run)(struct cli *cli);
 	unsigned opts; /* enum verb_opt accepted */
+	unsigned formats; /* FMT_BIT() of each format it writes */
+	unsigned needs; /* enum verb_need */
 	const char *usage;
 };
 
 /* Helpers shared by the verbs. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Every message cli_error printed in this run, one a line (for the JSON
+ * error object), or NULL. */
+const char *cli_errors(void);
 void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 		      const char **dirs);
 /* Load and merge profiles by name or path (as_files: every argument is a
@@ -61,6 +77,19 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p);
 const char *cli_state_dir(struct cli *cli);
 int cli_open_host(struct cli *cli);
+
+/* The begin-writes step of every writing verb: txn_init, then (unless a
+ * dry run) prepare and lock the state directory. 0, or an exit code with
+ * the error printed; a state directory that cannot be written is only
+ * reported by cli_commit, after the missing capability is named. */
+int cli_begin_writes(struct cli *cli, struct txn *t);
+/* Before the first write: refuse unless the process holds what the plan
+ * needs (naming what is missing), keep only that, and save the undo
+ * snapshot durably. 0 or an exit code, nothing changed. */
+int cli_commit(struct cli *cli, struct txn *t, const char *kind,
+	       const char *profile);
+/* Print each failed change ("id: reason"); prefix: "" or "not restored: ". */
+void cli_report_failures(const struct txn *t, const char *prefix);
 /* "hosttune [--root R] [--state-dir S] rollback ID", for hints. */
 char *cli_rollback_hint(const struct cli *cli, const char *id);
 /* Hold back termination signals while a transaction writes. */
@@ -74,6 +103,7 @@ int cmd_snapshot(struct cli *cli);
 int cmd_list(struct cli *cli);
 int cmd_show(struct cli *cli);
 int cmd_lint(struct cli *cli);
+int cmd_prune(struct cli *cli);
 
 /* Capabilities (libcap): check a mask of CAP_* bits, drop the rest. */
 int caps_missing(uint64_t needed, char **ret_names);

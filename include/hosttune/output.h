@@ -2,7 +2,8 @@
 #ifndef HOSTTUNE_OUTPUT_H
 #define HOSTTUNE_OUTPUT_H
 
-#include "hosttune/engine.h"
+#include "hosttune/json.h"
+#include "hosttune/transaction.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
@@ -19,6 +20,8 @@ struct report {
 	double duration; /* seconds */
 	int verbosity; /* -1 quiet, 0, 1 verbose */
 	bool color;
+	const char *error; /* the failure, for -f json; NULL on success */
+	int exit_code;
 };
 
 void report_text(FILE *f, const struct report *r);
@@ -26,8 +29,12 @@ void report_changes_text(FILE *f, const struct report *r);
 void report_json(FILE *f, const struct report *r);
 void report_prometheus(FILE *f, const struct report *r);
 
-/* JSON and display escaping. */
-void json_string(FILE *f, const char *s);
+/* The start every JSON document shares ("hosttune", "command"), and the
+ * error object a failure adds. */
+void report_json_head(struct json *j, FILE *f, const char *command);
+void report_json_error(struct json *j, const char *message, int exit_code);
+
+/* A value for a terminal: control characters escaped. */
 char *display_escape(const char *s);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef HOSTTUNE_SNAPSHOT_H
 #define HOSTTUNE_SNAPSHOT_H
 
+#include <sys/types.h>
+
 #include "hosttune/check.h"
 
 #define SNAPSHOT_MAX_SIZE (64 * 1024 * 1024)
@@ -10,7 +12,10 @@ struct snapshot_entry {
 	const struct check_ops *ops;
 	char *target; /* NULL for domains without targets */
 	char *key;
-	char *value;
+	char *value; /* as it was before */
+	/* What hosttune wrote there and read back, when it did (the
+	 * "-> \"new\"" part of the line), else NULL. */
+	char *wrote;
 };
 
 /* A saved set of values, as they were. */
@@ -23,7 +28,11 @@ struct snapshot {
 	char *kind; /* "apply", "rollback", "manual", "all" */
 	char *version;
 	char *root;
-	char *restored; /* time of a complete rollback to it, or NULL */
+	/* When its changes ended: a complete rollback to it, or to an older
+	 * snapshot. NULL while it is in effect. */
+	char *restored;
+	/* The undo snapshot of the rollback that ended it, if one did. */
+	char *restored_by;
 	struct ptrvec entries; /* struct snapshot_entry * */
 };
 
@@ -31,8 +40,10 @@ struct snapshot {
 char *snapshot_time_now(void);
 void snapshot_init(struct snapshot *s, const char *kind, const char *profile,
 		   const char *root);
-void snapshot_add(struct snapshot *s, const struct check_ops *ops,
-		  const char *target, const char *key, const char *value);
+struct snapshot_entry *snapshot_add(struct snapshot *s,
+				    const struct check_ops *ops,
+				    const char *target, const char *key,
+				    const char *value);
 void snapshot_free(struct snapshot *s);
 
 /* Serialise to the INI text and back. Parse errors: "file:line: msg". */
@@ -54,5 +65,30 @@ int snapshot_load(const char *dir, const char *id_or_path, bool check_owner,
 int snapshot_list(const char *dir, bool check_owner, struct ptrvec *out,
 		  char **ret_err);
 int snapshot_id_ok(const char *id);
+void snapshot_destroy(void *s); /* snapshot_free, then free */
+
+/* ---- history ----
+ * Snapshots form a history, oldest first (snapshot_list). One is in effect
+ * until a rollback restores it or an older one; a plain rollback takes the
+ * newest in effect that is not a rollback's own undo snapshot. */
+bool snapshot_in_effect(const struct snapshot *s);
+/* Index in all of the snapshot a plain rollback restores, or -1. */
+ssize_t snapshot_default(const struct ptrvec *all);
+/* Index of id in all, or -1. */
+ssize_t snapshot_find(const struct ptrvec *all, const char *id);
+/* What rolling back to all[i] restores: all[i], then every snapshot after
+ * it still in effect, oldest first, in *ret (pointers into all). */
+void snapshot_restore_set(const struct ptrvec *all, size_t i,
+			  struct ptrvec *ret);
+/* After a complete rollback to set[0] whose undo snapshot is undo_id:
+ * mark every snapshot of set restored by it and, when set[0] is itself a
+ * rollback's undo snapshot, put back in effect what that rollback ended.
+ * Rewrites the files that change; 0 or the first -errno. */
+int snapshot_history_update(const char *dir, const struct ptrvec *all,
+			    const struct ptrvec *set, const char *undo_id);
+/* Delete the snapshots no longer in effect but the newest keep of them;
+ * the ids deleted in *ret (char *). 0 or the first -errno. */
+int snapshot_prune(const char *dir, const struct ptrvec *all, size_t keep,
+		   struct ptrvec *ret);
 
 #endif

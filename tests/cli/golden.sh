@@ -275,8 +275,8 @@ same "apply: one snapshot" "$(count_snapshots "$TMP/s-work")" 1
 snap=$(find "$TMP/s-work" -maxdepth 1 -name '*.ini' | head -1)
 same "apply: snapshot file mode 0600" "$(stat -c %a "$snap")" 600
 same "apply: state directory mode 0700" "$(stat -c %a "$TMP/s-work")" 700
-check "apply: snapshot holds the old tcp_rmem, tabs and all" \
-	grep -qx 'net.ipv4.tcp_rmem = "4096\\t131072\\t6291456"' "$snap"
+check "apply: snapshot holds the old tcp_rmem, tabs and all, and what was written" \
+	grep -qx 'net.ipv4.tcp_rmem = "4096\\t131072\\t6291456" -> "4096 131072 16777216"' "$snap"
 check "apply: the VLAN file was written in place" \
 	test "$(cat "$TMP/work/proc/sys/net/ipv4/conf/eth0.100/rp_filter")" = 1
 check "apply: no eth0/100 directory was made" test ! -e "$TMP/work/proc/sys/net/ipv4/conf/eth0/100"
@@ -339,8 +339,8 @@ copy work5
 ht s-work5 apply --root "$TMP/work5" "$P/basic.ini" >/dev/null 2>&1
 snap=$(find "$TMP/s-work5" -maxdepth 1 -name '*.ini' | head -1)
 id=$(basename "$snap" .ini)
-line=$(grep -n '^vm.swappiness = "60"$' "$snap" | cut -d: -f1)
-sed -i 's/^vm.swappiness = "60"$/vm.swappiness = "60/' "$snap"
+line=$(grep -n '^vm.swappiness = "60" -> "10"$' "$snap" | cut -d: -f1)
+sed -i 's/^vm.swappiness = "60" -> "10"$/vm.swappiness = "60/' "$snap"
 cp -pR "$TMP/work5" "$TMP/work5.before"
 expect_exit 2 "hostile snapshot: rollback ID exits 2" \
 	"$HT" -s "$TMP/s-work5" rollback --root "$TMP/work5" "$id"
