@@ -31,7 +31,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 all: hosttune man
 
 # hosttune-profile.5 is assembled: the page, with each domain's section
-# (man/domains/*.part, one per checks/ file) put in at the marker line.
+# (man/domains/*.part, one per domain) put in at the marker line.
 MAN_PARTS := $(sort $(wildcard man/domains/*.part))
 build/man/hosttune-profile.5: man/hosttune-profile.5.in $(MAN_PARTS)
 	@mkdir -p build/man

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Every domain hosttune knows: add one line here for a new checks/ file. */
+/* Every domain hosttune knows: add a line here for each checks/ domain. */
 #include <string.h>
 
 #include "hosttune/check.h"

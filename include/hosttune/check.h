@@ -68,7 +68,7 @@ enum target_rule {
 };
 
 /*
- * A domain: one exported instance per file in checks/, listed in
+ * A domain: one exported instance per checks/ file or directory, listed in
  * checks/registry.c. Every function returns 0 or a negative errno, and
  * never prints.
  */

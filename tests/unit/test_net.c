@@ -5,7 +5,8 @@
  * (tests/fixtures/net-replies, see record.c there), ring and coalescing
  * replies built here per the kernel's attribute layout (veth has
  * neither), the messages we send, and the --root mode on a fixture tree.
- * checks/net.c is included so its static parsers can be reached.
+ * Every file of checks/net/ is included so their static parsers can be
+ * reached; the library's copies of them are then never linked in.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -15,7 +16,12 @@
 
 #include "fixture.c.inc"
 
-#include "../../checks/net.c"
+#include "../../checks/net/keys.c"
+#include "../../checks/net/links.c"
+#include "../../checks/net/ethtool.c"
+#include "../../checks/net/features.c"
+#include "../../checks/net/queues.c"
+#include "../../checks/net/net.c"
 
 #define ROOT_FIXTURE "net-root"
 
