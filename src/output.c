@@ -13,22 +13,6 @@ static const char *const status_color[_ST_MAX] = {
 	[ST_MANUAL] = "\033[36m",
 };
 
-/* Values come from the host and from fixture trees: never let one move the
- * cursor or change the terminal. */
-char *display_escape(const char *s)
-{
-	struct strbuf sb = { 0 };
-
-	if (!s)
-		return xstrdup("-");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			strbuf_printf(&sb, "\\x%02x", *p);
-		else
-			strbuf_add(&sb, (const char *)p, 1);
-	return strbuf_take(&sb);
-}
-
 /* A value for a table cell: blanks folded, control characters escaped. */
 static char *display_value(const char *s)
 {

@@ -6,6 +6,13 @@
  * that strips indentation, so an indented key is a key and never one of
  * inih's multi-line continuations. The reader also keeps the raw line, whose
  * inline comment is the reason shown for the setting.
+ *
+ * inih cuts section names and keys at 50 bytes without a word. So the
+ * reader takes both whole itself: a section header (with bracket globs:
+ * "[net enp?s0f[01]]") is kept in the context and handed to inih as a
+ * short placeholder, and a key line reaches inih as "k=VALUE", its key
+ * kept in the context too. inih is left what it does well: the value, its
+ * inline comment and its blanks.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -41,6 +48,9 @@ struct load_ctx {
 	size_t len, pos;
 	int lineno;
 	char raw[PROFILE_MAX_LINE + 3];
+	char *section; /* the current section header, whole; NULL before one */
+	char *key; /* the current line's key, whole */
+	bool seen_header;
 	bool section_bad;
 	struct ptrvec own; /* settings of this file */
 	struct ptrvec includes; /* include names, in order */
@@ -155,6 +165,70 @@ static const struct check_ops *section_ops(struct load_ctx *c, int line,
 	return ops;
 }
 
+/* The ']' that closes the header at line[0] == '[': a '[' inside opens a
+ * bracket glob whose ']' belongs to the name. NULL when it never closes. */
+static char *header_close(char *line)
+{
+	int depth = 0;
+
+	for (char *p = line + 1; *p; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']' && depth > 0)
+			depth--;
+		else if (*p == ']')
+			return p;
+	}
+	return NULL;
+}
+
+/* A section header: checked and kept whole; inih gets a placeholder. */
+static char *section_line(struct load_ctx *c, char *line, char *str, int num)
+{
+	char *close = header_close(line), *rest;
+
+	free(c->section);
+	c->section = NULL;
+	c->section_bad = true;
+	c->seen_header = true;
+	if (!close) {
+		add_error(c, c->lineno, "section header without ']'");
+		return str;
+	}
+	rest = close + 1 + strspn(close + 1, " \t");
+	if (*rest && *rest != ';' && *rest != '#') {
+		_cleanup_free_ char *shown = display_escape(rest);
+
+		add_error(c, c->lineno,
+			  "text after the section header's ']': "
+			  "'%s'",
+			  shown);
+		return str;
+	}
+	c->section = xstrndup(line + 1, (size_t)(close - line - 1));
+	section_ops(c, c->lineno, c->section, &c->section_bad);
+	snprintf(str, (size_t)num, "[s]\n");
+	return str;
+}
+
+/* A key line: the key kept whole (up to inih's first '=' or ':'); inih
+ * gets "k=" and the rest, to strip the value and its comment. */
+static char *key_line(struct load_ctx *c, char *line, char *str, int num)
+{
+	size_t n = strcspn(line, "=:");
+	_cleanup_free_ char *key = xstrndup(line, n);
+
+	free(c->key);
+	c->key = NULL;
+	if (!line[n]) {
+		snprintf(str, (size_t)num, "%s\n", line); /* inih reports it */
+		return str;
+	}
+	c->key = xstrdup(strip(key));
+	snprintf(str, (size_t)num, "k=%s\n", line + n + 1);
+	return str;
+}
+
 /* The reader: one line at a time from memory, as fgets would. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -175,7 +249,6 @@ static char *reader(char *str, int num, void *stream)
 		body--;
 	str[0] = '\0';
 	c->raw[0] = '\0';
-	c->section_bad = c->section_bad; /* kept until the next header */
 	if (memchr(start, '\0', n)) {
 		add_error(c, c->lineno, "line contains a NUL byte");
 		return str;
@@ -190,18 +263,10 @@ static char *reader(char *str, int num, void *stream)
 	line = c->raw;
 	while (*line == ' ' || *line == '\t')
 		line++;
-	if (*line == '[') {
-		char *close = strchr(line, ']');
-		_cleanup_free_ char *sec = NULL;
-
-		if (!close) {
-			add_error(c, c->lineno, "section header without ']'");
-			c->section_bad = true;
-			return str;
-		}
-		sec = xstrndup(line + 1, (size_t)(close - line - 1));
-		section_ops(c, c->lineno, sec, &c->section_bad);
-	}
+	if (*line == '[')
+		return section_line(c, line, str, num);
+	if (*line && *line != ';' && *line != '#')
+		return key_line(c, line, str, num);
 	snprintf(str, (size_t)num, "%s\n", line);
 	return str;
 }
@@ -269,16 +334,23 @@ static struct setting *find_setting(struct ptrvec *v, const struct setting *s)
 	return NULL;
 }
 
-static int handler(void *user, const char *section, const char *name,
+static int handler(void *user, const char *inih_section, const char *inih_name,
 		   const char *value)
 {
 	struct load_ctx *c = user;
 	_cleanup_free_ char *domain = NULL, *target = NULL, *err = NULL;
+	const char *section = c->section, *name = c->key;
 	const struct check_ops *ops;
 	struct setting *s, *dup;
 	bool bad;
 
-	if (!*section) {
+	(void)inih_section;
+	(void)inih_name;
+	if (!name || !*name) {
+		add_error(c, c->lineno, "empty key before '='");
+		return 0;
+	}
+	if (!c->seen_header) {
 		add_error(c, c->lineno, "'%s' is outside any section", name);
 		return 0;
 	}
@@ -587,6 +659,8 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 		add_error(&c, r, "expected '[section]' or 'key = value'");
 	else if (r < 0)
 		add_error(&c, 0, "cannot parse (error %d)", r);
+	free(c.section);
+	free(c.key);
 	load_includes(&c);
 	stack->n--;
 	/* The file's own settings override everything it includes. */

@@ -318,3 +318,19 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	}
 	return fsync_parent_dir(path);
 }
+
+/* Values come from the host and from fixture trees: never let one move the
+ * cursor or change the terminal. */
+char *display_escape(const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	if (!s)
+		return xstrdup("-");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_printf(&sb, "\\x%02x", *p);
+		else
+			strbuf_add(&sb, (const char *)p, 1);
+	return strbuf_take(&sb);
+}

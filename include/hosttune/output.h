@@ -34,7 +34,4 @@ void report_prometheus(FILE *f, const struct report *r);
 void report_json_head(struct json *j, FILE *f, const char *command);
 void report_json_error(struct json *j, const char *message, int exit_code);
 
-/* A value for a terminal: control characters escaped. */
-char *display_escape(const char *s);
-
 #endif

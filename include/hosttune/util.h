@@ -86,6 +86,9 @@ char *normalize_ws(const char *s);
 char *strip(char *s);
 bool startswith(const char *s, const char *prefix);
 bool has_control_chars(const char *s);
+/* A copy for a terminal or a message: control bytes as \xNN, so no value
+ * from a file or the host can move the cursor; NULL gives "-". */
+char *display_escape(const char *s);
 
 /* Read a whole file (at most max bytes; -EFBIG beyond). */
 int read_file_limited(const char *path, size_t max, char **ret,

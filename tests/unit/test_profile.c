@@ -738,12 +738,130 @@ static void test_check_owner_refuses_group_writable_file(void **state)
 	free(path);
 }
 
+
+/* ---- names are read whole: inih would cut them at 50 bytes ---- */
+
+/* "[mount /" + path + "]": the target is the whole path, at, below and
+ * beyond inih's 50-byte section limit. */
+static void test_section_names_are_read_whole(void **state)
+{
+	struct env *e = *state;
+	const size_t lens[] = { 40, 49, 50, 51, 120, 180 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+		char *path = xcalloc(1, lens[i] + 1), *text;
+
+		path[0] = '/';
+		memset(path + 1, 'a', lens[i] - 1);
+		for (size_t k = 10; k < lens[i]; k += 10)
+			path[k] = '/';
+		text = xasprintf("[mount %s]\noptions = noatime\n", path);
+		profile_free(&e->p);
+		assert_int_equal(parse(e, text), 0);
+		assert_no_errors(e);
+		assert_string_equal(setting(e, 0)->target, path);
+		free(text);
+		free(path);
+	}
+}
+
+static void test_keys_are_read_whole(void **state)
+{
+	struct env *e = *state;
+	const size_t lens[] = { 49, 50, 51, 150 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+		char *name = xcalloc(1, lens[i] + 1), *key, *text;
+
+		memset(name, 'x', lens[i]);
+		key = xasprintf("net.ipv4.conf.%s.rp_filter", name);
+		text = xasprintf("[sysctl]\n%s = 1\n", key);
+		profile_free(&e->p);
+		assert_int_equal(parse(e, text), 0);
+		assert_no_errors(e);
+		assert_string_equal(setting(e, 0)->key, key);
+		free(text);
+		free(key);
+		free(name);
+	}
+}
+
+/* A long CPU list is not cut either: [cpu LIST] keeps every CPU. */
+static void test_long_cpu_list_is_whole(void **state)
+{
+	struct env *e = *state;
+	struct strbuf list = { 0 };
+	char *text;
+
+	for (int i = 0; i < 40; i += 2)
+		strbuf_printf(&list, "%s%d", list.len ? "," : "", i);
+	assert_true(list.len > 50);
+	text = xasprintf("[cpu %s]\ngovernor = performance\n", list.s);
+	assert_int_equal(parse(e, text), 0);
+	assert_no_errors(e);
+	assert_string_equal(setting(e, 0)->target, list.s);
+	free(text);
+	free(list.s);
+}
+
+/* A ']' inside a bracket glob belongs to the name. */
+static void test_bracket_glob_in_section_name(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(parse(e, "[net enp?s0f[01]]\nmtu = 9000\n"), 0);
+	assert_no_errors(e);
+	assert_string_equal(setting(e, 0)->target, "enp?s0f[01]");
+	profile_free(&e->p);
+	assert_int_equal(parse(e, "[net en[!x]*] ; a comment\nmtu = 9000\n"),
+			 0);
+	assert_no_errors(e);
+	assert_string_equal(setting(e, 0)->target, "en[!x]*");
+}
+
+static void test_text_after_section_header_is_an_error(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(parse(e, "[sysctl] junk\nvm.swappiness = 1\n"),
+			 -EINVAL);
+	assert_one_error(e, "t.ini:1: text after the section header's ']': "
+			    "'junk'");
+	assert_int_equal(e->p.settings.n, 0);
+	load_errors_free(&e->errs);
+	assert_int_equal(parse(e, "[net eth0]]\nmtu = 1\n"), -EINVAL);
+	assert_one_error(e, "t.ini:1: text after the section header's ']': "
+			    "']'");
+	load_errors_free(&e->errs);
+	assert_int_equal(parse(e, "[net eth[01]\nmtu = 1\n"), -EINVAL);
+	assert_one_error(e, "t.ini:1: section header without ']'");
+	load_errors_free(&e->errs);
+	/* control bytes in the junk are shown escaped */
+	assert_int_equal(parse(e, "[sysctl] \033[2J\n"), -EINVAL);
+	assert_one_error(e, "t.ini:1: text after the section header's ']': "
+			    "'\\x1b[2J'");
+}
+
+static void test_empty_key_is_an_error(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(parse(e, "[sysctl]\n = 1\n"), -EINVAL);
+	assert_one_error(e, "t.ini:2: empty key before '='");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_parse_builds_settings_in_order),
+		T(test_section_names_are_read_whole),
+		T(test_keys_are_read_whole),
+		T(test_long_cpu_list_is_whole),
+		T(test_bracket_glob_in_section_name),
+		T(test_text_after_section_header_is_an_error),
+		T(test_empty_key_is_an_error),
 		T(test_slashed_key_is_canonicalised),
 		T(test_indented_key_is_a_key_not_continuation),
 		T(test_inline_comment_becomes_why),
