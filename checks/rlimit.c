@@ -418,6 +418,8 @@ static bool limit_in(const struct expect *e, uint64_t v, const char *max)
 		return v <= e->hi.mag;
 	case EXP_RANGE:
 		return v >= e->lo.mag && v <= e->hi.mag;
+	case EXP_FIELDS:
+		return false; /* one number: refused at load */
 	}
 	return false;
 }

@@ -77,6 +77,46 @@ static const struct sysctl_desc sysctl_known[] = {
 	{ "fs.file-max", UNIT_NONE, "open files system-wide" },
 };
 
+/* The kernel's bounds for every number of a key's value, where its
+ * handler has them (proc_dointvec_minmax's extra1/extra2, or the type). */
+static const struct {
+	const char *key;
+	int64_t min, max;
+} sysctl_bounds[] = {
+	{ "net.core.somaxconn", 0, INT32_MAX },
+	{ "net.core.netdev_max_backlog", 0, INT32_MAX },
+	{ "net.ipv4.tcp_rmem", 1, INT32_MAX },
+	{ "net.ipv4.tcp_wmem", 1, INT32_MAX },
+	{ "net.ipv4.tcp_max_syn_backlog", 0, INT32_MAX },
+	{ "net.ipv4.tcp_slow_start_after_idle", 0, 1 },
+	{ "net.ipv4.ip_local_port_range", 1, 65535 },
+	{ "vm.swappiness", 0, 200 },
+	{ "vm.dirty_ratio", 0, 100 },
+	{ "vm.dirty_background_ratio", 0, 100 },
+	{ "vm.max_map_count", 0, INT32_MAX },
+	{ "kernel.numa_balancing", 0, 3 },
+};
+
+/* Keys whose value is several numbers: each field takes a form of its
+ * own, and a single comparison for the whole key is an input error. */
+static const struct {
+	const char *key;
+	int fields;
+	const char *names;
+} sysctl_multi[] = {
+	{ "net.ipv4.tcp_rmem", 3, "min default max" },
+	{ "net.ipv4.tcp_wmem", 3, "min default max" },
+	{ "net.ipv4.tcp_mem", 3, "low pressure high" },
+	{ "net.ipv4.udp_mem", 3, "low pressure high" },
+	{ "net.sctp.sctp_mem", 3, "low pressure high" },
+	{ "net.sctp.sctp_rmem", 3, "min default max" },
+	{ "net.sctp.sctp_wmem", 3, "min default max" },
+	{ "net.ipv4.ip_local_port_range", 2, "first last" },
+	{ "net.ipv4.ping_group_range", 2, "first last" },
+	{ "kernel.sem", 4, "semmsl semmns semopm semmni" },
+	{ "kernel.printk", 4, "console default minimum boot" },
+};
+
 /* Never saved by snapshot --all: writable but not restorable state. */
 static const char *const sysctl_volatile[] = {
 	"kernel.ns_last_pid", "kernel.tainted",
@@ -200,6 +240,42 @@ static char *key_path(const char *key)
 	return xasprintf("proc/sys/%s", p);
 }
 
+/* A multi-value key takes one form per field, as many as it has. */
+static int check_width(const char *key, const struct expect *e, char **ret_err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_multi); i++) {
+		int n = sysctl_multi[i].fields;
+
+		if (strcmp(sysctl_multi[i].key, key))
+			continue;
+		if (e->op != EXP_EXACT && e->op != EXP_ALT &&
+		    e->op != EXP_FIELDS) {
+			*ret_err = xasprintf(
+				"a single comparison for a key of %d fields "
+				"(%s): give one form per field, as in "
+				"'4096 >=131072 >=16M'",
+				n, sysctl_multi[i].names);
+			return -EINVAL;
+		}
+		for (int a = 0; a < (e->n_alts ? e->n_alts : 1); a++) {
+			struct expect one = *e;
+
+			if (e->n_alts) {
+				one.alts = &e->alts[a];
+				one.n_alts = 1;
+			}
+			if (expect_width(&one) != n) {
+				*ret_err = xasprintf("expected %d fields (%s), "
+						     "got %d",
+						     n, sysctl_multi[i].names,
+						     expect_width(&one));
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 static int sysctl_parse_setting(const char *target, const char *key,
 				const char *value, char **ret_key,
 				struct expect *ret, char **ret_err)
@@ -216,6 +292,17 @@ static int sysctl_parse_setting(const char *target, const char *key,
 	r = expect_parse(value, d ? d->unit : UNIT_NONE, false, ret, ret_err);
 	if (r < 0)
 		return r;
+	r = check_width(canon, ret, ret_err);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(sysctl_bounds); i++)
+		if (!strcmp(sysctl_bounds[i].key, canon))
+			r = expect_check_bounds_signed(ret,
+						       sysctl_bounds[i].min,
+						       sysctl_bounds[i].max,
+						       ret_err);
+	if (r < 0) {
+		expect_free(ret);
+		return r;
+	}
 	*ret_key = TAKE_PTR(canon);
 	return 0;
 }
@@ -299,6 +386,28 @@ static int sysctl_expand(const struct host *h, const struct setting *s,
 	return 0;
 }
 
+/* A single comparison can never hold for a value of several fields, and
+ * planning it would write one number where the kernel wants several: an
+ * error that says why (known multi-value keys are refused at load). */
+static int single_for_several(struct check *c)
+{
+	const struct expect *e = c->setting ? &c->setting->expect : NULL;
+	struct expect probe = { .op = EXP_EXACT, .n_alts = 1 };
+	int width;
+
+	if (!e || (e->op != EXP_GE && e->op != EXP_LE && e->op != EXP_RANGE))
+		return 0;
+	probe.alts = &c->actual;
+	width = expect_width(&probe);
+	if (width <= 1)
+		return 0;
+	c->status = ST_ERROR;
+	c->detail = xasprintf("the value has %d fields: give one form per "
+			      "field",
+			      width);
+	return 0;
+}
+
 static int sysctl_read(const struct host *h, struct check *c)
 {
 	_cleanup_free_ char *path = key_path(c->key), *value = NULL;
@@ -324,7 +433,7 @@ static int sysctl_read(const struct host *h, struct check *c)
 	c->read_only = !(mode & 0222);
 	c->actual = normalize_ws(value);
 	c->raw = TAKE_PTR(value);
-	return 0;
+	return single_for_several(c);
 }
 
 static int sysctl_write(const struct host *h, const char *target,
@@ -399,6 +508,8 @@ const struct check_ops sysctl_ops = {
 	.target = TARGET_NONE,
 	.cap = CAP_SYS_ADMIN,
 	.parse_key = sysctl_parse_key,
+	.fields = true,
+	.optional_prefix = true,
 	.parse_setting = sysctl_parse_setting,
 	.expand = sysctl_expand,
 	.read = sysctl_read,

@@ -172,6 +172,12 @@ static int parse_alts(const char *value, enum value_unit unit, struct expect *e,
 					   "to match a literal '|')");
 			return -EINVAL;
 		}
+		if (strchr("<>=", *alt) && (bar || e->n_alts)) {
+			*ret_err = xasprintf("'%s': alternatives are values, "
+					     "not comparisons",
+					     alt);
+			return -EINVAL;
+		}
 		if (canonical_value(alt, unit, &canon, ret_err) < 0)
 			return -EINVAL;
 		e->alts = xrealloc(e->alts,
@@ -232,6 +238,72 @@ static bool value_has_control_chars(const char *s)
 	return false;
 }
 
+/* "4096 >=131072 >=16M": several blank-separated fields of which one at
+ * least is a comparison or a range, each parsed on its own ("a >= 5" keeps
+ * its operator with the number). Returns 1 when value is of this form and
+ * *e was filled, 0 when it is not, -EINVAL on an error. */
+static int parse_fields(const char *value, enum value_unit unit,
+			struct expect *e, char **ret_err)
+{
+	_cleanup_free_ char *norm = normalize_ws(value);
+	struct strbuf glued = { 0 };
+	struct ptrvec toks = { 0 };
+	bool any_op = false;
+	char *tok, *next;
+	int r = 0;
+
+	/* glue an operator to the number after it: ">= 5" is ">=5" */
+	for (const char *p = norm; *p; p++) {
+		strbuf_add(&glued, p, 1);
+		if ((*p == '>' || *p == '<') && p[1] == '=' && p[2] == ' ') {
+			strbuf_add(&glued, "=", 1);
+			p += 2;
+		}
+	}
+	if (!glued.s || !strchr(glued.s, ' ')) {
+		free(glued.s);
+		return 0;
+	}
+	for (tok = glued.s; *tok; tok = next) {
+		next = strchrnul(tok, ' ');
+		if (*next)
+			*next++ = '\0';
+		ptrvec_push(&toks, tok);
+		any_op = any_op || startswith(tok, ">=") ||
+			 startswith(tok, "<=") || range_dots(tok, unit);
+	}
+	if (!any_op) {
+		free(toks.v);
+		free(glued.s);
+		return 0;
+	}
+	e->fields = xcalloc(toks.n, sizeof(*e->fields));
+	for (size_t i = 0; i < toks.n && r == 0; i++) {
+		_cleanup_free_ char *err = NULL;
+
+		r = expect_parse(toks.v[i], unit, false, &e->fields[i], &err);
+		if (r < 0)
+			*ret_err = xasprintf("field %zu: %s", i + 1, err);
+		else
+			e->n_fields++;
+	}
+	free(toks.v);
+	free(glued.s);
+	e->op = EXP_FIELDS;
+	return r < 0 ? -EINVAL : 1;
+}
+
+/* A '"' anywhere but around the whole value is a typo, never a value. */
+static bool quotes_ok(const char *value, size_t len)
+{
+	const char *q = strchr(value, '"');
+
+	if (!q)
+		return true;
+	return q == value && len >= 2 && value[len - 1] == '"' &&
+	       !memchr(value + 1, '"', len - 2);
+}
+
 int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		 struct expect *ret, char **ret_err)
 {
@@ -253,6 +325,10 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		*ret_err = xstrdup("'#' starts no comment after a value (use "
 				   "' ;'), or quote the value");
 		r = -EINVAL;
+	} else if (!quotes_ok(value, len)) {
+		*ret_err = xstrdup("unbalanced '\"': quote the whole value, or "
+				   "nothing");
+		r = -EINVAL;
 	} else if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
 		/* Quoted: the literal string, no operators. */
 		_cleanup_free_ char *inner = xstrndup(value + 1, len - 2);
@@ -273,6 +349,8 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 					   "setting reports no maximum");
 			r = -EINVAL;
 		}
+	} else if ((r = parse_fields(value, unit, &e, ret_err)) != 0) {
+		r = r < 0 ? r : 0;
 	} else if ((dots = range_dots(value, unit))) {
 		r = parse_range(value, dots, unit, &e, ret_err);
 	} else {
@@ -302,6 +380,9 @@ void expect_free(struct expect *e)
 	for (int i = 0; i < e->n_alts; i++)
 		free(e->alts[i]);
 	free(e->alts);
+	for (int i = 0; i < e->n_fields; i++)
+		expect_free(&e->fields[i]);
+	free(e->fields);
 	*e = (struct expect){ 0 };
 }
 
@@ -313,6 +394,95 @@ void expect_copy(struct expect *dst, const struct expect *src)
 				  NULL;
 	for (int i = 0; i < src->n_alts; i++)
 		dst->alts[i] = xstrdup(src->alts[i]);
+	dst->fields = src->n_fields ? xcalloc((size_t)src->n_fields,
+					      sizeof(*dst->fields)) :
+				      NULL;
+	for (int i = 0; i < src->n_fields; i++)
+		expect_copy(&dst->fields[i], &src->fields[i]);
+}
+
+static int count_words(const char *s)
+{
+	int n = 0;
+
+	for (bool in = false; *s; s++) {
+		bool blank = *s == ' ' || *s == '\t';
+
+		n += !blank && !in;
+		in = !blank;
+	}
+	return n;
+}
+
+int expect_width(const struct expect *e)
+{
+	switch (e->op) {
+	case EXP_FIELDS:
+		return e->n_fields;
+	case EXP_EXACT:
+	case EXP_ALT:
+		return count_words(e->alts[0]);
+	default:
+		return 1;
+	}
+}
+
+/* The blank-separated words of s (normalised), each an owned string. */
+static void split_words(const char *s, struct ptrvec *out)
+{
+	_cleanup_free_ char *norm = normalize_ws(s ? s : "");
+	char *tok = norm, *next;
+
+	for (; *tok; tok = next) {
+		next = strchrnul(tok, ' ');
+		if (*next)
+			*next++ = '\0';
+		ptrvec_push(out, xstrdup(tok));
+	}
+}
+
+static bool fields_match(const struct expect *e, const char *actual)
+{
+	struct ptrvec w = { 0 };
+	bool ok;
+
+	split_words(actual, &w);
+	ok = w.n == (size_t)e->n_fields;
+	for (size_t i = 0; ok && i < w.n; i++)
+		ok = expect_match(&e->fields[i], w.v[i], NULL);
+	ptrvec_free(&w, free);
+	return ok;
+}
+
+/* Each field that deviates is planned on its own; the others keep what
+ * the host has ("4096 >=131072 >=16M" raises only what is below). */
+static int fields_plan(const struct expect *e, const char *actual, char **ret)
+{
+	struct strbuf sb = { 0 };
+	struct ptrvec w = { 0 };
+	bool same_width;
+	int r = 0;
+
+	split_words(actual, &w);
+	same_width = w.n == (size_t)e->n_fields;
+	for (int i = 0; i < e->n_fields && r == 0; i++) {
+		const char *have = same_width ? w.v[i] : NULL;
+		_cleanup_free_ char *v = NULL;
+
+		if (have && expect_match(&e->fields[i], have, NULL))
+			v = xstrdup(have);
+		else
+			r = expect_plan(&e->fields[i], have, NULL, &v);
+		if (r == 0)
+			strbuf_printf(&sb, "%s%s", i ? " " : "", v);
+	}
+	ptrvec_free(&w, free);
+	if (r < 0) {
+		free(sb.s);
+		return r;
+	}
+	*ret = strbuf_take(&sb);
+	return 0;
 }
 
 static bool exact_match(const char *want, const char *actual)
@@ -340,6 +510,8 @@ bool expect_match(const struct expect *e, const char *actual, const char *max)
 		return false;
 	case EXP_MAX:
 		return max && exact_match(max, actual);
+	case EXP_FIELDS:
+		return fields_match(e, actual);
 	default:
 		break;
 	}
@@ -383,6 +555,8 @@ int expect_plan(const struct expect *e, const char *actual, const char *max,
 		else
 			*ret = num_format(&e->lo);
 		return 0;
+	case EXP_FIELDS:
+		return fields_plan(e, actual, ret);
 	}
 	return -EINVAL;
 }
@@ -403,6 +577,9 @@ int expect_check_bounds(const struct expect *e, uint64_t min, uint64_t max,
 	struct num lo = { .mag = min }, hi = { .mag = max }, n;
 	bool ok = true;
 
+	for (int i = 0; i < e->n_fields; i++)
+		if (expect_check_bounds(&e->fields[i], min, max, ret_err) < 0)
+			return -EINVAL;
 	if (e->op == EXP_GE || e->op == EXP_RANGE)
 		ok = num_cmp(&e->lo, &lo) >= 0 && num_cmp(&e->lo, &hi) <= 0;
 	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
@@ -414,6 +591,53 @@ int expect_check_bounds(const struct expect *e, uint64_t min, uint64_t max,
 		return 0;
 	*ret_err = xasprintf("expected an integer from %llu to %llu",
 			     (unsigned long long)min, (unsigned long long)max);
+	return -EINVAL;
+}
+
+static struct num num_of(int64_t v)
+{
+	return v < 0 ? (struct num){ true, (uint64_t)(-(v + 1)) + 1 } :
+		       (struct num){ false, (uint64_t)v };
+}
+
+static bool num_in(const struct num *n, const struct num *lo,
+		   const struct num *hi)
+{
+	return num_cmp(n, lo) >= 0 && num_cmp(n, hi) <= 0;
+}
+
+int expect_check_bounds_signed(const struct expect *e, int64_t min, int64_t max,
+			       char **ret_err)
+{
+	struct num lo = num_of(min), hi = num_of(max), n;
+	bool ok = true;
+
+	for (int i = 0; i < e->n_fields; i++)
+		if (expect_check_bounds_signed(&e->fields[i], min, max,
+					       ret_err) < 0)
+			return -EINVAL;
+	if (e->op == EXP_GE || e->op == EXP_RANGE)
+		ok = num_in(&e->lo, &lo, &hi);
+	if (ok && (e->op == EXP_LE || e->op == EXP_RANGE))
+		ok = num_in(&e->hi, &lo, &hi);
+	for (int i = 0; ok && i < e->n_alts; i++) {
+		_cleanup_free_ char *copy = xstrdup(e->alts[i]);
+		char *tok = copy, *next;
+
+		/* every number of an exact value ("32768 60999") */
+		for (; ok && *tok; tok = next) {
+			next = strchrnul(tok, ' ');
+			if (*next)
+				*next++ = '\0';
+			ok = num_parse(tok, UNIT_NONE, &n) != 0 ||
+			     num_in(&n, &lo, &hi);
+		}
+	}
+	if (ok)
+		return 0;
+	*ret_err = xasprintf("out of range: expected numbers from %lld to "
+			     "%lld",
+			     (long long)min, (long long)max);
 	return -EINVAL;
 }
 

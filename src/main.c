@@ -10,12 +10,16 @@
 #define TEXT_JSON (FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON))
 
 static const struct verb verbs[] = {
-	{ "audit", cmd_audit, 0, TEXT_JSON | FMT_BIT(FMT_PROMETHEUS), NEED_HOST,
-	  "audit [PROFILE...]\n"
+	{ "audit", cmd_audit, OPT_STRICT, TEXT_JSON | FMT_BIT(FMT_PROMETHEUS),
+	  NEED_HOST,
+	  "audit [PROFILE...] [--strict]\n"
 	  "  Compare the host with the profiles (default: baseline), later\n"
 	  "  profiles overriding earlier ones, and report every check.\n"
-	  "  Exit 0 when no check is a deviation or an error (ok, missing\n"
-	  "  and manual checks pass), 1 otherwise, 2 on bad input.\n"
+	  "  Exit 0 when every check is ok or missing, 1 when one is a\n"
+	  "  deviation, an error or manual (a finding that needs a reboot\n"
+	  "  or an outside action), 2 on bad input.\n"
+	  "  --strict    a missing setting is a finding too (not one whose\n"
+	  "              key starts with '-', which is optional)\n"
 	  "  Formats: text, json, prometheus.\n" },
 	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE, TEXT_JSON, NEED_HOST,
 	  "apply PROFILE [--dry-run] [--force]\n"
@@ -74,7 +78,7 @@ static const char global_usage[] =
 	"profile, and roll back to a saved snapshot.\n"
 	"\n"
 	"Commands:\n"
-	"  audit [PROFILE...]              compare the host with profiles\n"
+	"  audit [PROFILE...] [--strict]   compare the host with profiles\n"
 	"  apply PROFILE [--dry-run] [--force]\n"
 	"                                  snapshot, change, read back\n"
 	"  rollback [SNAPSHOT] [--dry-run] restore a snapshot\n"
@@ -138,6 +142,7 @@ enum {
 	LOPT_NAME,
 	LOPT_ALL,
 	LOPT_KEEP,
+	LOPT_STRICT,
 };
 
 static const struct option long_options[] = {
@@ -156,6 +161,7 @@ static const struct option long_options[] = {
 	{ "name", required_argument, NULL, LOPT_NAME },
 	{ "all", no_argument, NULL, LOPT_ALL },
 	{ "keep", required_argument, NULL, LOPT_KEEP },
+	{ "strict", no_argument, NULL, LOPT_STRICT },
 	{ 0 },
 };
 
@@ -233,6 +239,10 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 		case LOPT_ALL:
 			cli->all = true;
 			cli->opts_given |= OPT_ALL;
+			break;
+		case LOPT_STRICT:
+			cli->strict = true;
+			cli->opts_given |= OPT_STRICT;
 			break;
 		case LOPT_KEEP:
 			if (parse_uint64(optarg, 1000000, &n) < 0) {

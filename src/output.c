@@ -210,11 +210,15 @@ void report_json_error(struct json *j, const char *message, int exit_code)
 	json_end(j);
 }
 
+static void assert_ids_unique(const struct ptrvec *checks);
+
 void report_json(FILE *f, const struct report *r)
 {
 	struct summary s;
 	struct json j;
 
+	if (!r->changes)
+		assert_ids_unique(r->checks);
 	engine_summary(r->checks, &s);
 	report_json_head(&j, f, r->command);
 	json_array(&j, "profiles", true);
@@ -244,9 +248,9 @@ void report_json(FILE *f, const struct report *r)
 	json_finish(&j);
 }
 
-static void prom_label(FILE *f, const char *s)
+static void prom_label(FILE *f, const char *name, const char *s)
 {
-	fputc('"', f);
+	fprintf(f, "%s=\"", name);
 	for (; *s; s++)
 		if (*s == '\\' || *s == '"')
 			fprintf(f, "\\%c", *s);
@@ -257,53 +261,97 @@ static void prom_label(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void prom_head(FILE *f, const char *metric, const char *type,
+		      const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
+}
+
+/* One series: metric{profile="P"[,name="value"]...} */
+static void prom_series(FILE *f, const char *metric, const char *profile,
+			const char *const *labels)
+{
+	fprintf(f, "%s{", metric);
+	prom_label(f, "profile", profile);
+	for (; labels && labels[0]; labels += 2) {
+		fputc(',', f);
+		prom_label(f, labels[0], labels[1]);
+	}
+	fputs("} ", f);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every id of a report is unique, or two series (and two JSON results)
+ * would say different things of the same setting: a bug of ours. */
+static void assert_ids_unique(const struct ptrvec *checks)
+{
+	const char **ids = xcalloc(checks->n + 1, sizeof(*ids));
+
+	for (size_t i = 0; i < checks->n; i++)
+		ids[i] = ((struct check *)checks->v[i])->id;
+	qsort(ids, checks->n, sizeof(*ids), cmp_str);
+	for (size_t i = 1; i < checks->n; i++)
+		if (!strcmp(ids[i - 1], ids[i])) {
+			fprintf(stderr,
+				"hosttune: internal error: id %s twice "
+				"in one report\n",
+				ids[i]);
+			abort();
+		}
+	free(ids);
+}
+
 void report_prometheus(FILE *f, const struct report *r)
 {
 	struct strbuf names = { 0 };
+	const char *profile;
 	struct summary s;
 
-	for (size_t i = 0; r->profiles && i < r->profiles->n; i++) {
-		if (i)
-			strbuf_puts(&names, ",");
-		strbuf_puts(&names, r->profiles->v[i]);
-	}
+	assert_ids_unique(r->checks);
+	for (size_t i = 0; r->profiles && i < r->profiles->n; i++)
+		strbuf_printf(&names, "%s%s", i ? "," : "",
+			      (char *)r->profiles->v[i]);
+	profile = names.s ? names.s : "";
 	engine_summary(r->checks, &s);
-	fputs("# HELP hosttune_check_ok Whether a check passes (1: ok, missing "
-	      "or manual) or not (0: deviation or error).\n"
-	      "# TYPE hosttune_check_ok gauge\n",
-	      f);
+	prom_head(f, "hosttune_check_ok", "gauge",
+		  "Whether a check passes: 1 when ok or missing, 0 when a "
+		  "deviation, an error or manual.");
 	for (size_t i = 0; i < r->checks->n; i++) {
 		const struct check *c = r->checks->v[i];
+		const char *labels[] = { "domain", c->ops->name, "id", c->id,
+					 NULL };
 
-		fputs("hosttune_check_ok{profile=", f);
-		prom_label(f, names.s ? names.s : "");
-		fputs(",domain=", f);
-		prom_label(f, c->ops->name);
-		fputs(",id=", f);
-		prom_label(f, c->id);
-		fputs(",status=", f);
-		prom_label(f, status_name(c->status));
-		fprintf(f, "} %d\n",
-			c->status != ST_DEVIATION && c->status != ST_ERROR);
+		prom_series(f, "hosttune_check_ok", profile, labels);
+		fprintf(f, "%d\n",
+			c->status == ST_OK || c->status == ST_MISSING);
 	}
-	fputs("# HELP hosttune_deviations Checks that deviate from the "
-	      "profile.\n# TYPE hosttune_deviations gauge\n"
-	      "hosttune_deviations{profile=",
-	      f);
-	prom_label(f, names.s ? names.s : "");
-	fprintf(f, "} %zu\n", s.n[ST_DEVIATION]);
-	fputs("# HELP hosttune_errors Checks that could not be read.\n"
-	      "# TYPE hosttune_errors gauge\nhosttune_errors{profile=",
-	      f);
-	prom_label(f, names.s ? names.s : "");
-	fprintf(f, "} %zu\n", s.n[ST_ERROR]);
-	fprintf(f,
-		"# HELP hosttune_audit_duration_seconds Time the audit "
-		"took.\n# TYPE hosttune_audit_duration_seconds gauge\n"
-		"hosttune_audit_duration_seconds %.6f\n"
-		"# HELP hosttune_last_run_timestamp_seconds When the audit "
-		"ran.\n# TYPE hosttune_last_run_timestamp_seconds gauge\n"
-		"hosttune_last_run_timestamp_seconds %lld\n",
-		r->duration, (long long)time(NULL));
+	prom_head(f, "hosttune_checks", "gauge",
+		  "Checks of the audit, by status.");
+	for (int st = 0; st < _ST_MAX; st++) {
+		const char *labels[] = { "status", status_name(st), NULL };
+
+		prom_series(f, "hosttune_checks", profile, labels);
+		fprintf(f, "%zu\n", s.n[st]);
+	}
+	prom_head(f, "hosttune_audit_duration_seconds", "gauge",
+		  "How long the audit took.");
+	prom_series(f, "hosttune_audit_duration_seconds", profile, NULL);
+	fprintf(f, "%.6f\n", r->duration);
+	prom_head(f, "hosttune_last_run_timestamp_seconds", "gauge",
+		  "When the audit ran, in seconds since the epoch.");
+	prom_series(f, "hosttune_last_run_timestamp_seconds", profile, NULL);
+	fprintf(f, "%lld\n", (long long)time(NULL));
+	prom_head(f, "hosttune_build_info", "gauge",
+		  "The hosttune that wrote these series.");
+	{
+		const char *labels[] = { "version", HOSTTUNE_VERSION, NULL };
+
+		prom_series(f, "hosttune_build_info", profile, labels);
+	}
+	fputs("1\n", f);
 	free(names.s);
 }

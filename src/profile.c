@@ -366,9 +366,21 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 	s = xcalloc(1, sizeof(*s));
 	s->ops = ops;
 	s->target = TAKE_PTR(target);
+	if (ops->optional_prefix && name[0] == '-') {
+		s->optional = true;
+		name++;
+	}
 	if (ops->parse_setting(s->target, name, value, &s->key, &s->expect,
 			       &err) < 0) {
 		add_error(c, c->lineno, "%s: %s", name, err ? err : "invalid");
+		setting_free(s);
+		return 0;
+	}
+	if (s->expect.op == EXP_FIELDS && !ops->fields) {
+		add_error(c, c->lineno,
+			  "%s: takes one value; one form per field is for "
+			  "multi-value sysctls",
+			  name);
 		setting_free(s);
 		return 0;
 	}

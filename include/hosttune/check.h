@@ -28,6 +28,9 @@ struct setting {
 	int line;
 	char *why; /* the profile's comment, else the domain's reason */
 	int order;
+	/* "-key" (as in sysctl.d): its missing never counts, not even
+	 * against --strict */
+	bool optional;
 };
 
 /* One concrete check: a setting resolved against the host. */
@@ -78,6 +81,11 @@ struct check_ops {
 	/* Capability every write of the domain needs on a live host
 	 * (CAP_*), -1 for none. */
 	int cap;
+	/* Values may have several blank-separated fields, each with a form
+	 * of its own ("4096 >=131072 >=16M"); other domains refuse that. */
+	bool fields;
+	/* A key may start with '-': the setting is optional (sysctl.d). */
+	bool optional_prefix;
 
 	/* Validate a section argument; *ret_err explains -EINVAL. */
 	int (*parse_target)(const char *target, char **ret_err);

@@ -24,6 +24,7 @@ enum verb_opt {
 	OPT_NAME = 1 << 2,
 	OPT_ALL = 1 << 3,
 	OPT_KEEP = 1 << 4,
+	OPT_STRICT = 1 << 5,
 };
 
 /* What the dispatcher sets up before a verb runs. */
@@ -43,7 +44,7 @@ struct cli {
 	enum color_mode color;
 	int verbosity;
 	unsigned opts_given; /* enum verb_opt */
-	bool dry_run, force, all;
+	bool dry_run, force, all, strict;
 	const char *name;
 	unsigned long keep; /* prune --keep */
 	int lock_err; /* why the state directory could not be locked */

@@ -18,6 +18,7 @@ enum expect_op {
 	EXP_RANGE, /* lo .. hi inclusive */
 	EXP_ALT, /* any of alts[], first preferred */
 	EXP_MAX, /* the device's reported maximum */
+	EXP_FIELDS, /* one form per blank-separated field (tcp_rmem) */
 };
 
 /* How a domain's values are typed, for parsing. */
@@ -33,6 +34,8 @@ struct expect {
 	struct num lo, hi;
 	char **alts;
 	int n_alts;
+	struct expect *fields; /* EXP_FIELDS */
+	int n_fields;
 };
 
 /* Parse a profile value. allow_max: the domain can report a maximum.
@@ -40,6 +43,9 @@ struct expect {
 int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		 struct expect *ret, char **ret_err);
 void expect_free(struct expect *e);
+/* How many blank-separated fields e wants: n_fields for EXP_FIELDS, the
+ * tokens of an exact value, else 1 (a comparison is of one number). */
+int expect_width(const struct expect *e);
 void expect_copy(struct expect *dst, const struct expect *src);
 
 /* Does the normalised actual value satisfy e? For EXP_MAX the caller
@@ -63,6 +69,9 @@ bool expect_token_ok(const char *s);
  * "expected an integer from MIN to MAX". */
 int expect_check_bounds(const struct expect *e, uint64_t min, uint64_t max,
 			char **ret_err);
+/* The same for signed bounds ("from -1 to 2147483647"). */
+int expect_check_bounds_signed(const struct expect *e, int64_t min, int64_t max,
+			       char **ret_err);
 /* e names entries of a choice list: exact or alternatives of valid
  * tokens. usage: the message for other forms; noun: "a scheduler name"
  * in "'x' is not a scheduler name". */

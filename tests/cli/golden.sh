@@ -184,17 +184,17 @@ check "options after the profile: same JSON" cmp -s "$TMP/audit-json.raw" "$TMP/
 	>"$TMP/prom.all" 2>"$TMP/audit-prometheus.rawerr"
 same "audit-prometheus: exit status" "$?" 1
 check "audit -f prometheus: a numeric duration sample" \
-	grep -Eq '^hosttune_audit_duration_seconds [0-9]+(\.[0-9]+)?$' "$TMP/prom.all"
+	grep -Eq '^hosttune_audit_duration_seconds\{profile="[^"]*"\} [0-9]+(\.[0-9]+)?$' "$TMP/prom.all"
 check "audit -f prometheus: a numeric timestamp sample" \
-	grep -Eq '^hosttune_last_run_timestamp_seconds [0-9]+$' "$TMP/prom.all"
+	grep -Eq '^hosttune_last_run_timestamp_seconds\{profile="[^"]*"\} [0-9]+$' "$TMP/prom.all"
 check "audit -f prometheus: no timestamps on samples" \
 	sh -c '! grep -v "^#" "$1" | grep -Eq "} [0-9.]+ [0-9]+$"' sh "$TMP/prom.all"
-grep -Ev '^hosttune_(audit_duration|last_run_timestamp)_seconds ' \
+grep -Ev '^hosttune_(audit_duration|last_run_timestamp)_seconds\{' \
 	"$TMP/prom.all" >"$TMP/audit-prometheus.raw"
 compare audit-prometheus
 "$HT" -s "$TMP/s" audit -f prometheus --root "$R" -o "$TMP/report.prom" \
 	"$P/basic.ini" >/dev/null 2>&1
-grep -Ev '^hosttune_(audit_duration|last_run_timestamp)_seconds ' \
+grep -Ev '^hosttune_(audit_duration|last_run_timestamp)_seconds\{' \
 	"$TMP/report.prom" >"$TMP/report.prom.cut"
 check "-o: -f prometheus writes the same metrics" cmp -s "$TMP/report.prom.cut" "$TMP/audit-prometheus.raw"
 

@@ -738,7 +738,6 @@ static void test_check_owner_refuses_group_writable_file(void **state)
 	free(path);
 }
 
-
 /* ---- names are read whole: inih would cut them at 50 bytes ---- */
 
 /* "[mount /" + path + "]": the target is the whole path, at, below and
