@@ -107,6 +107,52 @@ static void test_thp_alternatives_pick_the_first_offered(void **state)
 	env_close(e);
 }
 
+/* The offered list is read once, with the value: match and plan use what
+ * the audit saw, even when the kernel's file changes behind them. */
+static void test_offered_list_is_read_once(void **state)
+{
+	struct env *e = env_open(TWO, true);
+	struct check *ok, *off;
+	char *v = NULL;
+
+	env_audit(e, "[numa]\ntransparent_hugepage = sometimes|madvise\n"
+		     "transparent_hugepage_defrag = sometimes|never\n");
+	ok = env_find(e, "numa:transparent_hugepage");
+	off = env_find(e, "numa:transparent_hugepage_defrag");
+	assert_int_equal(ok->status, ST_OK);
+	assert_int_equal(off->status, ST_DEVIATION);
+	assert_string_equal(off->offered,
+			    "always defer defer+madvise madvise never");
+	put_file(e, THP "enabled", "always madvise never [sometimes]\n");
+	put_file(e, THP "defrag", "[sometimes] never\n");
+	assert_true(check_matches(&e->h, ok));
+	assert_false(check_matches(&e->h, off));
+	assert_int_equal(check_plan_value(&e->h, off, &v), 0);
+	assert_string_equal(v, "never");
+	free(v);
+	env_close(e);
+}
+
+/* A choice file is its own list, so the kernel always says what it
+ * offers; an empty one offers nothing and plans nothing. */
+static void test_empty_list_offers_nothing(void **state)
+{
+	struct env *e = env_open(TWO, true);
+	struct check *c;
+	char *v = NULL;
+
+	put_file(e, THP "enabled", "\n");
+	env_audit(e, "[numa]\ntransparent_hugepage = never\n");
+	c = env_find(e, "numa:transparent_hugepage");
+	assert_int_equal(c->status, ST_DEVIATION);
+	assert_string_equal(
+		c->detail, "not offered by this kernel, which offers: nothing");
+	assert_int_equal(check_plan_value(&e->h, c, &v), -EINVAL);
+	assert_null(v);
+	assert_int_equal(env_apply(e), -EIO);
+	env_close(e);
+}
+
 static void test_missing_node_and_size(void **state)
 {
 	struct env *e = env_open(TWO, false);
@@ -258,6 +304,8 @@ int main(void)
 		cmocka_unit_test(test_keys_and_values_are_validated),
 		cmocka_unit_test(test_audit_two_nodes),
 		cmocka_unit_test(test_thp_alternatives_pick_the_first_offered),
+		cmocka_unit_test(test_offered_list_is_read_once),
+		cmocka_unit_test(test_empty_list_offers_nothing),
 		cmocka_unit_test(test_missing_node_and_size),
 		cmocka_unit_test(test_apply_audit_clean_rollback),
 		cmocka_unit_test(test_cmdline_pins_thp),
