@@ -388,25 +388,6 @@ static char *cpu_path(unsigned cpu, const char *file)
 	return xasprintf(CPU_DIR "/cpu%u/%s", cpu, file);
 }
 
-/* What the CPU offers for a choice key, normalised; -ENOENT when it does
- * not say (then any of the profile's names is taken on trust). */
-static int read_offered(const struct host *h, const struct check *c, char **ret)
-{
-	const struct cpu_key *k = cpu_key_find(c->key);
-	_cleanup_free_ char *path = NULL, *value = NULL;
-	unsigned cpu;
-	int r;
-
-	if (cpu_target(c->target, &cpu) < 0)
-		return -EINVAL;
-	path = cpu_path(cpu, k->offered);
-	r = hostfs_read(h, path, &value, NULL);
-	if (r < 0)
-		return r;
-	*ret = normalize_ws(value);
-	return 0;
-}
-
 /* One cpuidle state of one CPU. */
 struct idle_state {
 	unsigned index;
@@ -587,7 +568,6 @@ static int read_setting_file(const struct host *h, unsigned cpu,
 			     struct check *c, const struct cpu_key *k)
 {
 	_cleanup_free_ char *path = cpu_path(cpu, k->file), *value = NULL;
-	_cleanup_free_ char *offered = NULL;
 	mode_t mode = 0;
 	int r;
 
@@ -596,12 +576,18 @@ static int read_setting_file(const struct host *h, unsigned cpu,
 		return r;
 	c->read_only = !(mode & 0222);
 	c->actual = normalize_ws(value);
-	if (k->kind == CK_CHOICE && c->setting &&
-	    read_offered(h, c, &offered) == 0 &&
-	    !choice_pick(&c->setting->expect, offered))
-		c->detail = xasprintf("not offered by %s, which offers: %s",
-				      c->target,
-				      *offered ? offered : "nothing");
+	if (k->kind == CK_CHOICE) {
+		/* What the CPU offers, read once with the value; a CPU
+		 * that does not say leaves offered NULL, and the shared
+		 * code takes the profile's names on trust. */
+		_cleanup_free_ char *list = NULL;
+
+		free(path);
+		path = cpu_path(cpu, k->offered);
+		c->choice = true;
+		if (hostfs_read(h, path, &list, NULL) == 0)
+			c->offered = choice_offered(list);
+	}
 	if (k->kind == CK_FREQ) {
 		_cleanup_free_ char *max = NULL;
 
@@ -631,53 +617,24 @@ static int cpu_read(const struct host *h, struct check *c)
 	return read_setting_file(h, cpu, c, k);
 }
 
+/* check.c hands every key to a domain's match hook; only the idle bound
+ * needs one, so the other keys go back to the shared comparison (choice
+ * keys against what read() saw on offer) through a table without it. */
+static const struct check_ops cpu_shared_ops = { .name = "cpu" };
+
 static bool cpu_match(const struct host *h, const struct check *c)
 {
-	const struct cpu_key *k = cpu_key_find(c->key);
 	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
+	struct check shared = *c;
 	uint64_t max, bound;
 
-	switch (k->kind) {
-	case CK_CHOICE:
-		if (read_offered(h, c, &offered) < 0)
-			return expect_match(e, c->actual, NULL);
-		want = choice_pick(e, offered);
-		return want && !strcmp(want, c->actual);
-	case CK_IDLE:
-		return idle_max_of(c->actual, &max) == 0 &&
-		       parse_uint64(e->alts[0], UINT64_MAX, &bound) == 0 &&
-		       max <= bound;
-	default:
-		return expect_match(e, c->actual, c->max);
+	if (cpu_key_find(c->key)->kind != CK_IDLE) {
+		shared.ops = &cpu_shared_ops;
+		return check_matches(h, &shared);
 	}
-}
-
-static int cpu_plan(const struct host *h, const struct check *c, char **ret)
-{
-	const struct cpu_key *k = cpu_key_find(c->key);
-	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
-
-	switch (k->kind) {
-	case CK_CHOICE:
-		if (read_offered(h, c, &offered) < 0) {
-			*ret = xstrdup(e->alts[0]);
-			return 0;
-		}
-		want = choice_pick(e, offered);
-		if (!want)
-			return -EINVAL;
-		*ret = xstrdup(want);
-		return 0;
-	case CK_IDLE:
-		*ret = xstrdup(e->alts[0]);
-		return 0;
-	default:
-		return expect_plan(e, c->actual, c->max, ret);
-	}
+	return idle_max_of(c->actual, &max) == 0 &&
+	       parse_uint64(e->alts[0], UINT64_MAX, &bound) == 0 &&
+	       max <= bound;
 }
 
 static int write_idle_state(const struct host *h, unsigned cpu, unsigned idx,
@@ -831,7 +788,6 @@ const struct check_ops cpu_ops = {
 	.read = cpu_read,
 	.write = cpu_write,
 	.match = cpu_match,
-	.plan = cpu_plan,
 	.why = cpu_why,
 	.enumerate = cpu_enumerate,
 };
