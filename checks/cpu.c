@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hosttune/check.h"
+#include "hosttune/cpuset.h"
 
 #define CPU_MAX 8191 /* the largest CONFIG_NR_CPUS is 8192 */
 #define CPU_DIR "sys/devices/system/cpu"
@@ -87,99 +88,37 @@ static bool host_wide(const struct cpu_key *k)
 	return k->kind == CK_BOOST || k->kind == CK_SMT;
 }
 
-/* A set of CPU numbers, 0 to CPU_MAX. */
-struct cpuset {
-	uint64_t bits[(CPU_MAX + 1) / 64];
-};
-
-static void cpuset_add(struct cpuset *s, unsigned cpu)
-{
-	s->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
-}
-
-static bool cpuset_has(const struct cpuset *s, unsigned cpu)
-{
-	return s->bits[cpu / 64] & (UINT64_C(1) << (cpu % 64));
-}
-
-/* A CPU number: decimal digits only, no leading zero, at most CPU_MAX. */
-static int cpu_number(const char *s, size_t n, unsigned *ret, char **ret_err)
-{
-	_cleanup_free_ char *t = xstrndup(s, n);
-	uint64_t v;
-	int r;
-
-	r = (n > 1 && t[0] == '0') || t[0] == '+' ?
-		    -EINVAL :
-		    parse_uint64(t, CPU_MAX, &v);
-	if (r == -ERANGE)
-		*ret_err = xasprintf("CPU %s is out of range (CPUs are "
-				     "numbered 0 to %d)",
-				     t, CPU_MAX);
-	else if (r < 0)
-		*ret_err = xasprintf("'%s' is not a CPU number", t);
-	if (r < 0)
-		return -EINVAL;
-	*ret = (unsigned)v;
-	return 0;
-}
-
 /* "cpu3" -> 3, the form of a check's target. */
 static int cpu_target(const char *s, unsigned *ret)
 {
-	_cleanup_free_ char *err = NULL;
-
 	if (!s || !startswith(s, "cpu") || !s[3])
 		return -EINVAL;
-	return cpu_number(s + 3, strlen(s + 3), ret, &err);
+	return cpuset_parse_cpu(s + 3, CPU_MAX, ret, NULL);
 }
 
-/* Parse a CPU list as the kernel prints one ("0-3,8"), or "cpuN". */
-static int cpulist_parse(const char *s, struct cpuset *ret, char **ret_err)
+/* A section's CPUs: a CPU list as the kernel prints one ("0-3,8"), or
+ * "cpuN". */
+static int cpu_list_parse(const char *s, struct cpuset *ret, char **ret_err)
 {
 	unsigned cpu;
 
+	if (!startswith(s, "cpu"))
+		return cpuset_parse_list(s, CPU_MAX, ret, ret_err);
+	if (cpuset_parse_cpu(s + 3, CPU_MAX, &cpu, ret_err) < 0)
+		return -EINVAL;
 	*ret = (struct cpuset){ 0 };
-	if (startswith(s, "cpu")) {
-		if (cpu_number(s + 3, strlen(s + 3), &cpu, ret_err) < 0)
-			return -EINVAL;
-		cpuset_add(ret, cpu);
-		return 0;
-	}
-	for (const char *p = s;;) {
-		const char *e = strchrnul(p, ','), *dash;
-		unsigned lo, hi;
-
-		dash = memchr(p, '-', (size_t)(e - p));
-		if (cpu_number(p, (size_t)((dash ? dash : e) - p), &lo,
-			       ret_err) < 0 ||
-		    (dash && cpu_number(dash + 1, (size_t)(e - dash - 1), &hi,
-					ret_err) < 0))
-			return -EINVAL;
-		if (!dash)
-			hi = lo;
-		if (lo > hi) {
-			*ret_err = xasprintf("'%.*s' is an empty range",
-					     (int)(e - p), p);
-			return -EINVAL;
-		}
-		for (unsigned c = lo; c <= hi; c++)
-			cpuset_add(ret, c);
-		if (!*e)
-			return 0;
-		p = e + 1;
-	}
+	return cpuset_add(ret, cpu);
 }
 
 static int cpu_parse_target(const char *target, char **ret_err)
 {
-	struct cpuset set;
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 
-	if (has_control_chars(target) || strlen(target) > 4096) {
+	if (!*target || has_control_chars(target) || strlen(target) > 4096) {
 		*ret_err = xstrdup("expected a CPU list such as 0-3,8");
 		return -EINVAL;
 	}
-	if (cpulist_parse(target, &set, ret_err) < 0) {
+	if (cpu_list_parse(target, &set, ret_err) < 0) {
 		char *old = *ret_err;
 
 		*ret_err =
@@ -325,17 +264,17 @@ static int cpu_parse_setting(const char *target, const char *key,
  * has its cpuN directories counted instead. */
 static void online_cpus(const struct host *h, struct cpuset *ret)
 {
-	_cleanup_free_ char *value = NULL, *err = NULL, *norm = NULL;
+	_cleanup_free_ char *value = NULL, *norm = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	unsigned cpu;
 
+	*ret = (struct cpuset){ 0 };
 	if (hostfs_read(h, CPU_DIR "/online", &value, NULL) == 0) {
 		norm = normalize_ws(value);
-		if (*norm && cpulist_parse(norm, ret, &err) == 0)
+		if (*norm && cpuset_parse_list(norm, CPU_MAX, ret, NULL) == 0)
 			return;
 	}
-	*ret = (struct cpuset){ 0 };
 	if (hostfs_list(h, CPU_DIR, &names, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
@@ -348,9 +287,8 @@ static int cpu_expand(const struct host *h, const struct setting *s,
 		      struct ptrvec *out)
 {
 	const struct cpu_key *k = cpu_key_find(s->key);
-	_cleanup_free_ char *err = NULL;
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 	size_t before = out->n;
-	struct cpuset set;
 	struct check *c;
 
 	if (!k)
@@ -361,14 +299,12 @@ static int cpu_expand(const struct host *h, const struct setting *s,
 	}
 	if (!s->target)
 		online_cpus(h, &set);
-	else if (cpulist_parse(s->target, &set, &err) < 0)
+	else if (cpu_list_parse(s->target, &set, NULL) < 0)
 		return -EINVAL;
-	for (unsigned cpu = 0; cpu <= CPU_MAX; cpu++) {
-		_cleanup_free_ char *t = NULL;
+	for (int cpu = cpuset_next(&set, 0); cpu >= 0;
+	     cpu = cpuset_next(&set, (unsigned)cpu + 1)) {
+		_cleanup_free_ char *t = xasprintf("cpu%d", cpu);
 
-		if (!cpuset_has(&set, cpu))
-			continue;
-		t = xasprintf("cpu%u", cpu);
 		c = check_new(&cpu_ops, t, s->key);
 		c->from_glob = !s->target;
 		ptrvec_push(out, c);
@@ -756,15 +692,13 @@ static const char *cpu_why(const char *key)
 
 static int cpu_enumerate(const struct host *h, struct ptrvec *out)
 {
-	struct cpuset set;
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 
 	online_cpus(h, &set);
-	for (unsigned cpu = 0; cpu <= CPU_MAX; cpu++) {
-		_cleanup_free_ char *t = NULL;
+	for (int cpu = cpuset_next(&set, 0); cpu >= 0;
+	     cpu = cpuset_next(&set, (unsigned)cpu + 1)) {
+		_cleanup_free_ char *t = xasprintf("cpu%d", cpu);
 
-		if (!cpuset_has(&set, cpu))
-			continue;
-		t = xasprintf("cpu%u", cpu);
 		for (size_t i = 0; i < ARRAY_SIZE(cpu_keys); i++)
 			if (!host_wide(&cpu_keys[i]))
 				ptrvec_push(out, check_new(&cpu_ops, t,
