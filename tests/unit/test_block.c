@@ -12,6 +12,8 @@
 
 #include "domain.c.inc"
 
+#include "choice.c.inc"
+
 extern const struct check_ops block_ops;
 
 #define DISKS "block-disks"
@@ -230,7 +232,7 @@ static void test_offered_list_is_read_once(void **state)
 {
 	struct env *e = env_open(DISKS, true);
 	struct check *c;
-	char *v = NULL, *path;
+	char *path;
 
 	env_audit(e, "[block loop0]\nscheduler = kyber|mq-deadline\n");
 	c = env_find(e, "block:loop0:scheduler");
@@ -239,16 +241,11 @@ static void test_offered_list_is_read_once(void **state)
 	assert_string_equal(c->offered, "none mq-deadline");
 	put_file(e, Q("loop0", "scheduler"), "[none] mq-deadline kyber\n");
 	assert_false(check_matches(&e->h, c));
-	assert_int_equal(check_plan_value(&e->h, c, &v), 0);
-	assert_string_equal(v, "mq-deadline");
-	free(v);
-	v = NULL;
+	assert_planned(e, c, "mq-deadline");
 	/* Gone after the audit: the plan still stands on what was read. */
 	path = xasprintf("%s/" Q("loop0", "scheduler"), e->root);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(check_plan_value(&e->h, c, &v), 0);
-	assert_string_equal(v, "mq-deadline");
-	free(v);
+	assert_planned(e, c, "mq-deadline");
 	free(path);
 	env_close(e);
 }
@@ -259,7 +256,6 @@ static void test_empty_scheduler_list_offers_nothing(void **state)
 {
 	struct env *e = env_open(DISKS, true);
 	struct check *c;
-	char *v = NULL;
 
 	put_file(e, Q("loop0", "scheduler"), "\n");
 	env_audit(e, "[block loop0]\nscheduler = none\n");
@@ -268,8 +264,7 @@ static void test_empty_scheduler_list_offers_nothing(void **state)
 	assert_string_equal(c->offered, "");
 	assert_string_equal(c->detail,
 			    "not offered by loop0, which offers: nothing");
-	assert_int_equal(check_plan_value(&e->h, c, &v), -EINVAL);
-	assert_null(v);
+	assert_planned(e, c, NULL);
 	assert_int_equal(env_apply(e), -EIO);
 	env_close(e);
 }

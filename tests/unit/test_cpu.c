@@ -12,6 +12,8 @@
 
 #include "domain.c.inc"
 
+#include "choice.c.inc"
+
 extern const struct check_ops cpu_ops;
 
 #define INTEL "cpu-intel"
@@ -267,7 +269,6 @@ static void test_offered_list_is_read_once(void **state)
 {
 	struct env *e = env_open(INTEL, true);
 	struct check *dev, *ok;
-	char *v = NULL;
 
 	env_audit(e, "[cpu 2]\ngovernor = schedutil|performance\n"
 		     "[cpu 3]\ngovernor = schedutil|powersave\n");
@@ -281,9 +282,7 @@ static void test_offered_list_is_read_once(void **state)
 	put_file(e, GOVERNORS("3"), "schedutil performance powersave\n");
 	assert_true(check_matches(&e->h, ok));
 	assert_false(check_matches(&e->h, dev));
-	assert_int_equal(check_plan_value(&e->h, dev, &v), 0);
-	assert_string_equal(v, "performance");
-	free(v);
+	assert_planned(e, dev, "performance");
 	env_close(e);
 }
 
@@ -294,7 +293,6 @@ static void test_offered_list_unknown_takes_names_on_trust(void **state)
 	struct env *e = env_open(INTEL, true);
 	char *path = xasprintf("%s/" GOVERNORS("2"), e->root);
 	struct check *c;
-	char *v = NULL;
 
 	assert_int_equal(unlink(path), 0);
 	env_audit(e, "[cpu 2]\ngovernor = schedutil|powersave\n");
@@ -308,9 +306,7 @@ static void test_offered_list_unknown_takes_names_on_trust(void **state)
 	c = env_find(e, "cpu:cpu2:governor");
 	assert_int_equal(c->status, ST_DEVIATION);
 	assert_null(c->detail);
-	assert_int_equal(check_plan_value(&e->h, c, &v), 0);
-	assert_string_equal(v, "schedutil");
-	free(v);
+	assert_planned(e, c, "schedutil");
 	assert_int_equal(env_apply(e), 0);
 	assert_file(e, CPU "cpu2/cpufreq/scaling_governor", "schedutil");
 	free(path);
