@@ -136,7 +136,7 @@ static void test_select_by_name(void **state)
 	assert_selects(h, "NGINX", "");
 	assert_selects(h, "nginx\n", "");
 	assert_selects(h, "", "");
-	/* self names hosttune, however the tree spells its comm */
+	/* proc/self is no pid entry: no name selects it */
 	assert_selects(h, "hosttune", "");
 	close_host(h);
 }
