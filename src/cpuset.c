@@ -252,10 +252,10 @@ int cpuset_parse_mask(const char *s, unsigned max, struct cpuset *ret,
 		max = CPUSET_MAX;
 	if (startswith(hex, "0x") || startswith(hex, "0X"))
 		hex += 2;
-	for (const char *p = hex + strlen(hex); p-- > hex;) {
-		int v = hex_digit(*p);
+	for (size_t i = strlen(hex); i-- > 0;) {
+		int v = hex_digit(hex[i]);
 
-		if (*p == ',') {
+		if (hex[i] == ',') {
 			if (!digits)
 				return mask_err(ret_err, s, "an empty group");
 			base = ++group * 32;
