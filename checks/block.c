@@ -176,22 +176,10 @@ static char *queue_path(const char *dev, const char *key)
 	return xasprintf("sys/block/%s/queue/%s", dev, key);
 }
 
-static int read_offered(const struct host *h, const struct check *c, char **ret)
-{
-	_cleanup_free_ char *path = queue_path(c->target, c->key);
-	_cleanup_free_ char *value = NULL;
-	int r = hostfs_read(h, path, &value, NULL);
-
-	if (r < 0)
-		return r;
-	*ret = choice_offered(value);
-	return 0;
-}
-
 static int block_read(const struct host *h, struct check *c)
 {
 	const struct block_key *k = block_key_find(c->key);
-	_cleanup_free_ char *path = NULL, *value = NULL, *offered = NULL;
+	_cleanup_free_ char *path = NULL, *value = NULL;
 	mode_t mode = 0;
 	int r;
 
@@ -207,48 +195,11 @@ static int block_read(const struct host *h, struct check *c)
 		return 0;
 	}
 	/* The selected entry is the value, so a snapshot records a name the
-	 * kernel takes back, never the whole list. */
+	 * kernel takes back, never the whole list; the list is what the
+	 * device offers, for the shared match and plan. */
 	c->actual = choice_current(value);
-	offered = choice_offered(value);
-	if (c->setting && !choice_pick(&c->setting->expect, offered))
-		c->detail = xasprintf("not offered by %s, which offers: %s",
-				      c->target,
-				      *offered ? offered : "nothing");
-	return 0;
-}
-
-static bool block_match(const struct host *h, const struct check *c)
-{
-	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
-
-	if (block_key_find(c->key)->kind == BK_NUM)
-		return expect_match(e, c->actual, c->max);
-	if (read_offered(h, c, &offered) < 0)
-		return false;
-	want = choice_pick(e, offered);
-	return want && !strcmp(want, c->actual);
-}
-
-/* A scheduler the device does not offer cannot be planned (-EINVAL): the
- * audit's detail names what it offers. */
-static int block_plan(const struct host *h, const struct check *c, char **ret)
-{
-	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
-	int r;
-
-	if (block_key_find(c->key)->kind == BK_NUM)
-		return expect_plan(e, c->actual, c->max, ret);
-	r = read_offered(h, c, &offered);
-	if (r < 0)
-		return r;
-	want = choice_pick(e, offered);
-	if (!want)
-		return -EINVAL;
-	*ret = xstrdup(want);
+	c->choice = true;
+	c->offered = choice_offered(value);
 	return 0;
 }
 
@@ -312,8 +263,6 @@ const struct check_ops block_ops = {
 	.expand = block_expand,
 	.read = block_read,
 	.write = block_write,
-	.match = block_match,
-	.plan = block_plan,
 	.why = block_why,
 	.enumerate = block_enumerate,
 };

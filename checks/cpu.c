@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hosttune/check.h"
+#include "hosttune/cpuset.h"
 
 #define CPU_MAX 8191 /* the largest CONFIG_NR_CPUS is 8192 */
 #define CPU_DIR "sys/devices/system/cpu"
@@ -87,99 +88,37 @@ static bool host_wide(const struct cpu_key *k)
 	return k->kind == CK_BOOST || k->kind == CK_SMT;
 }
 
-/* A set of CPU numbers, 0 to CPU_MAX. */
-struct cpuset {
-	uint64_t bits[(CPU_MAX + 1) / 64];
-};
-
-static void cpuset_add(struct cpuset *s, unsigned cpu)
-{
-	s->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
-}
-
-static bool cpuset_has(const struct cpuset *s, unsigned cpu)
-{
-	return s->bits[cpu / 64] & (UINT64_C(1) << (cpu % 64));
-}
-
-/* A CPU number: decimal digits only, no leading zero, at most CPU_MAX. */
-static int cpu_number(const char *s, size_t n, unsigned *ret, char **ret_err)
-{
-	_cleanup_free_ char *t = xstrndup(s, n);
-	uint64_t v;
-	int r;
-
-	r = (n > 1 && t[0] == '0') || t[0] == '+' ?
-		    -EINVAL :
-		    parse_uint64(t, CPU_MAX, &v);
-	if (r == -ERANGE)
-		*ret_err = xasprintf("CPU %s is out of range (CPUs are "
-				     "numbered 0 to %d)",
-				     t, CPU_MAX);
-	else if (r < 0)
-		*ret_err = xasprintf("'%s' is not a CPU number", t);
-	if (r < 0)
-		return -EINVAL;
-	*ret = (unsigned)v;
-	return 0;
-}
-
 /* "cpu3" -> 3, the form of a check's target. */
 static int cpu_target(const char *s, unsigned *ret)
 {
-	_cleanup_free_ char *err = NULL;
-
 	if (!s || !startswith(s, "cpu") || !s[3])
 		return -EINVAL;
-	return cpu_number(s + 3, strlen(s + 3), ret, &err);
+	return cpuset_parse_cpu(s + 3, CPU_MAX, ret, NULL);
 }
 
-/* Parse a CPU list as the kernel prints one ("0-3,8"), or "cpuN". */
-static int cpulist_parse(const char *s, struct cpuset *ret, char **ret_err)
+/* A section's CPUs: a CPU list as the kernel prints one ("0-3,8"), or
+ * "cpuN". */
+static int cpu_list_parse(const char *s, struct cpuset *ret, char **ret_err)
 {
 	unsigned cpu;
 
+	if (!startswith(s, "cpu"))
+		return cpuset_parse_list(s, CPU_MAX, ret, ret_err);
+	if (cpuset_parse_cpu(s + 3, CPU_MAX, &cpu, ret_err) < 0)
+		return -EINVAL;
 	*ret = (struct cpuset){ 0 };
-	if (startswith(s, "cpu")) {
-		if (cpu_number(s + 3, strlen(s + 3), &cpu, ret_err) < 0)
-			return -EINVAL;
-		cpuset_add(ret, cpu);
-		return 0;
-	}
-	for (const char *p = s;;) {
-		const char *e = strchrnul(p, ','), *dash;
-		unsigned lo, hi;
-
-		dash = memchr(p, '-', (size_t)(e - p));
-		if (cpu_number(p, (size_t)((dash ? dash : e) - p), &lo,
-			       ret_err) < 0 ||
-		    (dash && cpu_number(dash + 1, (size_t)(e - dash - 1), &hi,
-					ret_err) < 0))
-			return -EINVAL;
-		if (!dash)
-			hi = lo;
-		if (lo > hi) {
-			*ret_err = xasprintf("'%.*s' is an empty range",
-					     (int)(e - p), p);
-			return -EINVAL;
-		}
-		for (unsigned c = lo; c <= hi; c++)
-			cpuset_add(ret, c);
-		if (!*e)
-			return 0;
-		p = e + 1;
-	}
+	return cpuset_add(ret, cpu);
 }
 
 static int cpu_parse_target(const char *target, char **ret_err)
 {
-	struct cpuset set;
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 
-	if (has_control_chars(target) || strlen(target) > 4096) {
+	if (!*target || has_control_chars(target) || strlen(target) > 4096) {
 		*ret_err = xstrdup("expected a CPU list such as 0-3,8");
 		return -EINVAL;
 	}
-	if (cpulist_parse(target, &set, ret_err) < 0) {
+	if (cpu_list_parse(target, &set, ret_err) < 0) {
 		char *old = *ret_err;
 
 		*ret_err =
@@ -325,17 +264,17 @@ static int cpu_parse_setting(const char *target, const char *key,
  * has its cpuN directories counted instead. */
 static void online_cpus(const struct host *h, struct cpuset *ret)
 {
-	_cleanup_free_ char *value = NULL, *err = NULL, *norm = NULL;
+	_cleanup_free_ char *value = NULL, *norm = NULL;
 	char **names = NULL;
 	size_t n = 0;
 	unsigned cpu;
 
+	*ret = (struct cpuset){ 0 };
 	if (hostfs_read(h, CPU_DIR "/online", &value, NULL) == 0) {
 		norm = normalize_ws(value);
-		if (*norm && cpulist_parse(norm, ret, &err) == 0)
+		if (*norm && cpuset_parse_list(norm, CPU_MAX, ret, NULL) == 0)
 			return;
 	}
-	*ret = (struct cpuset){ 0 };
 	if (hostfs_list(h, CPU_DIR, &names, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
@@ -348,9 +287,8 @@ static int cpu_expand(const struct host *h, const struct setting *s,
 		      struct ptrvec *out)
 {
 	const struct cpu_key *k = cpu_key_find(s->key);
-	_cleanup_free_ char *err = NULL;
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 	size_t before = out->n;
-	struct cpuset set;
 	struct check *c;
 
 	if (!k)
@@ -361,14 +299,12 @@ static int cpu_expand(const struct host *h, const struct setting *s,
 	}
 	if (!s->target)
 		online_cpus(h, &set);
-	else if (cpulist_parse(s->target, &set, &err) < 0)
+	else if (cpu_list_parse(s->target, &set, NULL) < 0)
 		return -EINVAL;
-	for (unsigned cpu = 0; cpu <= CPU_MAX; cpu++) {
-		_cleanup_free_ char *t = NULL;
+	for (int cpu = cpuset_next(&set, 0); cpu >= 0;
+	     cpu = cpuset_next(&set, (unsigned)cpu + 1)) {
+		_cleanup_free_ char *t = xasprintf("cpu%d", cpu);
 
-		if (!cpuset_has(&set, cpu))
-			continue;
-		t = xasprintf("cpu%u", cpu);
 		c = check_new(&cpu_ops, t, s->key);
 		c->from_glob = !s->target;
 		ptrvec_push(out, c);
@@ -386,25 +322,6 @@ static int cpu_expand(const struct host *h, const struct setting *s,
 static char *cpu_path(unsigned cpu, const char *file)
 {
 	return xasprintf(CPU_DIR "/cpu%u/%s", cpu, file);
-}
-
-/* What the CPU offers for a choice key, normalised; -ENOENT when it does
- * not say (then any of the profile's names is taken on trust). */
-static int read_offered(const struct host *h, const struct check *c, char **ret)
-{
-	const struct cpu_key *k = cpu_key_find(c->key);
-	_cleanup_free_ char *path = NULL, *value = NULL;
-	unsigned cpu;
-	int r;
-
-	if (cpu_target(c->target, &cpu) < 0)
-		return -EINVAL;
-	path = cpu_path(cpu, k->offered);
-	r = hostfs_read(h, path, &value, NULL);
-	if (r < 0)
-		return r;
-	*ret = normalize_ws(value);
-	return 0;
 }
 
 /* One cpuidle state of one CPU. */
@@ -587,7 +504,6 @@ static int read_setting_file(const struct host *h, unsigned cpu,
 			     struct check *c, const struct cpu_key *k)
 {
 	_cleanup_free_ char *path = cpu_path(cpu, k->file), *value = NULL;
-	_cleanup_free_ char *offered = NULL;
 	mode_t mode = 0;
 	int r;
 
@@ -596,12 +512,18 @@ static int read_setting_file(const struct host *h, unsigned cpu,
 		return r;
 	c->read_only = !(mode & 0222);
 	c->actual = normalize_ws(value);
-	if (k->kind == CK_CHOICE && c->setting &&
-	    read_offered(h, c, &offered) == 0 &&
-	    !choice_pick(&c->setting->expect, offered))
-		c->detail = xasprintf("not offered by %s, which offers: %s",
-				      c->target,
-				      *offered ? offered : "nothing");
+	if (k->kind == CK_CHOICE) {
+		/* What the CPU offers, read once with the value; a CPU
+		 * that does not say leaves offered NULL, and the shared
+		 * code takes the profile's names on trust. */
+		_cleanup_free_ char *list = NULL;
+
+		free(path);
+		path = cpu_path(cpu, k->offered);
+		c->choice = true;
+		if (hostfs_read(h, path, &list, NULL) == 0)
+			c->offered = choice_offered(list);
+	}
 	if (k->kind == CK_FREQ) {
 		_cleanup_free_ char *max = NULL;
 
@@ -631,53 +553,24 @@ static int cpu_read(const struct host *h, struct check *c)
 	return read_setting_file(h, cpu, c, k);
 }
 
+/* check.c hands every key to a domain's match hook; only the idle bound
+ * needs one, so the other keys go back to the shared comparison (choice
+ * keys against what read() saw on offer) through a table without it. */
+static const struct check_ops cpu_shared_ops = { .name = "cpu" };
+
 static bool cpu_match(const struct host *h, const struct check *c)
 {
-	const struct cpu_key *k = cpu_key_find(c->key);
 	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
+	struct check shared = *c;
 	uint64_t max, bound;
 
-	switch (k->kind) {
-	case CK_CHOICE:
-		if (read_offered(h, c, &offered) < 0)
-			return expect_match(e, c->actual, NULL);
-		want = choice_pick(e, offered);
-		return want && !strcmp(want, c->actual);
-	case CK_IDLE:
-		return idle_max_of(c->actual, &max) == 0 &&
-		       parse_uint64(e->alts[0], UINT64_MAX, &bound) == 0 &&
-		       max <= bound;
-	default:
-		return expect_match(e, c->actual, c->max);
+	if (cpu_key_find(c->key)->kind != CK_IDLE) {
+		shared.ops = &cpu_shared_ops;
+		return check_matches(h, &shared);
 	}
-}
-
-static int cpu_plan(const struct host *h, const struct check *c, char **ret)
-{
-	const struct cpu_key *k = cpu_key_find(c->key);
-	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
-
-	switch (k->kind) {
-	case CK_CHOICE:
-		if (read_offered(h, c, &offered) < 0) {
-			*ret = xstrdup(e->alts[0]);
-			return 0;
-		}
-		want = choice_pick(e, offered);
-		if (!want)
-			return -EINVAL;
-		*ret = xstrdup(want);
-		return 0;
-	case CK_IDLE:
-		*ret = xstrdup(e->alts[0]);
-		return 0;
-	default:
-		return expect_plan(e, c->actual, c->max, ret);
-	}
+	return idle_max_of(c->actual, &max) == 0 &&
+	       parse_uint64(e->alts[0], UINT64_MAX, &bound) == 0 &&
+	       max <= bound;
 }
 
 static int write_idle_state(const struct host *h, unsigned cpu, unsigned idx,
@@ -799,15 +692,13 @@ static const char *cpu_why(const char *key)
 
 static int cpu_enumerate(const struct host *h, struct ptrvec *out)
 {
-	struct cpuset set;
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 
 	online_cpus(h, &set);
-	for (unsigned cpu = 0; cpu <= CPU_MAX; cpu++) {
-		_cleanup_free_ char *t = NULL;
+	for (int cpu = cpuset_next(&set, 0); cpu >= 0;
+	     cpu = cpuset_next(&set, (unsigned)cpu + 1)) {
+		_cleanup_free_ char *t = xasprintf("cpu%d", cpu);
 
-		if (!cpuset_has(&set, cpu))
-			continue;
-		t = xasprintf("cpu%u", cpu);
 		for (size_t i = 0; i < ARRAY_SIZE(cpu_keys); i++)
 			if (!host_wide(&cpu_keys[i]))
 				ptrvec_push(out, check_new(&cpu_ops, t,
@@ -831,7 +722,6 @@ const struct check_ops cpu_ops = {
 	.read = cpu_read,
 	.write = cpu_write,
 	.match = cpu_match,
-	.plan = cpu_plan,
 	.why = cpu_why,
 	.enumerate = cpu_enumerate,
 };

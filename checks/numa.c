@@ -204,37 +204,21 @@ static char *cmdline_thp(const struct host *h)
 	return NULL;
 }
 
-static int read_offered(const struct host *h, const struct check *c, char **ret)
-{
-	_cleanup_free_ char *path = numa_path(c->target, c->key);
-	_cleanup_free_ char *value = NULL;
-	int r;
-
-	if (!path)
-		return -EINVAL;
-	r = hostfs_read(h, path, &value, NULL);
-	if (r < 0)
-		return r;
-	*ret = choice_offered(value);
-	return 0;
-}
-
+/* The selected entry is the value; the list is what the kernel offers,
+ * for the shared match and plan. */
 static void read_choice(const struct host *h, struct check *c,
 			const char *value)
 {
-	_cleanup_free_ char *offered = choice_offered(value);
 	_cleanup_free_ char *pinned = cmdline_thp(h);
 
 	c->actual = choice_current(value);
+	c->choice = true;
+	c->offered = choice_offered(value);
 	if (pinned) {
 		c->status = ST_MANUAL;
 		c->detail = xasprintf("set on the kernel command line (%s): "
 				      "change it there and reboot",
 				      pinned);
-	} else if (c->setting && !choice_pick(&c->setting->expect, offered)) {
-		c->detail = xasprintf("not offered by this kernel, which "
-				      "offers: %s",
-				      *offered ? offered : "nothing");
 	}
 }
 
@@ -256,39 +240,6 @@ static int numa_read(const struct host *h, struct check *c)
 		read_choice(h, c, value);
 	else
 		c->actual = normalize_ws(value);
-	return 0;
-}
-
-static bool numa_match(const struct host *h, const struct check *c)
-{
-	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
-
-	if (numa_key_find(c->key)->kind != NK_CHOICE)
-		return expect_match(e, c->actual, c->max);
-	if (read_offered(h, c, &offered) < 0)
-		return false;
-	want = choice_pick(e, offered);
-	return want && !strcmp(want, c->actual);
-}
-
-static int numa_plan(const struct host *h, const struct check *c, char **ret)
-{
-	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *offered = NULL;
-	const char *want;
-	int r;
-
-	if (numa_key_find(c->key)->kind != NK_CHOICE)
-		return expect_plan(e, c->actual, c->max, ret);
-	r = read_offered(h, c, &offered);
-	if (r < 0)
-		return r;
-	want = choice_pick(e, offered);
-	if (!want)
-		return -EINVAL;
-	*ret = xstrdup(want);
 	return 0;
 }
 
@@ -360,8 +311,6 @@ const struct check_ops numa_ops = {
 	.expand = numa_expand,
 	.read = numa_read,
 	.write = numa_write,
-	.match = numa_match,
-	.plan = numa_plan,
 	.why = numa_why,
 	.enumerate = numa_enumerate,
 };

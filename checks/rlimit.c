@@ -21,9 +21,9 @@
 #include <sys/resource.h>
 
 #include "hosttune/check.h"
+#include "hosttune/proc.h"
 
 #define RLIMIT_NAME_MAX 15 /* TASK_COMM_LEN - 1 */
-#define PID_MAX_LIMIT (4 * 1024 * 1024)
 
 struct rlimit_desc {
 	const char *key; /* prlimit(1) */
@@ -166,35 +166,17 @@ static int limits_parse(const char *text, const char *label,
 	return 0;
 }
 
-/* "self" -> 0 (this process), "pid:N" -> N. */
-static int target_pid(const char *target, pid_t *ret)
-{
-	int64_t pid;
-
-	if (!strcmp(target, "self")) {
-		*ret = 0;
-		return 0;
-	}
-	if (!startswith(target, "pid:") ||
-	    parse_int64(target + 4, 1, PID_MAX_LIMIT, &pid) < 0)
-		return -EINVAL;
-	*ret = (pid_t)pid;
-	return 0;
-}
-
-static char *proc_path(const char *target, const char *file)
-{
-	if (!strcmp(target, "self"))
-		return xasprintf("proc/self/%s", file);
-	return xasprintf("proc/%s/%s", target + 4, file);
-}
-
 static int read_pair(const struct host *h, const char *target,
 		     const struct rlimit_desc *d, struct rlimit_pair *ret)
 {
-	_cleanup_free_ char *path = proc_path(target, "limits"), *text = NULL;
-	int r = hostfs_read(h, path, &text, NULL);
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	pid_t pid;
+	int r = proc_target_pid(target, &pid);
 
+	if (r < 0)
+		return r;
+	path = proc_path(pid, "limits");
+	r = hostfs_read(h, path, &text, NULL);
 	if (r < 0)
 		return r;
 	return limits_parse(text, d->label, ret);
@@ -205,11 +187,11 @@ static int rlimit_parse_target(const char *target, char **ret_err)
 	pid_t pid;
 
 	if (startswith(target, "pid:")) {
-		if (target_pid(target, &pid) < 0) {
+		if (proc_target_pid(target, &pid) < 0) {
 			*ret_err =
 				xasprintf("'%s': expected pid:N with N from 1 "
 					  "to %d",
-					  target, PID_MAX_LIMIT);
+					  target, PROC_PID_MAX);
 			return -EINVAL;
 		}
 		return 0;
@@ -302,34 +284,6 @@ static int rlimit_parse_setting(const char *target, const char *key,
 	return 0;
 }
 
-static int cmp_pid(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Every pid under the root's /proc, in numeric order. */
-static int list_pids(const struct host *h, int64_t **ret, size_t *ret_n)
-{
-	char **names = NULL;
-	size_t n = 0, k = 0;
-	int64_t *pids;
-	int r = hostfs_list(h, "proc", &names, &n);
-
-	if (r < 0)
-		return r;
-	pids = xcalloc(n ? n : 1, sizeof(*pids));
-	for (size_t i = 0; i < n; i++)
-		if (parse_int64(names[i], 1, PID_MAX_LIMIT, &pids[k]) == 0)
-			k++;
-	strv_free(names, n);
-	qsort(pids, k, sizeof(*pids), cmp_pid);
-	*ret = pids;
-	*ret_n = k;
-	return 0;
-}
-
 static struct check *named_check(const struct setting *s, const char *target)
 {
 	struct check *c = check_new(s->ops, target, s->key);
@@ -339,31 +293,23 @@ static struct check *named_check(const struct setting *s, const char *target)
 	return c;
 }
 
-/* Processes whose command name is s->target, one check each. */
+/* The processes s->target selects, one check each, named after it:
+ * "rlimit:nginx:nofile" for each nginx, with target pid:N. */
 static int rlimit_expand(const struct host *h, const struct setting *s,
 			 struct ptrvec *out)
 {
-	_cleanup_free_ int64_t *pids = NULL;
-	size_t n = 0, before = out->n;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
 	struct check *c;
 
-	if (!strcmp(s->target, "self") || startswith(s->target, "pid:")) {
-		ptrvec_push(out, check_new(s->ops, s->target, s->key));
-		return 0;
-	}
-	if (list_pids(h, &pids, &n) < 0)
+	if (proc_select(h, s->target, &pids, &n) < 0)
 		n = 0;
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *path = NULL, *comm = NULL, *target = NULL;
+		_cleanup_free_ char *target = proc_target(pids[i]);
 
-		target = xasprintf("pid:%lld", (long long)pids[i]);
-		path = proc_path(target, "comm");
-		if (hostfs_read(h, path, &comm, NULL) < 0 ||
-		    strcmp(comm, s->target))
-			continue;
 		ptrvec_push(out, named_check(s, target));
 	}
-	if (out->n == before) {
+	if (n == 0) {
 		c = named_check(s, NULL);
 		c->unmatched = true;
 		c->detail = xasprintf("no process is named %s", s->target);
@@ -470,7 +416,7 @@ static int rlimit_write(const struct host *h, const char *target,
 
 	if (!h->live)
 		return -EOPNOTSUPP;
-	if (!d || !target || target_pid(target, &pid) < 0 ||
+	if (!d || !target || proc_target_pid(target, &pid) < 0 ||
 	    limit_parse(value, &v) < 0)
 		return -EINVAL;
 	if (prlimit(pid, d->resource, NULL, &lim) < 0)
@@ -533,10 +479,13 @@ static bool ids_are(const char *status, const char *field, uint64_t want)
 static bool same_credentials(const struct host *h, const char *target)
 {
 	_cleanup_free_ char *path = NULL, *text = NULL;
+	pid_t pid;
 
-	if (!strcmp(target, "self"))
-		return true;
-	path = proc_path(target, "status");
+	if (proc_target_pid(target, &pid) < 0)
+		return false;
+	if (pid == 0)
+		return true; /* self */
+	path = proc_path(pid, "status");
 	if (hostfs_read(h, path, &text, NULL) < 0)
 		return false;
 	return ids_are(text, "\nUid:", getuid()) &&

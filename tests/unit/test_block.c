@@ -12,6 +12,8 @@
 
 #include "domain.c.inc"
 
+#include "choice.c.inc"
+
 extern const struct check_ops block_ops;
 
 #define DISKS "block-disks"
@@ -224,6 +226,49 @@ static void test_scheduler_not_offered_fails_the_plan(void **state)
 	env_close(e);
 }
 
+/* The offered list is read once, with the value: match and plan use what
+ * the audit saw, even when the device's file changes behind them. */
+static void test_offered_list_is_read_once(void **state)
+{
+	struct env *e = env_open(DISKS, true);
+	struct check *c;
+	char *path;
+
+	env_audit(e, "[block loop0]\nscheduler = kyber|mq-deadline\n");
+	c = env_find(e, "block:loop0:scheduler");
+	assert_int_equal(c->status, ST_DEVIATION);
+	assert_true(c->choice);
+	assert_string_equal(c->offered, "none mq-deadline");
+	put_file(e, Q("loop0", "scheduler"), "[none] mq-deadline kyber\n");
+	assert_false(check_matches(&e->h, c));
+	assert_planned(e, c, "mq-deadline");
+	/* Gone after the audit: the plan still stands on what was read. */
+	path = xasprintf("%s/" Q("loop0", "scheduler"), e->root);
+	assert_int_equal(unlink(path), 0);
+	assert_planned(e, c, "mq-deadline");
+	free(path);
+	env_close(e);
+}
+
+/* The scheduler file is its own list of choices, so the device always
+ * says what it offers; an empty list offers nothing and plans nothing. */
+static void test_empty_scheduler_list_offers_nothing(void **state)
+{
+	struct env *e = env_open(DISKS, true);
+	struct check *c;
+
+	put_file(e, Q("loop0", "scheduler"), "\n");
+	env_audit(e, "[block loop0]\nscheduler = none\n");
+	c = env_find(e, "block:loop0:scheduler");
+	assert_int_equal(c->status, ST_DEVIATION);
+	assert_string_equal(c->offered, "");
+	assert_string_equal(c->detail,
+			    "not offered by loop0, which offers: nothing");
+	assert_planned(e, c, NULL);
+	assert_int_equal(env_apply(e), -EIO);
+	env_close(e);
+}
+
 static void test_read_only_file_is_not_planned(void **state)
 {
 	struct env *e = env_open(DISKS, true);
@@ -285,6 +330,8 @@ int main(void)
 		cmocka_unit_test(test_garbage_never_plans_a_bad_write),
 		cmocka_unit_test(test_apply_audit_clean_rollback),
 		cmocka_unit_test(test_scheduler_not_offered_fails_the_plan),
+		cmocka_unit_test(test_offered_list_is_read_once),
+		cmocka_unit_test(test_empty_scheduler_list_offers_nothing),
 		cmocka_unit_test(test_read_only_file_is_not_planned),
 		cmocka_unit_test(test_enumerate_every_queue_setting),
 		cmocka_unit_test(test_snapshot_key_validation),

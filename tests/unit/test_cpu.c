@@ -12,6 +12,8 @@
 
 #include "domain.c.inc"
 
+#include "choice.c.inc"
+
 extern const struct check_ops cpu_ops;
 
 #define INTEL "cpu-intel"
@@ -259,6 +261,58 @@ static void test_governor_not_offered_fails_the_plan(void **state)
 	env_close(e);
 }
 
+#define GOVERNORS(cpu) CPU "cpu" cpu "/cpufreq/scaling_available_governors"
+
+/* What a CPU offers is read once, with the value: match and plan use what
+ * the audit saw, even when the list changes behind them. */
+static void test_offered_list_is_read_once(void **state)
+{
+	struct env *e = env_open(INTEL, true);
+	struct check *dev, *ok;
+
+	env_audit(e, "[cpu 2]\ngovernor = schedutil|performance\n"
+		     "[cpu 3]\ngovernor = schedutil|powersave\n");
+	dev = env_find(e, "cpu:cpu2:governor");
+	ok = env_find(e, "cpu:cpu3:governor");
+	assert_int_equal(dev->status, ST_DEVIATION);
+	assert_int_equal(ok->status, ST_OK);
+	assert_true(dev->choice);
+	assert_string_equal(dev->offered, "performance powersave");
+	put_file(e, GOVERNORS("2"), "schedutil performance powersave\n");
+	put_file(e, GOVERNORS("3"), "schedutil performance powersave\n");
+	assert_true(check_matches(&e->h, ok));
+	assert_false(check_matches(&e->h, dev));
+	assert_planned(e, dev, "performance");
+	env_close(e);
+}
+
+/* A CPU that does not say what it offers: any of the profile's names
+ * satisfies the check, and the first one is planned, on trust. */
+static void test_offered_list_unknown_takes_names_on_trust(void **state)
+{
+	struct env *e = env_open(INTEL, true);
+	char *path = xasprintf("%s/" GOVERNORS("2"), e->root);
+	struct check *c;
+
+	assert_int_equal(unlink(path), 0);
+	env_audit(e, "[cpu 2]\ngovernor = schedutil|powersave\n");
+	c = env_find(e, "cpu:cpu2:governor");
+	assert_int_equal(c->status, ST_OK);
+	assert_true(c->choice);
+	assert_null(c->offered);
+	assert_null(c->detail);
+
+	env_audit(e, "[cpu 2]\ngovernor = schedutil|performance\n");
+	c = env_find(e, "cpu:cpu2:governor");
+	assert_int_equal(c->status, ST_DEVIATION);
+	assert_null(c->detail);
+	assert_planned(e, c, "schedutil");
+	assert_int_equal(env_apply(e), 0);
+	assert_file(e, CPU "cpu2/cpufreq/scaling_governor", "schedutil");
+	free(path);
+	env_close(e);
+}
+
 static void test_freq_max_is_cpuinfo_max(void **state)
 {
 	struct env *e = env_open(INTEL, true);
@@ -393,6 +447,9 @@ int main(void)
 		cmocka_unit_test(test_idle_keeps_states_disabled_by_hand),
 		cmocka_unit_test(test_idle_write_refuses_bad_values),
 		cmocka_unit_test(test_governor_not_offered_fails_the_plan),
+		cmocka_unit_test(test_offered_list_is_read_once),
+		cmocka_unit_test(
+			test_offered_list_unknown_takes_names_on_trust),
 		cmocka_unit_test(test_freq_max_is_cpuinfo_max),
 		cmocka_unit_test(test_amd_audit),
 		cmocka_unit_test(test_amd_apply_audit_clean_rollback),

@@ -11,6 +11,8 @@
 
 #include "domain.c.inc"
 
+#include "choice.c.inc"
+
 extern const struct check_ops numa_ops;
 
 #define TWO "numa-2node"
@@ -103,6 +105,47 @@ static void test_thp_alternatives_pick_the_first_offered(void **state)
 	assert_check(e, "numa:transparent_hugepage", ST_DEVIATION, "madvise");
 	assert_non_null(strstr(env_find(e, "numa:transparent_hugepage")->detail,
 			       "offers: always madvise never"));
+	assert_int_equal(env_apply(e), -EIO);
+	env_close(e);
+}
+
+/* The offered list is read once, with the value: match and plan use what
+ * the audit saw, even when the kernel's file changes behind them. */
+static void test_offered_list_is_read_once(void **state)
+{
+	struct env *e = env_open(TWO, true);
+	struct check *ok, *off;
+
+	env_audit(e, "[numa]\ntransparent_hugepage = sometimes|madvise\n"
+		     "transparent_hugepage_defrag = sometimes|never\n");
+	ok = env_find(e, "numa:transparent_hugepage");
+	off = env_find(e, "numa:transparent_hugepage_defrag");
+	assert_int_equal(ok->status, ST_OK);
+	assert_int_equal(off->status, ST_DEVIATION);
+	assert_string_equal(off->offered,
+			    "always defer defer+madvise madvise never");
+	put_file(e, THP "enabled", "always madvise never [sometimes]\n");
+	put_file(e, THP "defrag", "[sometimes] never\n");
+	assert_true(check_matches(&e->h, ok));
+	assert_false(check_matches(&e->h, off));
+	assert_planned(e, off, "never");
+	env_close(e);
+}
+
+/* A choice file is its own list, so the kernel always says what it
+ * offers; an empty one offers nothing and plans nothing. */
+static void test_empty_list_offers_nothing(void **state)
+{
+	struct env *e = env_open(TWO, true);
+	struct check *c;
+
+	put_file(e, THP "enabled", "\n");
+	env_audit(e, "[numa]\ntransparent_hugepage = never\n");
+	c = env_find(e, "numa:transparent_hugepage");
+	assert_int_equal(c->status, ST_DEVIATION);
+	assert_string_equal(
+		c->detail, "not offered by this kernel, which offers: nothing");
+	assert_planned(e, c, NULL);
 	assert_int_equal(env_apply(e), -EIO);
 	env_close(e);
 }
@@ -258,6 +301,8 @@ int main(void)
 		cmocka_unit_test(test_keys_and_values_are_validated),
 		cmocka_unit_test(test_audit_two_nodes),
 		cmocka_unit_test(test_thp_alternatives_pick_the_first_offered),
+		cmocka_unit_test(test_offered_list_is_read_once),
+		cmocka_unit_test(test_empty_list_offers_nothing),
 		cmocka_unit_test(test_missing_node_and_size),
 		cmocka_unit_test(test_apply_audit_clean_rollback),
 		cmocka_unit_test(test_cmdline_pins_thp),

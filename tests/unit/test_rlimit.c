@@ -170,6 +170,24 @@ static void test_pid_and_self(void **state)
 	env_close(e);
 }
 
+/* A target is read where it is written: "pid:0100" is process 100, and
+ * a target that names no process is not read at all (it once read
+ * /proc/<its fifth byte on>/limits: "abcd1" read pid 1). */
+static void test_targets_read_the_process_written(void **state)
+{
+	struct env *e = env_open(BASIC, false);
+	struct check *c;
+
+	env_audit(e, "[rlimit pid:0100]\nnofile = 1024\n");
+	c = env_find(e, "rlimit:pid:0100:nofile");
+	assert_string_equal(c->target, "pid:100");
+	assert_int_equal(c->status, ST_OK);
+	assert_limit(e, "pid:0100", "nofile", "1024");
+	assert_int_equal(limit_status(e, "abcd1", "nofile"), ST_ERROR);
+	assert_int_equal(limit_status(e, "nginx", "nofile"), ST_ERROR);
+	env_close(e);
+}
+
 /* ---- reading /proc/PID/limits ---- */
 
 static void test_limits_of_this_machine(void **state)
@@ -501,6 +519,7 @@ int main(void)
 		cmocka_unit_test(
 			test_name_matching_nothing_is_one_missing_check),
 		cmocka_unit_test(test_pid_and_self),
+		cmocka_unit_test(test_targets_read_the_process_written),
 		cmocka_unit_test(test_limits_of_this_machine),
 		cmocka_unit_test(test_soft_limit_reports_hard_as_max),
 		cmocka_unit_test(test_hostile_limits_files),
