@@ -214,12 +214,12 @@ static void read_choice(const struct host *h, struct check *c,
 	c->actual = choice_current(value);
 	c->choice = true;
 	c->offered = choice_offered(value);
-	if (pinned) {
-		c->status = ST_MANUAL;
-		c->detail = xasprintf("set on the kernel command line (%s): "
-				      "change it there and reboot",
+	/* transparent_hugepage= on the command line only sets the boot
+	 * default of a file apply can write: never manual, but say so */
+	if (pinned)
+		c->detail = xasprintf("the kernel command line sets the boot "
+				      "default (%s)",
 				      pinned);
-	}
 }
 
 static int numa_read(const struct host *h, struct check *c)
@@ -253,11 +253,6 @@ static int numa_write(const struct host *h, const char *target, const char *key,
 	if (!k || !path)
 		return -EINVAL;
 	if (k->kind == NK_CHOICE) {
-		/* Never undo a boot-time pin, even from a snapshot. */
-		_cleanup_free_ char *pinned = cmdline_thp(h);
-
-		if (pinned)
-			return -EPERM;
 		tok = choice_current(value);
 		if (!expect_token_ok(tok))
 			return -EINVAL;

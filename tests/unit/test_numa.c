@@ -192,7 +192,10 @@ static void test_apply_audit_clean_rollback(void **state)
 
 /* ---- transparent_hugepage= on the kernel command line ---- */
 
-static void test_cmdline_pins_thp(void **state)
+/* transparent_hugepage= on the command line sets only the boot default
+ * of a sysfs file: the check is an ordinary deviation that apply fixes
+ * (never manual), and the detail names the boot setting. */
+static void test_cmdline_sets_only_the_boot_default(void **state)
 {
 	struct env *e = env_open(PINNED, true);
 	struct check *c;
@@ -200,19 +203,15 @@ static void test_cmdline_pins_thp(void **state)
 	env_audit(e, "[numa]\ntransparent_hugepage = always\n"
 		     "transparent_hugepage_defrag = never\nbalancing = 1\n");
 	c = env_find(e, "numa:transparent_hugepage");
-	assert_int_equal(c->status, ST_MANUAL);
+	assert_int_equal(c->status, ST_DEVIATION);
 	assert_string_equal(c->actual, "never");
 	assert_non_null(strstr(c->detail, "transparent_hugepage=never"));
-	assert_check(e, "numa:transparent_hugepage_defrag", ST_MANUAL, NULL);
-	/* Manual checks are never planned; the rest still is. */
 	assert_int_equal(env_apply(e), 0);
-	assert_int_equal(e->changes.n, 1);
-	assert_file(e, THP "enabled", "never");
+	assert_int_equal(e->changes.n, 3);
+	assert_file(e, THP "enabled", "always");
 	assert_file(e, "proc/sys/kernel/numa_balancing", "1");
-	/* Not even a snapshot value is written over a pin. */
-	assert_int_equal(numa_ops.write(&e->h, NULL, "transparent_hugepage",
-					"always", NULL),
-			 -EPERM);
+	env_rollback(e);
+	assert_file(e, THP "enabled", "never");
 	env_close(e);
 }
 
@@ -227,7 +226,9 @@ static void test_cmdline_after_dashes_is_not_the_kernels(void **state)
 		 "ro dyndbg=\"file x.c +p\" transparent_hugepage=always\n");
 	env_reset(e);
 	env_audit(e, "[numa]\ntransparent_hugepage = madvise\n");
-	assert_check(e, "numa:transparent_hugepage", ST_MANUAL, NULL);
+	assert_check(e, "numa:transparent_hugepage", ST_OK, "madvise");
+	assert_non_null(strstr(env_find(e, "numa:transparent_hugepage")->detail,
+			       "transparent_hugepage=always"));
 	env_close(e);
 }
 
@@ -305,7 +306,7 @@ int main(void)
 		cmocka_unit_test(test_empty_list_offers_nothing),
 		cmocka_unit_test(test_missing_node_and_size),
 		cmocka_unit_test(test_apply_audit_clean_rollback),
-		cmocka_unit_test(test_cmdline_pins_thp),
+		cmocka_unit_test(test_cmdline_sets_only_the_boot_default),
 		cmocka_unit_test(test_cmdline_after_dashes_is_not_the_kernels),
 		cmocka_unit_test(test_garbage_is_deviation_or_error),
 		cmocka_unit_test(test_enumerate),
