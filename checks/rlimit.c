@@ -284,17 +284,52 @@ static int rlimit_parse_setting(const char *target, const char *key,
 	return 0;
 }
 
-static struct check *named_check(const struct setting *s, const char *target)
+/* A check of one process: its target holds the start time, so that a
+ * later process given the same pid is never taken for it, and its id
+ * names it COMM@PID whichever way the section chose it, so ids are unique
+ * in a report ("rlimit:nginx@1234:nofile"). */
+static void rlimit_rename(const struct host *h, struct check *c)
 {
+	_cleanup_free_ char *comm = NULL, *name = NULL, *num = NULL;
+	pid_t pid;
+
+	if (!c->target || proc_target_pid(c->target, &pid) < 0)
+		return;
+	/* hosttune itself: its own pid, or under --root the tree's "self" */
+	if (pid == 0 && !h->live)
+		num = xstrdup("self");
+	else
+		num = xasprintf("%d", (int)(pid ? pid : getpid()));
+	if (proc_read_comm(h, pid, &comm) < 0 || has_control_chars(comm) ||
+	    proc_target_same(h, c->target) < 0)
+		name = xasprintf("?@%s", num);
+	else
+		name = xasprintf("%s@%s", comm, num);
+	free(c->id);
+	c->id = check_make_id(c->ops->name, name, c->key);
+}
+
+static struct check *process_check(const struct host *h,
+				   const struct setting *s, pid_t pid)
+{
+	_cleanup_free_ char *target = proc_target_of(h, pid);
 	struct check *c = check_new(s->ops, target, s->key);
 
-	free(c->id);
-	c->id = check_make_id(s->ops->name, s->target, s->key);
+	rlimit_rename(h, c);
 	return c;
 }
 
-/* The processes s->target selects, one check each, named after it:
- * "rlimit:nginx:nofile" for each nginx, with target pid:N. */
+static struct check *unmatched_check(const struct setting *s)
+{
+	struct check *c = check_new(s->ops, NULL, s->key);
+
+	free(c->id);
+	c->id = check_make_id(s->ops->name, s->target, s->key);
+	c->unmatched = true;
+	return c;
+}
+
+/* The processes s->target selects, one check each. */
 static int rlimit_expand(const struct host *h, const struct setting *s,
 			 struct ptrvec *out)
 {
@@ -304,14 +339,10 @@ static int rlimit_expand(const struct host *h, const struct setting *s,
 
 	if (proc_select(h, s->target, &pids, &n) < 0)
 		n = 0;
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *target = proc_target(pids[i]);
-
-		ptrvec_push(out, named_check(s, target));
-	}
+	for (size_t i = 0; i < n; i++)
+		ptrvec_push(out, process_check(h, s, pids[i]));
 	if (n == 0) {
-		c = named_check(s, NULL);
-		c->unmatched = true;
+		c = unmatched_check(s);
 		c->detail = xasprintf("no process is named %s", s->target);
 		ptrvec_push(out, c);
 	}
@@ -325,15 +356,24 @@ static int rlimit_read(const struct host *h, struct check *c)
 	const struct rlimit_desc *d = rlimit_find(c->key, &hard);
 	int r;
 
-	if (!d || !c->target)
+	pid_t pid;
+
+	if (!d || !c->target || proc_target_pid(c->target, &pid) < 0)
 		return -EINVAL;
+	if (proc_target_same(h, c->target) == -ESRCH) {
+		c->status = ST_MISSING;
+		c->detail = xasprintf("process %d has ended (its pid may now "
+				      "be another's)",
+				      (int)pid);
+		return 0;
+	}
 	r = read_pair(h, c->target, d, &p);
 	if (r == -EBADMSG) {
+		_cleanup_free_ char *where = proc_path(pid, "limits");
+
 		c->status = ST_ERROR;
-		c->detail = xasprintf(
-			"/proc/%s/limits: unreadable '%s' line",
-			strcmp(c->target, "self") ? c->target + 4 : "self",
-			d->label);
+		c->detail =
+			xasprintf("/%s: unreadable '%s' line", where, d->label);
 		return 0;
 	}
 	if (r < 0)
@@ -419,6 +459,19 @@ static int rlimit_write(const struct host *h, const char *target,
 	if (!d || !target || proc_target_pid(target, &pid) < 0 ||
 	    limit_parse(value, &v) < 0)
 		return -EINVAL;
+	/* The pid must still be the process that was planned: after it
+	 * ended, the pid may be another's, whose limits are not ours to
+	 * change. Checked right before the write (the window left is that
+	 * of prlimit(2) itself, which takes no pidfd). */
+	if (proc_target_same(h, target) == -ESRCH) {
+		if (ret_why)
+			*ret_why =
+				xasprintf("process %d is not the one planned "
+					  "(it ended; the pid may be "
+					  "another's)",
+					  (int)pid);
+		return -ESRCH;
+	}
 	if (prlimit(pid, d->resource, NULL, &lim) < 0)
 		return -errno;
 	if (hard)
@@ -542,5 +595,6 @@ const struct check_ops rlimit_ops = {
 	.irreversible = rlimit_irreversible,
 	.cap_for = rlimit_cap_for,
 	.rank = rlimit_rank,
+	.rename = rlimit_rename,
 	.why = rlimit_why,
 };

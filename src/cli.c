@@ -55,7 +55,7 @@ static void print_errors(const struct load_errors *errs)
 	for (size_t i = 0; i < errs->msgs.n; i++) {
 		const char *m = errs->msgs.v[i];
 
-		fprintf(stderr, "%s%s\n", located(m) ? "" : "hosttune: ", m);
+		cli_error_line(m, !located(m));
 	}
 }
 

@@ -40,11 +40,26 @@ static int apply_run(struct cli *cli, struct txn *t, const char *profile)
 			  hint);
 		return EXIT_INCOMPLETE;
 	}
-	cli_error("apply failed; every change was rolled back");
+	cli_error(txn_count_status(t, CH_ROLLED_BACK) ?
+			  "apply failed; every change was rolled back" :
+			  "apply failed; nothing was changed");
 	free(t->undo.restored);
 	t->undo.restored = snapshot_time_now();
 	snapshot_update(t->state_dir, &t->undo);
 	return EXIT_RUNTIME;
+}
+
+static void refuse_all(struct txn *t, const char *why)
+{
+	for (size_t i = 0; i < t->changes.n; i++) {
+		struct change *ch = t->changes.v[i];
+
+		if (ch->companion)
+			continue;
+		ch->status = CH_SKIPPED;
+		free(ch->reason);
+		ch->reason = xstrdup(why);
+	}
 }
 
 static void print_summary(struct cli *cli, const struct txn *t, int code)
@@ -58,6 +73,10 @@ static void print_summary(struct cli *cli, const struct txn *t, int code)
 			"nothing to change: the host already matches "
 			"%s (%zu checks)\n",
 			cli->argv[0], t->checks.n);
+	else if (n && cli->dry_run && t->plan_err)
+		fprintf(cli->out, "no change would be made: apply refuses a "
+				  "plan with settings it cannot make (see "
+				  "above)\n");
 	else if (n && cli->dry_run)
 		fprintf(cli->out,
 			"%zu change%s would be made (dry run: nothing "
@@ -88,6 +107,9 @@ static void print_report(struct cli *cli, const struct txn *t, int code)
 	};
 
 	ptrvec_push(&names, cli->argv[0]);
+	/* a refused plan: each change shows why it would not be made */
+	if (t->plan_err)
+		rep.dry_run = false;
 	if (cli->format == FMT_JSON)
 		report_json(cli->out, &rep);
 	else if (txn_count(t))
@@ -126,8 +148,12 @@ int cmd_apply(struct cli *cli)
 			  cli->dry_run ? "" : "; nothing was changed",
 			  (int)strlen(t.plan_err) - 1, t.plan_err);
 		code = cli->dry_run ? EXIT_DEVIATION : EXIT_RUNTIME;
+		/* apply refuses the whole plan, so a dry run shows no change
+		 * as one it would make */
+		refuse_all(&t, cli->dry_run ? "apply would refuse this plan" :
+					      "not made: the plan was refused");
 		if (!cli->dry_run && cli->format != FMT_JSON)
-			goto out; /* nothing was written: no table */
+			goto out;
 	} else if (txn_count(&t) && cli->dry_run) {
 		code = EXIT_DEVIATION;
 	} else if (txn_count(&t)) {

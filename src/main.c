@@ -109,6 +109,12 @@ static const char global_usage[] =
 /* What cli_error said in this run, for the JSON error object. */
 static struct strbuf errors;
 
+void cli_error_line(const char *msg, bool prefix)
+{
+	fprintf(stderr, "%s%s\n", prefix ? "hosttune: " : "", msg);
+	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "", msg);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	_cleanup_free_ char *msg = NULL;
@@ -118,8 +124,7 @@ void cli_error(const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	fprintf(stderr, "hosttune: %s\n", msg);
-	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "", msg);
+	cli_error_line(msg, true);
 }
 
 const char *cli_errors(void)
@@ -347,6 +352,16 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 	return code;
 }
 
+/* The first argument that names a verb, for an error found before the
+ * options were all read; NULL if none does. */
+static const char *verb_named(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (verb_find(argv[i]))
+			return argv[i];
+	return NULL;
+}
+
 /* A usage error before any verb ran, as a JSON document. */
 static void print_json_failure(const char *command, int code)
 {
@@ -398,7 +413,7 @@ int main(int argc, char **argv)
 	verb_ran = true;
 out:
 	if (code >= EXIT_USAGE && cli.format == FMT_JSON && !verb_ran)
-		print_json_failure(optind < argc ? argv[optind] : NULL, code);
+		print_json_failure(verb_named(argc, argv), code);
 	host_close(&cli.host);
 	ptrvec_free(&cli.profile_dirs, NULL);
 	if (fflush(stdout) != 0 || ferror(stdout))

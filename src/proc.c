@@ -9,19 +9,52 @@
 /* The field of /proc/PID/stat that holds the start time. */
 #define STAT_STARTTIME 22
 
-int proc_target_pid(const char *target, pid_t *ret)
+int proc_target_parse(const char *target, pid_t *ret_pid, uint64_t *ret_start)
 {
+	_cleanup_free_ char *num = NULL;
+	const char *at;
+	uint64_t start = 0;
 	int64_t pid;
 
 	if (!strcmp(target, "self")) {
-		*ret = 0;
+		*ret_pid = 0;
+		if (ret_start)
+			*ret_start = 0;
 		return 0;
 	}
-	if (!startswith(target, "pid:") ||
-	    parse_int64(target + 4, 1, PROC_PID_MAX, &pid) < 0)
+	if (!startswith(target, "pid:"))
 		return -EINVAL;
-	*ret = (pid_t)pid;
+	at = strchr(target, '@');
+	num = xstrndup(target + 4,
+		       at ? (size_t)(at - target - 4) : strlen(target + 4));
+	if (parse_int64(num, 1, PROC_PID_MAX, &pid) < 0 ||
+	    (at && (parse_uint64(at + 1, UINT64_MAX, &start) < 0 || !start)))
+		return -EINVAL;
+	*ret_pid = (pid_t)pid;
+	if (ret_start)
+		*ret_start = start;
 	return 0;
+}
+
+int proc_target_pid(const char *target, pid_t *ret)
+{
+	return proc_target_parse(target, ret, NULL);
+}
+
+int proc_target_same(const struct host *h, const char *target)
+{
+	uint64_t start, now;
+	pid_t pid;
+	int r = proc_target_parse(target, &pid, &start);
+
+	if (r < 0 || start == 0)
+		return r;
+	r = proc_read_start_time(h, pid, &now);
+	if (r == -ENOENT)
+		return -ESRCH;
+	if (r < 0)
+		return r;
+	return now == start ? 0 : -ESRCH;
 }
 
 bool proc_selects_one(const char *selector)
@@ -32,6 +65,16 @@ bool proc_selects_one(const char *selector)
 char *proc_target(pid_t pid)
 {
 	return pid ? xasprintf("pid:%d", (int)pid) : xstrdup("self");
+}
+
+char *proc_target_of(const struct host *h, pid_t pid)
+{
+	uint64_t start;
+
+	if (pid && proc_read_start_time(h, pid, &start) == 0 && start)
+		return xasprintf("pid:%d@%llu", (int)pid,
+				 (unsigned long long)start);
+	return proc_target(pid);
 }
 
 char *proc_path(pid_t pid, const char *file)

@@ -408,6 +408,8 @@ static void plan_restore_one(struct txn *t, const struct wanted *w)
 	struct check *c = check_new(e->ops, e->target, e->key);
 	struct change *ch;
 
+	if (c->ops->rename)
+		c->ops->rename(t->h, c);
 	check_read(t->h, c);
 	if (c->status == ST_OK && c->raw && same_value(c->raw, e->value)) {
 		ptrvec_push(&t->hidden, c);
@@ -420,7 +422,9 @@ static void plan_restore_one(struct txn *t, const struct wanted *w)
 		ch->changed_since = xstrdup(w->wrote);
 	if (c->status == ST_MISSING) {
 		ch->status = CH_SKIPPED;
-		ch->reason = xstrdup("no longer exists on this host");
+		ch->reason = xstrdup(c->detail && !c->unmatched ?
+					     c->detail :
+					     "no longer exists on this host");
 	} else if (c->status == ST_MANUAL) {
 		ch->status = CH_SKIPPED;
 		ch->reason = xstrdup(c->detail);

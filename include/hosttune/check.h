@@ -144,6 +144,9 @@ struct check_ops {
 	 * lines: rlimit raises a hard limit before its soft limit (0) and
 	 * lowers it after (2). */
 	int (*rank)(const struct check *c, const char *value);
+	/* Optional: give a check made from a snapshot entry the id an audit
+	 * would (rlimit names a process COMM@PID, not by its target). */
+	void (*rename)(const struct host *h, struct check *c);
 	/* Optional: the built-in reason for a key, or NULL. */
 	const char *(*why)(const char *key);
 	/* Optional: every readable setting of the domain, for snapshot --all. */

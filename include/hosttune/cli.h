@@ -67,6 +67,9 @@ struct verb {
 
 /* Helpers shared by the verbs. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print one message as it is (prefix: with "hosttune: " before it) and
+ * keep it for the JSON error object, as cli_error does. */
+void cli_error_line(const char *msg, bool prefix);
 /* Every message cli_error printed in this run, one a line (for the JSON
  * error object), or NULL. */
 const char *cli_errors(void);

@@ -22,13 +22,25 @@
 /* PID_MAX_LIMIT: no pid is larger on any kernel. */
 #define PROC_PID_MAX (4 * 1024 * 1024)
 
-/* "self" -> 0, "pid:N" -> N; -EINVAL for anything else. */
+/* "self" -> 0, "pid:N" -> N; -EINVAL for anything else. A target may
+ * carry the process's start time, "pid:N@START" (what plans and snapshots
+ * hold, so that a pid given to a later process is told apart): it is
+ * ignored here. */
 int proc_target_pid(const char *target, pid_t *ret);
+/* The same, with the start time (0 when the target has none). */
+int proc_target_parse(const char *target, pid_t *ret_pid, uint64_t *ret_start);
+/* Is the process a "pid:N@START" target names still the one that runs
+ * as N? 0 when it is (or the target has no start time), -ESRCH when the
+ * process ended or N now belongs to another, -EINVAL for a bad target. */
+int proc_target_same(const struct host *h, const char *target);
 /* Does the selector name one process ("self", "pid:...") rather than a
  * command name? */
 bool proc_selects_one(const char *selector);
 /* The target for pid: "self" for 0, else "pid:N". */
 char *proc_target(pid_t pid);
+/* The target for a process found running: "pid:N@START" where its start
+ * time can be read, else as proc_target. */
+char *proc_target_of(const struct host *h, pid_t pid);
 /* "proc/self/FILE" for 0, else "proc/N/FILE". */
 char *proc_path(pid_t pid, const char *file);
 

@@ -36,8 +36,10 @@ same "the child has the limits it was started with" "$(limits)" "1024 4096"
 profile max "$name" nofile max
 expect_exit 1 "audit by name finds the soft limit below the hard" \
 	ht -f json audit "$TMP/p/max.ini"
-grep -q "\"id\": \"rlimit:$name:nofile\", \"domain\": \"rlimit\", \"target\": \"pid:$child\"" "$TMP/last.out"
-check "id by name, the concrete pid as target" [ $? = 0 ]
+# field 22 of stat, counted after the command name's ')'
+start=$(sed 's/.*) //' "/proc/$child/stat" | cut -d' ' -f20)
+grep -q "\"id\": \"rlimit:$name@$child:nofile\", \"domain\": \"rlimit\", \"target\": \"pid:$child@$start\"" "$TMP/last.out"
+check "id COMM@PID, the pid and its start time as target" [ $? = 0 ]
 expect_exit 0 "apply raises the soft limit" ht apply "$TMP/p/max.ini"
 same "up to the hard limit" "$(limits)" "4096 4096"
 expect_exit 0 "audit is clean" ht audit "$TMP/p/max.ini"
@@ -49,6 +51,19 @@ expect_exit 0 "apply lowers the soft limit" ht apply "$TMP/p/low.ini"
 same "soft lowered, hard kept" "$(limits)" "512 4096"
 expect_exit 0 "rollback" ht rollback
 same "and raised again" "$(limits)" "1024 4096"
+
+# A pid given to another process: the snapshot names the process by pid
+# and start time; when they no longer agree, rollback leaves the pid alone.
+expect_exit 0 "apply lowers the soft limit again" ht apply "$TMP/p/low.ini"
+snap=$(ls -t "$TMP/state"/*-apply-*.ini | head -1)
+sed -i "s/^\[rlimit pid:$child@$start\]$/[rlimit pid:$child@$((start + 1))]/" "$snap"
+grep -q "^\[rlimit pid:$child@$((start + 1))\]$" "$snap"
+check "the snapshot now names an earlier process with that pid" [ $? = 0 ]
+expect_exit 0 "rollback of a reused pid" ht rollback
+same "leaves the process running there alone" "$(limits)" "512 4096"
+grep -q "rlimit:?@$child:nofile .*skipped (process $child has ended" "$TMP/last.out"
+check "and names it in the report" [ $? = 0 ]
+prlimit --pid "$child" --nofile=1024:4096
 
 profile dry "$name" nofile 100
 expect_exit 1 "apply --dry-run" ht apply --dry-run "$TMP/p/dry.ini"

@@ -125,14 +125,15 @@ static void test_name_matches_every_process(void **state)
 	assert_int_equal(e->checks.n, 2);
 	a = e->checks.v[0];
 	b = e->checks.v[1];
-	assert_string_equal(a->id, "rlimit:nginx:nofile");
-	assert_string_equal(b->id, "rlimit:nginx:nofile");
+	/* unique ids: COMM@PID */
+	assert_string_equal(a->id, "rlimit:nginx@100:nofile");
+	assert_string_equal(b->id, "rlimit:nginx@200:nofile");
 	assert_string_equal(a->target, "pid:100");
 	assert_string_equal(b->target, "pid:200");
 	assert_string_equal(a->actual, "1024");
 	assert_string_equal(b->actual, "2048");
 	env_audit(e, "[rlimit Web Content]\nnofile = 32768\n");
-	assert_check(e, "rlimit:Web Content:nofile", ST_OK, "32768");
+	assert_check(e, "rlimit:Web Content@300:nofile", ST_OK, "32768");
 	env_close(e);
 }
 
@@ -162,11 +163,11 @@ static void test_pid_and_self(void **state)
 
 	env_audit(e, "[rlimit pid:100]\nnofile = 1024\n[rlimit self]\n"
 		     "stack = 8M\n[rlimit pid:4242]\nnofile = 1\n");
-	assert_check(e, "rlimit:pid:100:nofile", ST_OK, "1024");
-	assert_string_equal(env_find(e, "rlimit:pid:100:nofile")->target,
+	assert_check(e, "rlimit:nginx@100:nofile", ST_OK, "1024");
+	assert_string_equal(env_find(e, "rlimit:nginx@100:nofile")->target,
 			    "pid:100");
-	assert_check(e, "rlimit:self:stack", ST_OK, "8388608");
-	assert_check(e, "rlimit:pid:4242:nofile", ST_MISSING, NULL);
+	assert_check(e, "rlimit:hosttune@self:stack", ST_OK, "8388608");
+	assert_check(e, "rlimit:?@4242:nofile", ST_MISSING, NULL);
 	env_close(e);
 }
 
@@ -179,7 +180,7 @@ static void test_targets_read_the_process_written(void **state)
 	struct check *c;
 
 	env_audit(e, "[rlimit pid:0100]\nnofile = 1024\n");
-	c = env_find(e, "rlimit:pid:0100:nofile");
+	c = env_find(e, "rlimit:nginx@100:nofile");
 	assert_string_equal(c->target, "pid:100");
 	assert_int_equal(c->status, ST_OK);
 	assert_limit(e, "pid:0100", "nofile", "1024");
@@ -303,13 +304,13 @@ static void test_unlimited_is_above_every_number(void **state)
 	env_audit(e, "[rlimit pid:1]\nmemlock = >=64M\nstack.hard = "
 		     ">=1073741824\nfsize = <=1G\ncore.hard = unlimited\n"
 		     "cpu = 0..100\n");
-	assert_check(e, "rlimit:pid:1:memlock", ST_OK, "unlimited");
-	assert_check(e, "rlimit:pid:1:stack.hard", ST_OK, NULL);
-	assert_check(e, "rlimit:pid:1:fsize", ST_DEVIATION, NULL);
-	assert_plan(e, "rlimit:pid:1:fsize", "1073741824");
-	assert_check(e, "rlimit:pid:1:core.hard", ST_OK, NULL);
-	assert_check(e, "rlimit:pid:1:cpu", ST_DEVIATION, NULL);
-	assert_plan(e, "rlimit:pid:1:cpu", "100");
+	assert_check(e, "rlimit:process_api@1:memlock", ST_OK, "unlimited");
+	assert_check(e, "rlimit:process_api@1:stack.hard", ST_OK, NULL);
+	assert_check(e, "rlimit:process_api@1:fsize", ST_DEVIATION, NULL);
+	assert_plan(e, "rlimit:process_api@1:fsize", "1073741824");
+	assert_check(e, "rlimit:process_api@1:core.hard", ST_OK, NULL);
+	assert_check(e, "rlimit:process_api@1:cpu", ST_DEVIATION, NULL);
+	assert_plan(e, "rlimit:process_api@1:cpu", "100");
 	env_close(e);
 }
 
@@ -321,13 +322,13 @@ static void test_plans(void **state)
 		     "memlock = unlimited|1M\ncore = <=0\n"
 		     "[rlimit pid:200]\nnofile = 1000..2000\n"
 		     "[rlimit pid:1]\nnofile = >=65536\n");
-	assert_check(e, "rlimit:pid:100:nofile", ST_DEVIATION, "1024");
-	assert_plan(e, "rlimit:pid:100:nofile", "4096");
-	assert_plan(e, "rlimit:pid:100:nofile.hard", "2048");
-	assert_plan(e, "rlimit:pid:100:memlock", "unlimited");
-	assert_check(e, "rlimit:pid:100:core", ST_OK, "0");
-	assert_plan(e, "rlimit:pid:200:nofile", "2000");
-	assert_plan(e, "rlimit:pid:1:nofile", "65536");
+	assert_check(e, "rlimit:nginx@100:nofile", ST_DEVIATION, "1024");
+	assert_plan(e, "rlimit:nginx@100:nofile", "4096");
+	assert_plan(e, "rlimit:nginx@100:nofile.hard", "2048");
+	assert_plan(e, "rlimit:nginx@100:memlock", "unlimited");
+	assert_check(e, "rlimit:nginx@100:core", ST_OK, "0");
+	assert_plan(e, "rlimit:nginx@200:nofile", "2000");
+	assert_plan(e, "rlimit:process_api@1:nofile", "65536");
 	env_close(e);
 }
 
@@ -412,7 +413,7 @@ static void test_other_root_is_never_written(void **state)
 	struct env *e = env_open(BASIC, false);
 
 	env_audit(e, "[rlimit pid:100]\nnofile = 2048\n");
-	assert_true(env_find(e, "rlimit:pid:100:nofile")->read_only);
+	assert_true(env_find(e, "rlimit:nginx@100:nofile")->read_only);
 	assert_int_equal(rlimit_ops.write(&e->h, "pid:100", "nofile", "2048",
 					  NULL),
 			 -EOPNOTSUPP);
