@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 # Build: compiler, pkg-config and the four libraries. Tests: cmocka, strace
 # (crash test), python3 (JSON validation), iproute2 and util-linux
-# (namespaces, veth), procps (sysctl, for the benchmark), man-db (man -l),
+# (namespaces, veth; prlimit and findmnt for the differential test), procps
+# (sysctl, for the benchmark and the differential test), man-db (man -l),
 # ethtool (cross-checks of the net domain), hyperfine (make bench).
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
