@@ -212,13 +212,67 @@ int hostfs_stat(const struct host *h, const char *rel, struct stat *ret)
 	return fstat(fd, ret) < 0 ? -errno : 0;
 }
 
+static ssize_t pread_retry(int fd, char *buf, size_t n, off_t off)
+{
+	ssize_t r;
+
+	do
+		r = pread(fd, buf, n, off);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/* Read a whole kernel or fixture file into *ret (NUL-terminated, length
+ * in *ret_len). Many sysctl handlers answer only the first read of an
+ * open file and give end-of-file to the next (a 5-byte read of tcp_rmem
+ * returns "4096\t" and nothing more), so, as procps does, the file is
+ * read from offset 0 into a buffer that doubles until a read comes back
+ * short; what a file that answers in pieces (seq_file) has after that is
+ * read on. */
+static int read_whole(int fd, char **ret, size_t *ret_len)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, len;
+	ssize_t n;
+
+	for (;;) {
+		buf = xrealloc(buf, cap + 1);
+		n = pread_retry(fd, buf, cap, 0);
+		if (n < 0)
+			return (int)n;
+		if ((size_t)n < cap)
+			break;
+		if (cap > HOSTFS_MAX_VALUE)
+			return -EFBIG;
+		cap *= 2;
+	}
+	for (len = (size_t)n; n > 0; len += (size_t)n) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		n = pread_retry(fd, buf + len, cap - len, (off_t)len);
+		if (n < 0)
+			return (int)n;
+		if (len > HOSTFS_MAX_VALUE)
+			return -EFBIG;
+	}
+	if (len > HOSTFS_MAX_VALUE)
+		return -EFBIG;
+	buf[len] = '\0';
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
 int hostfs_read(const struct host *h, const char *rel, char **ret,
 		mode_t *ret_mode)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	struct stat st;
+	int r;
 
 	fd = hostfs_open(h, rel, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
@@ -231,29 +285,11 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 		return -EINVAL;
 	if (ret_mode)
 		*ret_mode = st.st_mode;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			cap = cap ? cap * 2 : 512;
-			buf = xrealloc(buf, cap);
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > HOSTFS_MAX_VALUE)
-			return -EFBIG;
-	}
-	if (memchr(buf ? buf : "", '\0', len))
+	r = read_whole(fd, &buf, &len);
+	if (r < 0)
+		return r;
+	if (memchr(buf, '\0', len))
 		return -EBADMSG; /* a value never holds NUL */
-	buf = buf ? buf : xstrdup("");
-	buf[len] = '\0';
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
 	*ret = TAKE_PTR(buf);

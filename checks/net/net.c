@@ -189,25 +189,13 @@ static const char *net_why(const char *key)
 }
 
 /*
- * A feature group whose members disagree reads as "name=on name=off ...".
- * Like the kernel's legacy ETHTOOL_GTSO (and so `ethtool -k`), the group
- * counts as on when any member is on: tso stays "on" on NICs that keep
- * tx-tcp-mangleid-segmentation off by default. The exact member states are
- * still what a snapshot saves.
+ * A feature group reads "on" when every member that can change is on,
+ * "off" when every one is off, and "name=on name=off ..." when they
+ * disagree: that matches neither on nor off. `ethtool -k` (like the
+ * kernel's legacy ETHTOOL_GTSO) calls a group on when any member is on, so
+ * "tso = on" there can hide IPv4 TSO being off; an auditor must not. The
+ * exact member states are what a snapshot saves.
  */
-static bool net_match(const struct host *h, const struct check *c)
-{
-	const struct expect *e = &c->setting->expect;
-
-	(void)h;
-	if (c->actual && strchr(c->actual, '=') && e->op == EXP_EXACT &&
-	    net_is_onoff(e->alts[0])) {
-		bool any_on = strstr(c->actual, "=on") != NULL;
-
-		return !strcmp(e->alts[0], "on") ? any_on : !any_on;
-	}
-	return expect_match(e, c->actual, c->max);
-}
 
 const struct check_ops net_ops = {
 	.name = "net",
@@ -221,6 +209,5 @@ const struct check_ops net_ops = {
 	.expand = net_expand,
 	.read = net_read,
 	.write = net_write,
-	.match = net_match,
 	.why = net_why,
 };

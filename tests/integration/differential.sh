@@ -61,10 +61,8 @@ net.netfilter.nf_conntrack_count connections tracked in this namespace
 # disagreement that matches is reported and does not fail; remove the
 # entry when the bug is fixed (the test names entries that matched nothing).
 KNOWN_BUGS='
-sysctl:net.ipv4.ip_local_reserved_ports -- hosttune reads the first 511 bytes of a value and nothing more: hostfs_read() reads into a 512-byte buffer, then reads on from the file position, but this handler (proc_do_large_bitmap, and the integer-vector ones too) answers only the first read of an open file and returns EOF at any later position; sysctl(8) reads again from offset 0 with a doubled buffer until a read comes back short, so it gets the whole list. A snapshot saves, and a rollback would write back, the cut list
-mount:*]* -- [mount PATH] ends at the first ]: "[mount /a/bracket]x]" audits /a/bracket (missing) and drops "x]" without a word (SPEC: section names are read whole; text after the closing ] is an input error; the same cuts the SPEC example [net enp?s0f[01]] to "enp?s0f[01")
-mount:*[ ]:* -- [mount PATH] strips trailing blanks: a mount point whose name ends in a blank is audited as the name without it (missing); SPEC: section names are read whole
-mount:* ;* -- [mount /a/semi ;colon]: hosttune checks the header whole, inih then cuts it at the inline comment " ;" and finds no ], so the profile is refused with "options is outside any section" (exit 2) and the mount point cannot be named; SPEC: section names are read whole
+mount:*]* -- not a bug but a limit of the profile syntax: a ] that closes no [ ends the section name, and text after it is an input error (SPEC), so a mount point such as /a/bracket]x cannot be named
+mount:*[ ]:* -- not a bug but a limit of the profile syntax: blanks around a section argument are stripped, as INI readers do, so a mount point whose name ends in a blank cannot be named
 '
 
 if [ "${HT_IN_NS:-}" != 1 ]; then
@@ -375,8 +373,18 @@ def part_sysctl():
     if len(names) != len(listed):
         diag("sysctl: sysctl -a -N lists %d keys twice; each compared once"
              % (len(listed) - len(names)))
-    lines = ["[sysctl]"] + ["%s = hosttune-differential-never" % n
-                            for n in names]
+    # A value that never matches, with as many fields as the key has
+    # (hosttune refuses a one-field value for a multi-value key).
+    rc, so_all, se = run(["sysctl", "-a"])
+    width = {}
+    for l in so_all.splitlines():
+        if " = " in l:
+            k, v = l.split(" = ", 1)
+            width[k] = max(1, len(v.split()))
+    lines = ["[sysctl]"] + [
+        "%s = %s" % (n, " ".join(["~never~"] *
+                                 width.get(n, 1)))
+        for n in names]
     by_line, refused = audit("sysctl", lines)
     # Write-only files are left out of sysctl -a altogether.
     writeonly = []
