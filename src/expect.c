@@ -336,6 +336,8 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 		e.alts = xcalloc(1, sizeof(char *));
 		e.alts[0] = normalize_ws(inner);
 		e.n_alts = 1;
+	} else if ((r = parse_fields(value, unit, &e, ret_err)) != 0) {
+		r = r < 0 ? r : 0;
 	} else if (startswith(value, ">=")) {
 		e.op = EXP_GE;
 		r = parse_bound("after '>='", value + 2, unit, &e.lo, ret_err);
@@ -349,8 +351,6 @@ int expect_parse(const char *value, enum value_unit unit, bool allow_max,
 					   "setting reports no maximum");
 			r = -EINVAL;
 		}
-	} else if ((r = parse_fields(value, unit, &e, ret_err)) != 0) {
-		r = r < 0 ? r : 0;
 	} else if ((dots = range_dots(value, unit))) {
 		r = parse_range(value, dots, unit, &e, ret_err);
 	} else {

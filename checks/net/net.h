@@ -125,6 +125,8 @@ struct net_state {
 	int names_err;
 	char **names; /* ETH_SS_FEATURES, by bit */
 	size_t n_names;
+	bool sysfs_checked;
+	int sysfs_err; /* -ENODEV: sysfs shows another namespace's devices */
 };
 
 /* ---- shared between the files ---------------------------------------- */

@@ -44,31 +44,66 @@ static int net_queues(const struct host *h, const char *dev, const char *prefix,
 	return 0;
 }
 
-/* On a live host, is sysfs's dev the link netlink knows by that name?
- * In a network namespace whose /sys was not mounted afresh, sysfs still
- * shows the creator's devices: a same-named one there is not ours, and
- * its queues must be neither read nor written. */
-static int net_sysfs_is_ours(const struct host *h, const char *dev)
+/* Is sysfs's dev the link netlink knows by that name, with the same
+ * ifindex? */
+static int sysfs_same_link(const struct host *h, struct net_state *st,
+			   const char *dev)
 {
 	_cleanup_free_ char *path = NULL, *raw = NULL;
 	struct net_link *l;
 	uint64_t index;
-	int r;
+	int r = net_link_get(st, dev, &l);
 
-	if (!h->live)
-		return 0;
-	if (!check_state(h, &net_ops))
-		return -ENOMEM;
-	r = net_link_get(check_state(h, &net_ops), dev, &l);
 	if (r < 0)
-		return r;
+		return r == -ENODEV || r == -ENOENT ? -ENOTUNIQ : r;
 	path = xasprintf("sys/class/net/%s/ifindex", dev);
 	r = hostfs_read(h, path, &raw, NULL);
 	if (r < 0)
 		return r;
 	if (parse_uint64(raw, UINT32_MAX, &index) < 0 || index != l->index)
-		return -ENODEV;
+		return -ENOTUNIQ;
 	return 0;
+}
+
+/* Does /sys/class/net show this network namespace? In a namespace whose
+ * /sys was not mounted afresh, sysfs still shows its creator's devices,
+ * and one of the same name, even the same ifindex, is not ours: its
+ * queues must be neither read nor written. So the whole listing must be
+ * the links netlink dumps, name for name and ifindex for ifindex. Checked
+ * once a run. 0, -ENOTUNIQ (another namespace's) or -errno. */
+static int sysfs_is_this_netns(const struct host *h, struct net_state *st)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	if (st->sysfs_checked)
+		return st->sysfs_err;
+	st->sysfs_checked = true;
+	r = net_links_load(st);
+	if (r == 0)
+		r = hostfs_list(h, "sys/class/net", &names, &n);
+	if (r == 0 && n != st->n_links)
+		r = -ENOTUNIQ;
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = sysfs_same_link(h, st, names[i]);
+	strv_free(names, n);
+	st->sysfs_err = r;
+	return r;
+}
+
+/* On a live host, may dev's queues be read and written through sysfs? */
+static int net_sysfs_is_ours(const struct host *h, const char *dev)
+{
+	struct net_state *st = check_state(h, &net_ops);
+	int r;
+
+	if (!h->live)
+		return 0;
+	if (!st)
+		return -ENOMEM;
+	r = sysfs_is_this_netns(h, st);
+	return r < 0 ? r : sysfs_same_link(h, st, dev);
 }
 
 /* Every queue's mask; one value when they agree, else one per queue. */
@@ -81,6 +116,13 @@ int net_read_masks(const struct host *h, const struct net_key *k,
 	bool same = true;
 	int r = net_sysfs_is_ours(h, c->target);
 
+	if (r == -ENOTUNIQ) {
+		c->status = ST_MISSING;
+		c->detail = xstrdup("/sys shows another network namespace's "
+				    "devices: mount a sysfs of this one to "
+				    "read the queue masks");
+		return 0;
+	}
 	if (r == 0)
 		r = net_queues(h, c->target, k->queue, &queues);
 	for (size_t i = 0; r == 0 && i < queues.n; i++) {

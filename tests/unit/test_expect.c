@@ -195,8 +195,39 @@ static void test_ge_without_number_has_exact_message(void **state)
 {
 	assert_err_is(">=", UNIT_NONE, "expected an integer after '>='");
 	assert_err_is(">=abc", UNIT_NONE, "expected an integer after '>='");
-	assert_err_contains(">=1 2", UNIT_NONE,
-			    "expected an integer after '>='");
+	assert_err_contains(">=1 >=x", UNIT_NONE,
+			    "field 2: expected an integer after '>='");
+}
+
+/* ">=1 2" is one form per field (a multi-value key's); each field is
+ * matched and planned on its own. */
+static void test_fields_match_and_plan_each_field(void **state)
+{
+	struct expect e;
+	char *err = NULL, *want = NULL;
+
+	(void)state;
+	assert_int_equal(expect_parse(">=1 2", UNIT_NONE, false, &e, &err), 0);
+	assert_int_equal(e.op, EXP_FIELDS);
+	assert_int_equal(expect_width(&e), 2);
+	assert_true(expect_match(&e, "5\t2", NULL));
+	assert_false(expect_match(&e, "0 2", NULL));
+	assert_false(expect_match(&e, "5 2 7", NULL)); /* wrong width */
+	assert_int_equal(expect_plan(&e, "0 3", NULL, &want), 0);
+	assert_string_equal(want, "1 2");
+	free(want);
+	assert_int_equal(expect_plan(&e, "9 3", NULL, &want), 0);
+	assert_string_equal(want, "9 2"); /* keeps what already holds */
+	free(want);
+	expect_free(&e);
+	assert_int_equal(expect_parse("4096 >= 131072 >=16M", UNIT_BYTES, false,
+				      &e, &err),
+			 0);
+	assert_int_equal(expect_width(&e), 3);
+	assert_int_equal(expect_plan(&e, "1 2 3", NULL, &want), 0);
+	assert_string_equal(want, "4096 131072 16777216");
+	free(want);
+	expect_free(&e);
 }
 
 static void test_le_matches_at_and_below(void **state)
@@ -612,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_ge_never_matches_a_non_number),
 		cmocka_unit_test(test_ge_accepts_blank_after_operator),
 		cmocka_unit_test(test_ge_without_number_has_exact_message),
+		cmocka_unit_test(test_fields_match_and_plan_each_field),
 		cmocka_unit_test(test_le_matches_at_and_below),
 		cmocka_unit_test(test_le_without_number_has_exact_message),
 		cmocka_unit_test(test_lone_less_or_greater_is_unknown_operator),

@@ -714,6 +714,140 @@ static void test_audit_reports_deviation(void **state)
 	audit_free(&a);
 }
 
+/* ---- multi-value keys: one form per field ---- */
+
+static int parse_err(const char *text, char **ret_msg)
+{
+	struct profile_path pp = { 0 };
+	struct load_errors errs = { 0 };
+	struct profile p = { 0 };
+	int r = profile_parse_buffer(&p, &pp, "t.ini", text, strlen(text),
+				     &errs);
+
+	*ret_msg = errs.msgs.n ? xstrdup(errs.msgs.v[0]) : NULL;
+	load_errors_free(&errs);
+	profile_free(&p);
+	return r;
+}
+
+static void assert_refused(const char *text, const char *needle)
+{
+	char *msg = NULL;
+
+	assert_int_equal(parse_err(text, &msg), -EINVAL);
+	assert_non_null(msg);
+	if (!strstr(msg, needle))
+		fail_msg("'%s' lacks '%s'", msg, needle);
+	free(msg);
+}
+
+static void test_fields_raise_only_what_is_below(void **state)
+{
+	struct audit a;
+	const struct check *c;
+	char *want = NULL;
+
+	/* the fixture holds "4096\t131072\t6291456" */
+	audit(*state, "[sysctl]\nnet.ipv4.tcp_rmem = 4096 >=131072 >=16M\n",
+	      &a);
+	c = by_key(&a, "net.ipv4.tcp_rmem");
+	assert_int_equal(c->status, ST_DEVIATION);
+	assert_int_equal(check_plan_value(*state, c, &want), 0);
+	assert_string_equal(want, "4096 131072 16777216");
+	free(want);
+	audit_free(&a);
+	/* a host tuned higher is left as it is */
+	audit(*state, "[sysctl]\nnet.ipv4.tcp_rmem = >=1024 >= 65536 >=4M\n",
+	      &a);
+	assert_int_equal(by_key(&a, "net.ipv4.tcp_rmem")->status, ST_OK);
+	audit_free(&a);
+	audit(*state, "[sysctl]\nnet.ipv4.tcp_rmem = 4096 131072 <=4M\n", &a);
+	assert_int_equal(by_key(&a, "net.ipv4.tcp_rmem")->status, ST_DEVIATION);
+	audit_free(&a);
+}
+
+static void test_multi_value_key_forms_are_checked(void **state)
+{
+	(void)state;
+	assert_refused("[sysctl]\nnet.ipv4.tcp_rmem = >=4096\n",
+		       "t.ini:2: net.ipv4.tcp_rmem: a single comparison for a "
+		       "key of 3 fields");
+	assert_refused("[sysctl]\nnet.ipv4.tcp_rmem = 4096..8192\n",
+		       "single comparison");
+	assert_refused("[sysctl]\nnet.ipv4.tcp_rmem = 4096 >=131072\n",
+		       "expected 3 fields (min default max), got 2");
+	assert_refused("[sysctl]\nnet.ipv4.tcp_rmem = 1 2 3 4\n",
+		       "expected 3 fields");
+	assert_refused("[sysctl]\nnet.ipv4.tcp_rmem = 4096 >=x >=16M\n",
+		       "field 2: expected an integer after '>='");
+	assert_refused("[sysctl]\nnet.ipv4.tcp_rmem = 0 >=1 >=2\n",
+		       "out of range");
+	assert_refused("[sysctl]\nkernel.sem = 1 2 3\n", "expected 4 fields");
+	/* per-field forms are for sysctls only */
+	assert_refused("[rlimit self]\nnofile = >=1 >=2\n", "takes one value");
+}
+
+/* A key hosttune does not know to have several fields: a single
+ * comparison can never hold and would write one number; an error. */
+static void test_single_comparison_of_unknown_multi_value_key(void **state)
+{
+	struct rw *w = *state;
+	char *path = sys_path(w, "kernel/threefold");
+	struct audit a;
+	const struct check *c;
+
+	put_file(path, "1\t2\t3\n", 6);
+	audit(&w->h, "[sysctl]\nkernel.threefold = >=2\n", &a);
+	c = by_key(&a, "kernel.threefold");
+	assert_int_equal(c->status, ST_ERROR);
+	assert_string_equal(c->detail,
+			    "the value has 3 fields: give one form per field");
+	audit_free(&a);
+	free(path);
+}
+
+static void test_malformed_values_are_input_errors(void **state)
+{
+	(void)state;
+	assert_refused("[sysctl]\nvm.swappiness = <5|10\n",
+		       "'<5': alternatives are values, not comparisons");
+	assert_refused("[sysctl]\nvm.swappiness = 10|>5\n",
+		       "alternatives are values");
+	assert_refused("[sysctl]\nvm.swappiness = >5|>6\n",
+		       "alternatives are values");
+	assert_refused("[sysctl]\nkernel.core_pattern = \"\n",
+		       "unbalanced '\"'");
+	assert_refused("[sysctl]\nkernel.core_pattern = a\"b\n", "unbalanced");
+	assert_refused("[sysctl]\nvm.swappiness = 201\n",
+		       "out of range: expected numbers from 0 to 200");
+	assert_refused("[sysctl]\nvm.swappiness = >=99999999999999999999\n",
+		       "out of range");
+	assert_refused("[sysctl]\nnet.ipv4.ip_local_port_range = 0 100\n",
+		       "from 1 to 65535");
+}
+
+/* sysctl.d's '-': the setting is optional, and its missing is no finding
+ * even with --strict. */
+static void test_dash_prefix_is_optional(void **state)
+{
+	struct audit a;
+	const struct check *c;
+
+	audit(*state,
+	      "[sysctl]\n-net.core.busy_poll = 50\n"
+	      "-vm.swappiness = 60\n",
+	      &a);
+	c = by_key(&a, "net.core.busy_poll");
+	assert_int_equal(c->status, ST_MISSING);
+	assert_true(c->setting->optional);
+	c = by_key(&a, "vm.swappiness");
+	assert_true(c->setting->optional);
+	audit_free(&a);
+	audit(*state, "[sysctl]\nnet.core.busy_poll = 50\n", &a);
+	assert_false(by_key(&a, "net.core.busy_poll")->setting->optional);
+	audit_free(&a);
+}
+
 #define RO(f) cmocka_unit_test_setup_teardown(f, ro_setup, ro_teardown)
 #define RW(f) cmocka_unit_test_setup_teardown(f, rw_setup, rw_teardown)
 
@@ -721,6 +855,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_dotted_stays),
+		RO(test_fields_raise_only_what_is_below),
+		cmocka_unit_test(test_multi_value_key_forms_are_checked),
+		RW(test_single_comparison_of_unknown_multi_value_key),
+		cmocka_unit_test(test_malformed_values_are_input_errors),
+		RO(test_dash_prefix_is_optional),
 		cmocka_unit_test(test_key_slashed_becomes_dotted),
 		cmocka_unit_test(test_key_slashed_vlan_keeps_its_dot),
 		cmocka_unit_test(test_key_dotted_vlan_stays),
