@@ -11,10 +11,11 @@ cd "$(dirname "$0")/.."
 # (crash test), python3 (JSON validation), iproute2 and util-linux
 # (namespaces, veth; prlimit and findmnt for the differential test), procps
 # (sysctl, for the benchmark and the differential test), man-db (man -l),
-# ethtool (cross-checks of the net domain), hyperfine (make bench).
+# ethtool (cross-checks of the net domain), hyperfine (make bench),
+# prometheus (promtool checks what -f prometheus writes).
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
-ethtool hyperfine"
+ethtool hyperfine prometheus"
 
 missing=
 for p in $packages; do
