@@ -553,6 +553,24 @@ static int cpu_read(const struct host *h, struct check *c)
 	return read_setting_file(h, cpu, c, k);
 }
 
+/* The kernel keeps scaling_min_freq <= scaling_max_freq at every write:
+ * a maximum is raised before the minimum is, and lowered after it. */
+static int cpu_rank(const struct check *c, const char *value)
+{
+	uint64_t now, to;
+	bool up;
+
+	if (!c->actual || parse_uint64(c->actual, UINT64_MAX, &now) < 0 ||
+	    parse_uint64(value, UINT64_MAX, &to) < 0)
+		return 1;
+	up = to > now;
+	if (!strcmp(c->key, "max_freq_khz"))
+		return up ? 0 : 2;
+	if (!strcmp(c->key, "min_freq_khz"))
+		return up ? 2 : 0;
+	return 1;
+}
+
 /* Choice keys never reach here (check_matches handles them); the idle
  * bound is the one comparison of the domain's own. */
 static bool cpu_match(const struct host *h, const struct check *c)
@@ -717,6 +735,7 @@ const struct check_ops cpu_ops = {
 	.read = cpu_read,
 	.write = cpu_write,
 	.match = cpu_match,
+	.rank = cpu_rank,
 	.why = cpu_why,
 	.enumerate = cpu_enumerate,
 };

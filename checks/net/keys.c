@@ -12,10 +12,10 @@
 #include <net/if.h>
 #include <string.h>
 
+#include "hosttune/cpuset.h"
 #include "net.h"
 
 #define NET_MAX_GLOB 255
-#define NET_MAX_MASK 4096 /* hex digits: 16384 CPUs */
 
 static const struct net_key net_keys[] = {
 	{
@@ -390,30 +390,17 @@ int net_parse_key(const char *target, const char *key, char **ret_key,
 	return 0;
 }
 
-/* A CPU mask as sysfs prints it ("00000000,0000000f") in canonical form:
- * hex digits only, lower case, no leading zeros ("f"; "0" for none). */
+/* A CPU mask (as sysfs prints it, "00000000,0000000f", or as a profile
+ * writes it) in canonical form: one hex number, lower case, no leading
+ * zeros ("f"; "0" for none). Commas separate the kernel's 32-bit groups:
+ * "f,f" is CPUs 0-3 and 32-35, as bitmap_parse() reads it. */
 int net_mask_canonical(const char *s, char **ret)
 {
-	struct strbuf sb = { 0 };
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 
-	if (startswith(s, "0x") || startswith(s, "0X"))
-		s += 2;
-	if (!*s)
+	if (cpuset_parse_mask(s, CPUSET_MAX, &set, NULL) < 0)
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s == ',')
-			continue;
-		if (!isxdigit((unsigned char)*s) || sb.len >= NET_MAX_MASK) {
-			free(sb.s);
-			return -EINVAL;
-		}
-		if (sb.len == 0 && *s == '0')
-			continue;
-		strbuf_add(&sb, &(char){ (char)tolower((unsigned char)*s) }, 1);
-	}
-	if (sb.len == 0)
-		strbuf_puts(&sb, "0");
-	*ret = strbuf_take(&sb);
+	*ret = cpuset_format_hex(&set);
 	return 0;
 }
 
@@ -445,15 +432,11 @@ int net_masks_canonical(const char *s, char **ret)
 /* The form the kernel's bitmap_parse() takes: 32-bit groups, commas. */
 char *net_mask_sysfs(const char *canon)
 {
-	size_t n = strlen(canon), first = n % 8 ? n % 8 : 8;
-	struct strbuf sb = { 0 };
+	_cleanup_cpuset_ struct cpuset set = { 0 };
 
-	strbuf_add(&sb, canon, first);
-	for (size_t i = first; i < n; i += 8) {
-		strbuf_puts(&sb, ",");
-		strbuf_add(&sb, canon + i, 8);
-	}
-	return strbuf_take(&sb);
+	if (cpuset_parse_mask(canon, CPUSET_MAX, &set, NULL) < 0)
+		return xstrdup(canon); /* canonical already: never here */
+	return cpuset_format_mask(&set);
 }
 
 bool net_is_onoff(const char *s)

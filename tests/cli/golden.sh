@@ -411,17 +411,27 @@ elif [ "$(id -u)" != 0 ] &&
 	mkdir "$TMP/u"
 fi
 if [ -n "$as_user" ]; then
-	$as_user "$HT" -s "$TMP/u/state" --color never audit --root "$R" \
+	# The unprivileged user may not reach the checkout (a parent
+	# directory may be 0700, as mktemp -d makes it): it runs a copy of
+	# the binary and the fixtures, with the same relative paths.
+	mkdir -p "$TMP/u/top/tests/fixtures"
+	cp "$HT" "$TMP/u/top/hosttune"
+	cp -pR "$R" "$TMP/u/top/$R"
+	cp -pR "$P" "$TMP/u/top/$P"
+	chmod -R a+rX "$TMP/u/top"
+	UHT=$TMP/u/top/hosttune
+	cd "$TMP/u/top" || exit 1
+	$as_user "$UHT" -s "$TMP/u/state" --color never audit --root "$R" \
 		"$P/basic.ini" >"$TMP/u.out" 2>&1
 	same "unprivileged audit: exit status" "$?" 1
 	check "unprivileged audit: same report as privileged" cmp -s "$TMP/u.out" "$TMP/audit-text.raw"
 
 	make_hostile "$TMP/u/hostile"
-	timeout 10 $as_user "$HT" -s "$TMP/u/state" --color never audit \
+	timeout 10 $as_user "$UHT" -s "$TMP/u/state" --color never audit \
 		--root "$TMP/u/hostile" "$P/hostile.ini" 2>&1 | norm |
 		sed 's|@TMP@/u/hostile|@TMP@/hostile|' >"$TMP/u-hostile.out"
 	check "unprivileged audit of the hostile tree: write-only is manual, same report" \
-		cmp -s "$TMP/u-hostile.out" "$EXP/audit-hostile.out"
+		cmp -s "$TMP/u-hostile.out" "$TOP/$EXP/audit-hostile.out"
 
 	# kernel.shmmni: a non-net sysctl (the spec: CAP_SYS_ADMIN for
 	# sysctls); net.core.somaxconn: some capability must be named.
@@ -430,7 +440,7 @@ if [ -n "$as_user" ]; then
 		before=$(cat "/proc/sys/$key")
 		printf '[sysctl]\n%s = >=%s\n' "$dotted" $((before + 1)) >"$TMP/u/live.ini"
 		chmod 0644 "$TMP/u/live.ini"
-		$as_user "$HT" -s "$TMP/u/state" apply "$TMP/u/live.ini" >"$TMP/u.out" 2>"$TMP/u.err"
+		$as_user "$UHT" -s "$TMP/u/state" apply "$TMP/u/live.ini" >"$TMP/u.out" 2>"$TMP/u.err"
 		same "unprivileged apply $dotted on the live root: exit 3" "$?" 3
 		if [ "$key" = kernel/shmmni ]; then
 			check "unprivileged apply $dotted: names CAP_SYS_ADMIN" grep -q CAP_SYS_ADMIN "$TMP/u.err"
@@ -441,10 +451,11 @@ if [ -n "$as_user" ]; then
 		same "unprivileged apply $dotted: value unchanged" "$(cat "/proc/sys/$key")" "$before"
 		same "unprivileged apply $dotted: no snapshot written" "$(count_snapshots "$TMP/u/state")" 0
 	done
-	$as_user "$HT" -s "$TMP/u/state" apply --dry-run "$TMP/u/live.ini" >"$TMP/u.out" 2>&1
+	$as_user "$UHT" -s "$TMP/u/state" apply --dry-run "$TMP/u/live.ini" >"$TMP/u.out" 2>&1
 	same "unprivileged apply --dry-run: exit 1" "$?" 1
-	$as_user "$HT" -s "$TMP/u/state" rollback >"$TMP/u.out" 2>&1
+	$as_user "$UHT" -s "$TMP/u/state" rollback >"$TMP/u.out" 2>&1
 	same "unprivileged rollback without a snapshot: exit 2" "$?" 2
+	cd "$TOP" || exit 1
 else
 	ok "unprivileged checks # SKIP no setpriv, or running with capabilities"
 fi

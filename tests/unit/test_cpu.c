@@ -435,9 +435,35 @@ static void test_enumerate(void **state)
 	env_close(e);
 }
 
+/* scaling_min_freq may never pass scaling_max_freq: raising both writes
+ * the maximum first, lowering both the minimum first, whatever the order
+ * of the profile's lines. */
+static void test_frequency_writes_in_the_kernels_order(void **state)
+{
+	struct env *e = env_open(INTEL, true);
+	const char *order;
+
+	(void)state;
+	put_file(e, CPU "cpu0/cpufreq/scaling_max_freq", "2000000\n");
+	put_file(e, CPU "cpu0/cpufreq/scaling_min_freq", "1000000\n");
+	env_audit(e, "[cpu 0]\nmin_freq_khz = 3000000\n"
+		     "max_freq_khz = 4000000\n");
+	assert_int_equal(env_apply(e), 0);
+	order = ((struct change *)e->changes.v[0])->check->key;
+	assert_string_equal(order, "max_freq_khz");
+	env_rollback(e);
+	env_audit(e, "[cpu 0]\nmax_freq_khz = 900000\n"
+		     "min_freq_khz = 800000\n");
+	assert_int_equal(env_apply(e), 0);
+	order = ((struct change *)e->changes.v[0])->check->key;
+	assert_string_equal(order, "min_freq_khz");
+	env_close(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frequency_writes_in_the_kernels_order),
 		cmocka_unit_test(test_cpu_lists),
 		cmocka_unit_test(test_keys_and_values),
 		cmocka_unit_test(test_snapshot_keys_name_one_cpu),

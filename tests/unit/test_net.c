@@ -228,6 +228,13 @@ static void test_masks(void **state)
 	s = net_mask_sysfs("1234567812345678");
 	assert_string_equal(s, "12345678,12345678");
 	free(s);
+	/* commas separate the kernel's 32-bit groups, as bitmap_parse reads
+	 * them: "f,f" is CPUs 0-3 and 32-35 (it once read as "ff") */
+	assert_int_equal(net_mask_canonical("f,f", &s), 0);
+	assert_string_equal(s, "f0000000f");
+	free(s);
+	assert_int_equal(net_mask_canonical(",f", &s), -EINVAL);
+	assert_int_equal(net_mask_canonical("123456789,0", &s), -EINVAL);
 }
 
 /* ---- rtnetlink ---- */
