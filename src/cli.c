@@ -139,20 +139,38 @@ char *cli_rollback_hint(const struct cli *cli, const char *id)
 	return strbuf_take(&sb);
 }
 
+void cli_txn_init(struct cli *cli, struct txn *t)
+{
+	txn_init(t, &cli->host, cli_state_dir(cli));
+	/* the default state directory of a --root is resolved beneath it */
+	if (!cli->state_dir_given && strcmp(cli->root, "/"))
+		t->beneath = cli->root;
+}
+
+void cli_lock_failed(const struct txn *t, int r)
+{
+	if (t->lock_msg)
+		cli_error("%s", t->lock_msg);
+	else if (r == -EBUSY)
+		cli_error("%s is locked: another hosttune is applying or "
+			  "rolling back",
+			  t->state_dir);
+	else
+		cli_error("state directory %s: %s", t->state_dir, strerror(-r));
+}
+
 int cli_begin_writes(struct cli *cli, struct txn *t)
 {
 	int r;
 
-	txn_init(t, &cli->host, cli_state_dir(cli));
+	cli_txn_init(cli, t);
 	t->force = cli->force;
 	cli->lock_err = 0;
 	if (cli->dry_run)
 		return 0;
 	r = txn_lock(t);
-	if (r == -EBUSY) {
-		cli_error("%s is locked: another hosttune is applying or "
-			  "rolling back",
-			  t->state_dir);
+	if (r == -EBUSY || (r < 0 && t->lock_msg)) {
+		cli_lock_failed(t, r);
 		return EXIT_RUNTIME;
 	}
 	cli->lock_err = r;

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "hosttune/snapshot.h"
+#include "hosttune/trust.h"
 
 static void entry_free(void *v)
 {
@@ -490,40 +491,6 @@ int snapshot_id_ok(const char *id)
 	return 0;
 }
 
-static int mkdir_p(const char *dir, mode_t mode)
-{
-	_cleanup_free_ char *copy = xstrdup(dir);
-
-	for (char *p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(copy, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int state_dir_prepare(const char *dir)
-{
-	struct stat st;
-	int r = mkdir_p(dir, 0700);
-
-	if (r < 0)
-		return r;
-	if (lstat(dir, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
-	if (st.st_uid == geteuid() && (st.st_mode & 077) &&
-	    chmod(dir, 0700) < 0)
-		return -errno;
-	return 0;
-}
-
 int state_lock(const char *dir, int *ret_fd)
 {
 	_cleanup_free_ char *path = xasprintf("%s/lock", dir);
@@ -602,33 +569,11 @@ int snapshot_update(const char *dir, const struct snapshot *s)
 	return write_file_atomic(path, text, strlen(text), 0600);
 }
 
-static int check_owner(const char *path, char **ret_err)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode)) {
-		*ret_err = xasprintf("%s: not a regular file", path);
-		return -EINVAL;
-	}
-	if ((st.st_uid != 0 && st.st_uid != getuid()) ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		*ret_err =
-			xasprintf("%s: refusing a snapshot others could have "
-				  "written (owner %u, mode %04o) while "
-				  "running privileged",
-				  path, (unsigned)st.st_uid,
-				  (unsigned)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
-}
-
 int snapshot_load(const char *dir, const char *id_or_path, bool owner,
 		  struct snapshot *ret, char **ret_err)
 {
 	_cleanup_free_ char *path = NULL, *data = NULL;
+	_cleanup_close_ int fd = -1;
 	size_t len = 0;
 	int r;
 
@@ -641,23 +586,31 @@ int snapshot_load(const char *dir, const char *id_or_path, bool owner,
 	} else {
 		path = snapshot_path(dir, id_or_path);
 	}
-	if (owner && (r = check_owner(path, ret_err)) < 0) {
-		if (!*ret_err && r == -ENOENT)
-			*ret_err = xasprintf("no snapshot '%s' in %s",
-					     id_or_path, dir);
-		else if (!*ret_err)
-			*ret_err = xasprintf("%s: %s", path, strerror(-r));
+	fd = trusted_open(path, owner, getuid(), "snapshot", ret_err);
+	if (fd >= 0)
+		r = read_fd_limited(fd, SNAPSHOT_MAX_SIZE, &data, &len);
+	else
+		r = fd;
+	if (r < 0 && !*ret_err)
+		*ret_err =
+			r == -ENOENT ? xasprintf("no snapshot '%s' in %s",
+						 id_or_path, dir) :
+			r == -EMLINK ? xasprintf("%s: a symlink (refused while "
+						 "running privileged)",
+						 path) :
+				       xasprintf("%s: %s", path, strerror(-r));
+	if (r < 0)
 		return r;
+	r = snapshot_parse(path, data, len, ret, ret_err);
+	if (r == 0 && !strchr(id_or_path, '/') && strcmp(ret->id, id_or_path)) {
+		/* rollback rewrites the file its header names: never let a
+		 * copied or edited file stand for another snapshot */
+		*ret_err = xasprintf("%s: its id is '%s', not the file's name",
+				     path, ret->id);
+		snapshot_free(ret);
+		return -EINVAL;
 	}
-	r = read_file_limited(path, SNAPSHOT_MAX_SIZE, &data, &len);
-	if (r < 0) {
-		*ret_err = r == -ENOENT ?
-				   xasprintf("no snapshot '%s' in %s",
-					     id_or_path, dir) :
-				   xasprintf("%s: %s", path, strerror(-r));
-		return r;
-	}
-	return snapshot_parse(path, data, len, ret, ret_err);
+	return r;
 }
 
 static int cmp_snapshot_time(const void *a, const void *b)

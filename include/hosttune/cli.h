@@ -87,6 +87,10 @@ int cli_open_host(struct cli *cli);
  * the error printed; a state directory that cannot be written is only
  * reported by cli_commit, after the missing capability is named. */
 int cli_begin_writes(struct cli *cli, struct txn *t);
+/* txn_init for this run's state directory (beneath --root by default). */
+void cli_txn_init(struct cli *cli, struct txn *t);
+/* Say why txn_lock failed with r. */
+void cli_lock_failed(const struct txn *t, int r);
 /* Before the first write: refuse unless the process holds what the plan
  * needs (naming what is missing), keep only that, and save the undo
  * snapshot durably. 0 or an exit code, nothing changed. */

@@ -3,6 +3,7 @@
 #define HOSTTUNE_PROFILE_H
 
 #include "hosttune/check.h"
+#include "hosttune/strmap.h"
 
 /* Longest line a profile may have: inih's limit less "\r\n\0". */
 #define PROFILE_MAX_LINE 197
@@ -15,6 +16,11 @@ struct profile {
 	char *description;
 	struct ptrvec settings; /* struct setting *, in profile order */
 	struct ptrvec names; /* every profile name merged, in order */
+	/* setting identity -> index in settings, and the files loaded (each
+	 * once per profile): linear work whatever the input */
+	struct strmap index;
+	struct strmap loaded;
+	struct ptrvec keys; /* the strings both maps point to */
 };
 
 /* Where profiles are looked up, in order. */

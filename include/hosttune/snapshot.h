@@ -51,8 +51,7 @@ char *snapshot_format(const struct snapshot *s);
 int snapshot_parse(const char *file, const char *data, size_t len,
 		   struct snapshot *ret, char **ret_err);
 
-/* The state directory: created 0700 on first write. */
-int state_dir_prepare(const char *dir);
+/* Take the state directory's lock (state_dir_open() made it). */
 int state_lock(const char *dir, int *ret_fd);
 /* Pick a fresh id, write durably; sets s->id. */
 int snapshot_save(const char *dir, struct snapshot *s, char **ret_path);

@@ -66,6 +66,8 @@ enum txn_outcome {
 struct txn {
 	const struct host *h;
 	const char *state_dir;
+	const char *beneath; /* --root the state directory lies under */
+	char *lock_msg; /* why txn_lock failed, when there is more to say */
 	int lock_fd;
 	bool force; /* plan changes rollback could not undo too */
 	struct ptrvec checks; /* struct check *, read for the report */
@@ -79,8 +81,9 @@ struct txn {
 void txn_init(struct txn *t, const struct host *h, const char *state_dir);
 void txn_free(struct txn *t);
 
-/* Create the state directory (0700) if needed and take its exclusive lock:
- * 0, -EBUSY when another hosttune holds it, or -errno. */
+/* Create the state directory (0700) if needed, check it (state_dir_open)
+ * and take its exclusive lock: 0, -EBUSY when another hosttune holds it,
+ * or -errno (t->lock_msg may say more). */
 int txn_lock(struct txn *t);
 
 /* Read the host against p and plan a change for every deviating check.

@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include "hosttune/snapshot.h"
+#include "hosttune/trust.h"
 
 extern const struct check_ops sysctl_ops;
 
@@ -367,28 +368,45 @@ static void test_id_ok(void **state)
 
 /* ---- the state directory ---- */
 
+static int prepare(const char *dir)
+{
+	char *err = NULL;
+	int r = state_dir_open(dir, NULL, true, &err);
+
+	free(err);
+	return r;
+}
+
 static void test_state_dir_prepare_creates_0700(void **state)
 {
 	char *dir = xasprintf("%s/var/lib/hosttune", (char *)*state);
 	struct stat st;
 
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(prepare(dir), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0700);
 	free(dir);
 }
 
-static void test_state_dir_prepare_tightens_existing_dir(void **state)
+/* An existing directory is checked, never chmod'ed: -s /tmp once made
+ * /tmp 0700. */
+static void test_state_dir_others_could_write_is_refused(void **state)
 {
-	char *dir = xasprintf("%s/state", (char *)*state);
+	char *dir = xasprintf("%s/state", (char *)*state), *err = NULL;
 	struct stat st;
 
 	assert_int_equal(mkdir(dir, 0777), 0);
-	assert_int_equal(chmod(dir, 0777), 0);
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(chmod(dir, 01777), 0);
+	assert_int_equal(state_dir_open(dir, NULL, true, &err), -EPERM);
+	assert_non_null(strstr(err, "writable by no one else"));
+	free(err);
 	assert_int_equal(stat(dir, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(st.st_mode & 07777, 01777);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(prepare(dir), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
 	free(dir);
 }
 
@@ -397,7 +415,40 @@ static void test_state_dir_prepare_refuses_a_file(void **state)
 	char *dir = xasprintf("%s/file", (char *)*state);
 
 	put_file(dir, "x");
-	assert_true(state_dir_prepare(dir) < 0);
+	assert_true(prepare(dir) < 0);
+	free(dir);
+}
+
+/* Under --root the default state directory is resolved beneath the root:
+ * a symlink in the tree (var -> /elsewhere) is refused, never followed. */
+static void test_state_dir_beneath_root_refuses_symlinks(void **state)
+{
+	const char *root = *state;
+	char *out = xasprintf("%s/outside", root),
+	     *tree = xasprintf("%s/tree", root);
+	char *var = xasprintf("%s/var", tree),
+	     *dir = xasprintf("%s/var/lib/hosttune", tree);
+	char *err = NULL;
+	struct stat st;
+
+	assert_int_equal(mkdir(out, 0755), 0);
+	assert_int_equal(mkdir(tree, 0755), 0);
+	assert_int_equal(symlink(out, var), 0);
+	assert_int_equal(state_dir_open(dir, tree, true, &err), -EMLINK);
+	assert_non_null(strstr(err, "a symlink below --root"));
+	free(err);
+	free(dir);
+	dir = xasprintf("%s/lib", out);
+	assert_int_equal(stat(dir, &st), -1); /* nothing made out there */
+	assert_int_equal(unlink(var), 0);
+	free(dir);
+	dir = xasprintf("%s/var/lib/hosttune", tree);
+	assert_int_equal(state_dir_open(dir, tree, true, &err), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	free(out);
+	free(tree);
+	free(var);
 	free(dir);
 }
 
@@ -408,7 +459,7 @@ static void test_save_and_load_by_id(void **state)
 	struct snapshot s, back = { 0 };
 	struct stat st;
 
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(prepare(dir), 0);
 	snapshot_init(&s, "apply", "throughput", "/");
 	snapshot_add(&s, &sysctl_ops, NULL, "net.core.somaxconn", "128");
 	snapshot_add(&s, &sysctl_ops, NULL, "net.ipv4.tcp_rmem",
@@ -443,7 +494,7 @@ static void test_save_never_overwrites_an_existing_id(void **state)
 	char *dir = xasprintf("%s/state", (char *)*state), *err = NULL;
 	struct snapshot a, b, back = { 0 };
 
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(prepare(dir), 0);
 	snap_new(&a, "same", "2024-01-01T00:00:00.000000Z");
 	snapshot_add(&a, &sysctl_ops, NULL, "vm.swappiness", "60");
 	snap_new(&b, "same", "2024-01-01T00:00:00.000000Z");
@@ -484,18 +535,33 @@ static void test_load_rejects_invalid_id(void **state)
 
 static void test_load_refuses_group_writable_when_privileged(void **state)
 {
-	char *dir = *state, *path = xasprintf("%s/gw.ini", dir), *err = NULL;
+	char *dir = *state, *path = xasprintf("%s/x1.ini", dir), *err = NULL;
 	struct snapshot back = { 0 };
 
 	put_file(path, HEADER);
 	assert_int_equal(chmod(path, 0620), 0);
-	assert_int_equal(snapshot_load(dir, "gw", true, &back, &err), -EPERM);
+	assert_int_equal(snapshot_load(dir, "x1", true, &back, &err), -EPERM);
 	assert_non_null(err);
 	free(err);
 	err = NULL;
 	/* Unprivileged, the same file is read. */
-	assert_int_equal(snapshot_load(dir, "gw", false, &back, &err), 0);
+	assert_int_equal(snapshot_load(dir, "x1", false, &back, &err), 0);
 	snapshot_free(&back);
+	free(path);
+}
+
+/* rollback rewrites the file a snapshot's header names: a file whose id
+ * is not its name (copied, or edited to stand for another) is refused. */
+static void test_load_refuses_an_id_other_than_the_file_name(void **state)
+{
+	char *dir = *state, *path = xasprintf("%s/other.ini", dir), *err = NULL;
+	struct snapshot back = { 0 };
+
+	put_file(path, HEADER);
+	assert_int_equal(snapshot_load(dir, "other", false, &back, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "its id is 'x1', not the file's name"));
+	free(err);
 	free(path);
 }
 
@@ -621,13 +687,15 @@ int main(void)
 		cmocka_unit_test(test_parse_nul_byte),
 		cmocka_unit_test(test_id_ok),
 		T(test_state_dir_prepare_creates_0700),
-		T(test_state_dir_prepare_tightens_existing_dir),
+		T(test_state_dir_others_could_write_is_refused),
+		T(test_state_dir_beneath_root_refuses_symlinks),
 		T(test_state_dir_prepare_refuses_a_file),
 		T(test_save_and_load_by_id),
 		T(test_save_never_overwrites_an_existing_id),
 		T(test_load_unknown_id),
 		T(test_load_rejects_invalid_id),
 		T(test_load_refuses_group_writable_when_privileged),
+		T(test_load_refuses_an_id_other_than_the_file_name),
 		T(test_list_orders_by_time),
 		T(test_list_skips_other_files_and_reports_bad_ones),
 		T(test_list_of_missing_dir_is_empty),
