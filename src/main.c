@@ -21,7 +21,8 @@ static const struct verb verbs[] = {
 	  "  --strict    a missing setting is a finding too (not one whose\n"
 	  "              key starts with '-', which is optional)\n"
 	  "  Formats: text, json, prometheus.\n" },
-	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE, TEXT_JSON, NEED_HOST,
+	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE, TEXT_JSON,
+	  NEED_HOST | NEED_WRITE,
 	  "apply PROFILE [--dry-run] [--force]\n"
 	  "  Take the state directory's lock, plan, snapshot what will change\n"
 	  "  (durably, before the first write), change every setting that\n"
@@ -30,7 +31,8 @@ static const struct verb verbs[] = {
 	  "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
 	  "  --force     also make changes that rollback could not undo\n"
 	  "  Formats: text, json.\n" },
-	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON, NEED_HOST,
+	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON,
+	  NEED_HOST | NEED_WRITE,
 	  "rollback [SNAPSHOT] [--dry-run]\n"
 	  "  Restore a snapshot (default: the newest one still in effect,\n"
 	  "  other than a rollback's own) and end every change made after\n"
@@ -310,8 +312,19 @@ static int setup_verb(struct cli *cli, const struct verb *verb)
 			  verb->name, format_names[cli->format], verb->name);
 		return EXIT_USAGE;
 	}
-	if (verb->needs & NEED_HOST)
-		return cli_open_host(cli);
+	if (verb->needs & NEED_HOST) {
+		int code = cli_open_host(cli);
+
+		if (code)
+			return code;
+	}
+	/* what only reads needs no privilege once the host is open: root
+	 * reads root's files as their owner */
+	if (!(verb->needs & NEED_WRITE) && caps_limit_to(0) < 0 &&
+	    cli->privileged) {
+		cli_error("cannot drop capabilities: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
 	return 0;
 }
 

@@ -30,6 +30,10 @@ enum verb_opt {
 /* What the dispatcher sets up before a verb runs. */
 enum verb_need {
 	NEED_HOST = 1 << 0, /* the host (--root) opened, its caps recorded */
+	/* the verb writes to the host: it keeps the capabilities its plan
+	 * needs (cli_commit); every other verb drops them all once the host
+	 * is open */
+	NEED_WRITE = 1 << 1,
 };
 
 #define FMT_BIT(f) (1u << (f))
@@ -113,7 +117,9 @@ int cmd_show(struct cli *cli);
 int cmd_lint(struct cli *cli);
 int cmd_prune(struct cli *cli);
 
-/* Capabilities (libcap): check a mask of CAP_* bits, drop the rest. */
+/* Capabilities (libcap): check a mask of CAP_* bits, drop the rest
+ * (effective, permitted, inheritable, ambient and bounding sets; and
+ * PR_SET_NO_NEW_PRIVS). */
 int caps_missing(uint64_t needed, char **ret_names);
 int caps_limit_to(uint64_t keep);
 bool caps_privileged(void);

@@ -505,7 +505,8 @@ static void test_reply_from_another_process_is_dropped(void **state)
 	struct {
 		struct nlmsghdr h;
 		struct nlmsgerr e;
-	} ack = { .h = { .nlmsg_len = sizeof(ack), .nlmsg_type = NLMSG_ERROR } };
+	} ack = { .h = { .nlmsg_len = sizeof(ack),
+			 .nlmsg_type = NLMSG_ERROR } };
 
 	(void)state;
 	fake_push(&ack, sizeof(ack), false); /* "success", from a process */
