@@ -8,6 +8,7 @@
  * inih's 200-byte line and must never be cut.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -89,6 +90,7 @@ void snapshot_free(struct snapshot *s)
 	free(s->root);
 	free(s->restored);
 	free(s->restored_by);
+	free(s->format);
 	ptrvec_free(&s->entries, entry_free);
 	*s = (struct snapshot){ 0 };
 }
@@ -155,6 +157,7 @@ char *snapshot_format(const struct snapshot *s)
 		      "before it ran.\n; Restore with: hosttune "
 		      "rollback %s\n[snapshot]\n",
 		      s->id);
+	put_value(&sb, "format", "2");
 	put_value(&sb, "id", s->id);
 	put_value(&sb, "time", s->time);
 	put_value(&sb, "host", s->host);
@@ -181,6 +184,8 @@ char *snapshot_format(const struct snapshot *s)
 		put_entry(&sb, e);
 		prev = e;
 	}
+	/* the last line: a file cut short lacks it */
+	strbuf_puts(&sb, "\n[end]\n");
 	return strbuf_take(&sb);
 }
 
@@ -245,6 +250,9 @@ struct parse_state {
 	const struct check_ops *ops;
 	char *target;
 	bool seen_section;
+	bool ended; /* [end] seen: nothing may follow */
+	struct strmap seen; /* entry identities, for duplicates */
+	struct ptrvec seen_keys;
 };
 
 static int perr(struct parse_state *ps, const char *fmt, ...)
@@ -273,6 +281,10 @@ static int parse_section(struct parse_state *ps, char *line)
 	line = strip(line + 1);
 	free(ps->target);
 	ps->target = NULL;
+	if (!strcmp(line, "end")) {
+		ps->ended = true;
+		return 0;
+	}
 	ps->in_header = !strcmp(line, "snapshot");
 	ps->seen_section = true;
 	if (ps->in_header) {
@@ -368,6 +380,7 @@ static int header_field(struct parse_state *ps, const char *key, char *value)
 		{ "root", &ps->s->root },
 		{ "restored", &ps->s->restored },
 		{ "restored_by", &ps->s->restored_by },
+		{ "format", &ps->s->format },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
@@ -413,13 +426,15 @@ static int parse_entry(struct parse_state *ps, char *line)
 	}
 	if (ps->ops->parse_key(ps->target, key, &canon, &err) < 0)
 		return perr(ps, "%s: %s", key, err ? err : "invalid key");
-	for (size_t i = 0; i < ps->s->entries.n; i++) {
-		struct snapshot_entry *e = ps->s->entries.v[i];
-		struct snapshot_entry probe = { .ops = ps->ops,
-						.target = ps->target };
+	{
+		char *ident = xasprintf("%s\n%s\n%s", ps->ops->name,
+					ps->target ? ps->target : "", canon);
 
-		if (same_section(e, &probe) && !strcmp(e->key, canon))
+		if (!strmap_put(&ps->seen, ident, 0, NULL)) {
+			free(ident);
 			return perr(ps, "%s: given twice", key);
+		}
+		ptrvec_push(&ps->seen_keys, ident);
 	}
 	added = snapshot_add(ps->s, ps->ops, ps->target, canon, value);
 	added->wrote = TAKE_PTR(wrote);
@@ -431,6 +446,8 @@ static int parse_line(struct parse_state *ps, char *line)
 	line = strip(line);
 	if (!*line || *line == ';' || *line == '#')
 		return 0;
+	if (ps->ended)
+		return perr(ps, "text after [end]");
 	if (*line == '[')
 		return parse_section(ps, line);
 	return parse_entry(ps, line);
@@ -459,12 +476,28 @@ int snapshot_parse(const char *file, const char *data, size_t len,
 		pos += n + 1;
 	}
 	free(ps.target);
-	if (r == 0 && (!s.id || !s.time || !s.kind || !s.root)) {
+	strmap_free(&ps.seen);
+	ptrvec_free(&ps.seen_keys, free);
+	if (r == 0 && (!s.id || !s.time || !s.kind || !s.root || !s.host ||
+		       !s.kernel || !s.profile || !s.version)) {
 		ps.line = 0;
+		*ret_err = xasprintf("%s: not a hosttune snapshot (its "
+				     "[snapshot] needs id, time, host, kernel, "
+				     "profile, kind, hosttune and root)",
+				     file);
+		r = -EINVAL;
+	}
+	if (r == 0 && s.format && strcmp(s.format, "2")) {
 		*ret_err =
-			xasprintf("%s: not a hosttune snapshot (no [snapshot] "
-				  "id, time, kind and root)",
-				  file);
+			xasprintf("%s: snapshot format %s is newer than this "
+				  "hosttune reads",
+				  file, s.format);
+		r = -EINVAL;
+	}
+	if (r == 0 && s.format && !ps.ended) {
+		*ret_err = xasprintf("%s: cut short: no [end] line (the file "
+				     "was truncated or edited)",
+				     file);
 		r = -EINVAL;
 	}
 	if (r == 0 && snapshot_id_ok(s.id) < 0) {
@@ -491,6 +524,21 @@ int snapshot_id_ok(const char *id)
 	return 0;
 }
 
+/* Temporary files an interrupted write left behind (ID.ini.tmp.PID):
+ * with the lock held no hosttune is writing one, so every one is stale. */
+static void clean_stale_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".ini.tmp.") && e->d_type == DT_REG)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
 int state_lock(const char *dir, int *ret_fd)
 {
 	_cleanup_free_ char *path = xasprintf("%s/lock", dir);
@@ -503,6 +551,7 @@ int state_lock(const char *dir, int *ret_fd)
 		close(fd);
 		return r;
 	}
+	clean_stale_tmp(dir);
 	*ret_fd = fd;
 	return 0;
 }
