@@ -27,7 +27,8 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 	git ls-files -co --exclude-standard |
 		tar -cf - --ignore-failed-read -T - 2>/dev/null | tar -xf - -C "$SRC"
 else
-	tar -cf - --exclude=./build --exclude=./hosttune --exclude=./tests/out . |
+	tar -cf - --exclude=./.git --exclude=./build --exclude=./hosttune \
+		--exclude=./tests/out --exclude=./debian/hosttune --exclude=./debian/.debhelper . |
 		tar -xf - -C "$SRC"
 fi
 check "a copy of the tree to build in" [ -f "$SRC/debian/rules" ]
