@@ -88,19 +88,40 @@ check: hosttune man $(UNIT_BINS) format-check
 bench: hosttune
 	sh tests/bench/run.sh
 
+# What joins hosttune to the system (dist/): systemd units, with ExecStart
+# pointed at $(SBINDIR); bash completion; Prometheus alert rules.
+# Debian's packaging sets UNITDIR=/lib/systemd/system.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITS := hosttune-apply.service hosttune-audit.service hosttune-audit.timer
+
 install: hosttune man
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(DATADIR)/prometheus
 	install -m 0755 hosttune $(DESTDIR)$(SBINDIR)/hosttune
 	install -m 0644 build/man/hosttune.8 $(DESTDIR)$(MANDIR)/man8/hosttune.8
 	install -m 0644 build/man/hosttune-profile.5 \
 		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5
 	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
+	for u in $(UNITS); do \
+		sed 's|/usr/sbin/hosttune|$(SBINDIR)/hosttune|g' \
+			dist/systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(UNITDIR)/$$u.tmp $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 dist/bash-completion/hosttune \
+		$(DESTDIR)$(BASHCOMPDIR)/hosttune
+	install -m 0644 dist/prometheus/hosttune-rules.yml \
+		$(DESTDIR)$(DATADIR)/prometheus/hosttune-rules.yml
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/hosttune \
 		$(DESTDIR)$(MANDIR)/man8/hosttune.8 \
-		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5
+		$(DESTDIR)$(MANDIR)/man5/hosttune-profile.5 \
+		$(DESTDIR)$(BASHCOMPDIR)/hosttune
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 	rm -rf $(DESTDIR)$(DATADIR)
 
 FORMAT_SRCS = $(wildcard src/*.c checks/*.c checks/*/*.c checks/*/*.h \

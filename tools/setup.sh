@@ -13,9 +13,13 @@ cd "$(dirname "$0")/.."
 # (sysctl, for the benchmark and the differential test), man-db (man -l),
 # ethtool (cross-checks of the net domain), hyperfine (make bench),
 # prometheus (promtool checks what -f prometheus writes).
+# dist/ and debian/: prometheus-node-exporter (textfile collector), ansible-core
+# (playbooks), debhelper and lintian (the package), bash-completion, systemd
+# (systemd-analyze verify of the units).
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
-ethtool hyperfine prometheus"
+ethtool hyperfine prometheus prometheus-node-exporter ansible-core debhelper
+lintian bash-completion systemd"
 
 missing=
 for p in $packages; do
