@@ -139,6 +139,20 @@ char *cli_rollback_hint(const struct cli *cli, const char *id)
 	return strbuf_take(&sb);
 }
 
+int cli_audit_failed(int r)
+{
+	if (r == 0)
+		return 0;
+	if (r == -E2BIG) {
+		cli_error("the profiles expand to more than %d checks on this "
+			  "host: narrow their globs",
+			  HOST_MAX_CHECKS);
+		return EXIT_USAGE;
+	}
+	cli_error("cannot read the host: %s", strerror(-r));
+	return EXIT_RUNTIME;
+}
+
 void cli_txn_init(struct cli *cli, struct txn *t)
 {
 	txn_init(t, &cli->host, cli_state_dir(cli));

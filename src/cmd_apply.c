@@ -139,8 +139,7 @@ int cmd_apply(struct cli *cli)
 		goto out;
 	r = txn_plan_profile(&t, &p);
 	if (r < 0 && !t.plan_err) {
-		cli_error("cannot read the host: %s", strerror(-r));
-		code = EXIT_RUNTIME;
+		code = cli_audit_failed(r);
 		goto out;
 	}
 	if (r < 0) {

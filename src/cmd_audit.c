@@ -44,7 +44,12 @@ int cmd_audit(struct cli *cli)
 		profile_free(&p);
 		return code;
 	}
-	engine_audit(&cli->host, &p, &checks);
+	code = cli_audit_failed(engine_audit(&cli->host, &p, &checks));
+	if (code) {
+		ptrvec_free(&checks, check_free);
+		profile_free(&p);
+		return code;
+	}
 	for (int i = 0; i < n; i++)
 		ptrvec_push(&pnames, names[i]);
 	rep = (struct report){

@@ -96,7 +96,9 @@ int cmd_snapshot(struct cli *cli)
 	if (cli->all)
 		collect_all(cli, &checks);
 	else
-		engine_audit(&cli->host, &p, &checks);
+		code = cli_audit_failed(engine_audit(&cli->host, &p, &checks));
+	if (code)
+		goto out;
 	snapshot_init(&snap, cli->all ? "all" : "manual",
 		      cli->all ? "" : p.name, cli->root);
 	if (cli->name)

@@ -212,6 +212,15 @@ int hostfs_stat(const struct host *h, const char *rel, struct stat *ret)
 	return fstat(fd, ret) < 0 ? -errno : 0;
 }
 
+int hostfs_lstat(const struct host *h, const char *rel, struct stat *ret)
+{
+	_cleanup_close_ int fd = hostfs_open(h, rel, O_PATH | O_NOFOLLOW);
+
+	if (fd < 0)
+		return fd;
+	return fstat(fd, ret) < 0 ? -errno : 0;
+}
+
 static ssize_t pread_retry(int fd, char *buf, size_t n, off_t off)
 {
 	ssize_t r;

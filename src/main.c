@@ -113,8 +113,20 @@ static struct strbuf errors;
 
 void cli_error_line(const char *msg, bool prefix)
 {
-	fprintf(stderr, "%s%s\n", prefix ? "hosttune: " : "", msg);
-	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "", msg);
+	struct strbuf shown = { 0 };
+
+	/* messages quote files and the host: no byte of theirs may move the
+	 * cursor or retitle the terminal (a line break of ours stays) */
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			strbuf_printf(&shown, "\\x%02x", *p);
+		else
+			strbuf_add(&shown, (const char *)p, 1);
+	fprintf(stderr, "%s%s\n", prefix ? "hosttune: " : "",
+		shown.s ? shown.s : "");
+	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "",
+		      shown.s ? shown.s : "");
+	free(shown.s);
 }
 
 void cli_error(const char *fmt, ...)

@@ -91,6 +91,8 @@ int cli_open_host(struct cli *cli);
  * the error printed; a state directory that cannot be written is only
  * reported by cli_commit, after the missing capability is named. */
 int cli_begin_writes(struct cli *cli, struct txn *t);
+/* engine_audit's result as an exit code, the error printed (0 for 0). */
+int cli_audit_failed(int r);
 /* txn_init for this run's state directory (beneath --root by default). */
 void cli_txn_init(struct cli *cli, struct txn *t);
 /* Say why txn_lock failed with r. */
