@@ -190,8 +190,15 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 	if (hostfs_path_ok(rel) < 0)
 		return -EINVAL;
 	if (openat2_state >= 0) {
-		fd = (int)syscall(SYS_openat2, h->root_fd, rel, &how,
-				  sizeof(how));
+		/* openat2 answers EAGAIN when a rename or mount anywhere
+		 * raced a lookup through "..", as a tree's relative symlinks
+		 * do (cpufreq -> ../cpufreq/policy0): try again */
+		int tries = 0;
+
+		do
+			fd = (int)syscall(SYS_openat2, h->root_fd, rel, &how,
+					  sizeof(how));
+		while (fd < 0 && errno == EAGAIN && ++tries < 64);
 		if (fd >= 0) {
 			openat2_state = 1;
 			return fd;
