@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hosttune/cli.h"
+#include "hosttune/trust.h"
 
 #ifndef HOSTTUNE_DATADIR
 #define HOSTTUNE_DATADIR "/usr/share/hosttune"
@@ -137,6 +138,34 @@ char *cli_rollback_hint(const struct cli *cli, const char *id)
 		strbuf_printf(&sb, " --state-dir %s", cli->state_dir);
 	strbuf_printf(&sb, " rollback %s", id);
 	return strbuf_take(&sb);
+}
+
+char *cli_active_profile(struct cli *cli, int *ret_code)
+{
+	_cleanup_free_ char *path =
+		xasprintf("%s/active-profile", cli_state_dir(cli));
+	_cleanup_free_ char *err = NULL, *data = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+	char *name;
+
+	*ret_code = 0;
+	fd = trusted_open(path, cli->privileged, getuid(), "file", &err);
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return NULL;
+	if (fd < 0 || read_fd_limited(fd, 4096, &data, &len) < 0 ||
+	    memchr(data, '\0', len)) {
+		cli_error("%s", err ? err : "cannot read the active profile");
+		*ret_code = EXIT_USAGE;
+		return NULL;
+	}
+	name = strip(data);
+	if (!*name || has_control_chars(name)) {
+		cli_error("%s: not a profile name", path);
+		*ret_code = EXIT_USAGE;
+		return NULL;
+	}
+	return xstrdup(name);
 }
 
 int cli_audit_failed(int r)

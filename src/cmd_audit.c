@@ -35,10 +35,19 @@ int cmd_audit(struct cli *cli)
 	int n = cli->argc ? cli->argc : 1;
 	struct ptrvec checks = { 0 }, pnames = { 0 };
 	struct profile p = { 0 };
+	_cleanup_free_ char *active = NULL;
 	struct report rep;
 	double start = now();
 	int code;
 
+	/* no profile named: the active one, else baseline */
+	if (!cli->argc) {
+		active = cli_active_profile(cli, &code);
+		if (code)
+			return code;
+		if (active)
+			names = &active;
+	}
 	code = cli_load_profiles(cli, names, n, false, &p);
 	if (code) {
 		profile_free(&p);

@@ -13,7 +13,8 @@ static const struct verb verbs[] = {
 	{ "audit", cmd_audit, OPT_STRICT, TEXT_JSON | FMT_BIT(FMT_PROMETHEUS),
 	  NEED_HOST,
 	  "audit [PROFILE...] [--strict]\n"
-	  "  Compare the host with the profiles (default: baseline), later\n"
+	  "  Compare the host with the profiles (default: the active\n"
+	  "  profile that apply --persist recorded, else baseline), later\n"
 	  "  profiles overriding earlier ones, and report every check.\n"
 	  "  Exit 0 when every check is ok or missing, 1 when one is a\n"
 	  "  deviation, an error or manual (a finding that needs a reboot\n"
@@ -21,15 +22,21 @@ static const struct verb verbs[] = {
 	  "  --strict    a missing setting is a finding too (not one whose\n"
 	  "              key starts with '-', which is optional)\n"
 	  "  Formats: text, json, prometheus.\n" },
-	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE, TEXT_JSON,
+	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE | OPT_PERSIST, TEXT_JSON,
 	  NEED_HOST | NEED_WRITE,
-	  "apply PROFILE [--dry-run] [--force]\n"
+	  "apply [PROFILE] [--dry-run] [--force] [--persist]\n"
 	  "  Take the state directory's lock, plan, snapshot what will change\n"
 	  "  (durably, before the first write), change every setting that\n"
 	  "  deviates, read each back, and on the first failure restore\n"
 	  "  everything already changed (exit 3).\n"
 	  "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
 	  "  --force     also make changes that rollback could not undo\n"
+	  "  --persist   also make it hold after a reboot: write\n"
+	  "              /etc/sysctl.d/90-hosttune.conf and record PROFILE\n"
+	  "              as the active profile (STATE/active-profile), which\n"
+	  "              hosttune-apply.service applies at boot; rollback\n"
+	  "              restores both\n"
+	  "  Without PROFILE, the active profile is applied.\n"
 	  "  Formats: text, json.\n" },
 	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON,
 	  NEED_HOST | NEED_WRITE,
@@ -81,7 +88,7 @@ static const char global_usage[] =
 	"\n"
 	"Commands:\n"
 	"  audit [PROFILE...] [--strict]   compare the host with profiles\n"
-	"  apply PROFILE [--dry-run] [--force]\n"
+	"  apply [PROFILE] [--dry-run] [--force] [--persist]\n"
 	"                                  snapshot, change, read back\n"
 	"  rollback [SNAPSHOT] [--dry-run] restore a snapshot\n"
 	"  snapshot [PROFILE] [--name NAME] | --all\n"
@@ -162,6 +169,7 @@ enum {
 	LOPT_ALL,
 	LOPT_KEEP,
 	LOPT_STRICT,
+	LOPT_PERSIST,
 };
 
 static const struct option long_options[] = {
@@ -181,6 +189,7 @@ static const struct option long_options[] = {
 	{ "all", no_argument, NULL, LOPT_ALL },
 	{ "keep", required_argument, NULL, LOPT_KEEP },
 	{ "strict", no_argument, NULL, LOPT_STRICT },
+	{ "persist", no_argument, NULL, LOPT_PERSIST },
 	{ 0 },
 };
 
@@ -258,6 +267,10 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 		case LOPT_ALL:
 			cli->all = true;
 			cli->opts_given |= OPT_ALL;
+			break;
+		case LOPT_PERSIST:
+			cli->persist = true;
+			cli->opts_given |= OPT_PERSIST;
 			break;
 		case LOPT_STRICT:
 			cli->strict = true;

@@ -21,6 +21,21 @@ static char *display_value(const char *s)
 	return display_escape(n);
 }
 
+/* A change's value for the table: hosttune's own files (the file domain,
+ * "+content" or "-") as a summary, not their whole text. */
+static char *display_change_value(const struct change *ch, const char *v)
+{
+	size_t lines = 0;
+
+	if (!ch->check->ops->internal)
+		return display_value(v);
+	if (!v || !strcmp(v, "-"))
+		return xstrdup("(no file)");
+	for (const char *p = v; *p; p++)
+		lines += *p == '\n';
+	return xasprintf("(%zu line%s)", lines, lines == 1 ? "" : "s");
+}
+
 static int width(const char *s)
 {
 	int n = (int)strlen(s);
@@ -107,8 +122,8 @@ void report_changes_text(FILE *f, const struct report *r)
 
 	for (size_t i = 0; i < r->changes->n; i++) {
 		const struct change *ch = r->changes->v[i];
-		_cleanup_free_ char *from = display_value(ch->from);
-		_cleanup_free_ char *to = display_value(ch->to);
+		_cleanup_free_ char *from = display_change_value(ch, ch->from);
+		_cleanup_free_ char *to = display_change_value(ch, ch->to);
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
@@ -128,8 +143,8 @@ void report_changes_text(FILE *f, const struct report *r)
 			"CURRENT", wto, "NEW");
 	for (size_t i = 0; i < r->changes->n; i++) {
 		const struct change *ch = r->changes->v[i];
-		_cleanup_free_ char *from = display_value(ch->from);
-		_cleanup_free_ char *to = display_value(ch->to);
+		_cleanup_free_ char *from = display_change_value(ch, ch->from);
+		_cleanup_free_ char *to = display_change_value(ch, ch->to);
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)

@@ -150,7 +150,7 @@ static const struct check_ops *section_ops(struct load_ctx *c, int line,
 		return NULL;
 	}
 	ops = check_ops_find(domain);
-	if (!ops) {
+	if (!ops || ops->internal) {
 		add_error(c, line, "unknown section [%s]", section);
 		*bad = true;
 		return NULL;

@@ -377,6 +377,25 @@ void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n)
 	order_changes(t, true);
 }
 
+void txn_plan_file(struct txn *t, const char *path, const char *content)
+{
+	struct check *c = check_new(check_ops_find("file"), NULL, path);
+	_cleanup_free_ char *want = xasprintf("+%s", content);
+
+	check_read(t->h, c);
+	if (c->status != ST_OK) {
+		/* unreadable: the write will say why */
+		free(c->actual);
+		c->actual = xstrdup("-");
+	}
+	if (c->actual && !strcmp(c->actual, want)) {
+		check_free(c);
+		return;
+	}
+	ptrvec_push(&t->hidden, c);
+	ptrvec_push(&t->changes, change_new(c, c->actual, want, false));
+}
+
 uint64_t txn_caps_needed(const struct txn *t)
 {
 	uint64_t caps = 0;
@@ -511,8 +530,10 @@ static int write_one(struct txn *t, struct change *ch)
 
 	if (r == 0) {
 		check_read(t->h, c);
-		if (c->status == ST_OK ||
-		    (!c->setting && c->raw && same_value(c->raw, ch->to))) {
+		/* a check of a profile setting must now hold it; one without
+		 * (a file of hosttune's) must read back what was written */
+		if (c->setting ? c->status == ST_OK :
+				 c->raw && same_value(c->raw, ch->to)) {
 			ch->status = CH_APPLIED;
 			return 0;
 		}

@@ -233,6 +233,17 @@ static int walk_make(int dfd, const char *rel, bool create, mode_t last_mode)
 	return TAKE_FD(cur);
 }
 
+int open_dir_beneath(const char *root, const char *rel, bool create,
+		     mode_t mode)
+{
+	_cleanup_close_ int base =
+		open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (base < 0)
+		return -errno;
+	return walk_make(base, rel + strspn(rel, "/"), create, mode);
+}
+
 int state_dir_open(const char *dir, const char *beneath, bool create,
 		   char **ret_err)
 {

@@ -86,6 +86,9 @@ struct check_ops {
 	bool fields;
 	/* A key may start with '-': the setting is optional (sysctl.d). */
 	bool optional_prefix;
+	/* hosttune's own (the file domain): snapshots name it, profiles
+	 * cannot. */
+	bool internal;
 
 	/* Validate a section argument; *ret_err explains -EINVAL. */
 	int (*parse_target)(const char *target, char **ret_err);

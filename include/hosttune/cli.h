@@ -25,6 +25,7 @@ enum verb_opt {
 	OPT_ALL = 1 << 3,
 	OPT_KEEP = 1 << 4,
 	OPT_STRICT = 1 << 5,
+	OPT_PERSIST = 1 << 6,
 };
 
 /* What the dispatcher sets up before a verb runs. */
@@ -48,7 +49,7 @@ struct cli {
 	enum color_mode color;
 	int verbosity;
 	unsigned opts_given; /* enum verb_opt */
-	bool dry_run, force, all, strict;
+	bool dry_run, force, all, strict, persist;
 	const char *name;
 	unsigned long keep; /* prune --keep */
 	int lock_err; /* why the state directory could not be locked */
@@ -91,6 +92,10 @@ int cli_open_host(struct cli *cli);
  * the error printed; a state directory that cannot be written is only
  * reported by cli_commit, after the missing capability is named. */
 int cli_begin_writes(struct cli *cli, struct txn *t);
+/* The profile apply --persist recorded (STATE/active-profile), or NULL
+ * when there is none; a record that cannot be trusted is an error (exit
+ * code in *ret_code, printed). */
+char *cli_active_profile(struct cli *cli, int *ret_code);
 /* engine_audit's result as an exit code, the error printed (0 for 0). */
 int cli_audit_failed(int r);
 /* txn_init for this run's state directory (beneath --root by default). */

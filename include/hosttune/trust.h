@@ -29,6 +29,12 @@ int trusted_open(const char *path, bool check_owner, uid_t uid,
 /* Read an open file whole (at most max bytes: -EFBIG beyond). */
 int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len);
 
+/* Open the directory rel beneath root, each component with O_NOFOLLOW
+ * (-EMLINK for a symlink on the way), made with mode where missing when
+ * create is set. The fd, or -errno. */
+int open_dir_beneath(const char *root, const char *rel, bool create,
+		     mode_t mode);
+
 /* The state directory: made 0700 (parents 0755) where absent, never
  * chmod'ed; an existing one must be a directory owned by root or euid and
  * writable by no one else. beneath, when not NULL, is a --root the path
