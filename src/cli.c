@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What the verbs share: the profile search path, the state directory. */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <syslog.h>
 #include <string.h>
 
 #include "hosttune/cli.h"
@@ -166,6 +169,24 @@ char *cli_active_profile(struct cli *cli, int *ret_code)
 		return NULL;
 	}
 	return xstrdup(name);
+}
+
+void cli_log_change(const struct cli *cli, const char *fmt, ...)
+{
+	const char *sudo = getenv("SUDO_USER");
+	const struct passwd *pw = getpwuid(getuid());
+	_cleanup_free_ char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	openlog("hosttune", LOG_PID, LOG_DAEMON);
+	syslog(LOG_NOTICE, "%s; root %s; by %s (uid %u%s%s)", what, cli->root,
+	       pw ? pw->pw_name : "?", (unsigned)getuid(),
+	       sudo ? ", sudo from " : "", sudo ? sudo : "");
+	closelog();
 }
 
 int cli_audit_failed(int r)

@@ -26,6 +26,15 @@ static int apply_run(struct cli *cli, struct txn *t, const char *profile)
 	cli_signals_hold(&old);
 	out = txn_apply(t);
 	cli_signals_release(&old);
+	cli_log_change(cli,
+		       "apply %s: %s, %zu of %zu changes applied%s, "
+		       "snapshot %s",
+		       profile,
+		       out == TXN_DONE	  ? "done" :
+		       out == TXN_REFUSED ? "failed, every change rolled back" :
+					    "failed, some values not restored",
+		       txn_count_status(t, CH_APPLIED), txn_count(t),
+		       cli->persist ? " (--persist)" : "", t->undo.id);
 	if (out == TXN_DONE) {
 		if (txn_record(t) < 0)
 			cli_error("warning: cannot record the values written "

@@ -105,7 +105,7 @@ static const char global_usage[] =
 	"  -f, --format FMT       text, json or prometheus (audit)\n"
 	"  -o, --output FILE      write the report to FILE, atomically (- is\n"
 	"                         standard output)\n"
-	"      --color WHEN       auto, always or never\n"
+	"      --color[=WHEN]     auto, always (a bare --color) or never\n"
 	"  -q, --quiet            only what is wrong\n"
 	"  -v, --verbose          also where each setting came from and why\n"
 	"  -h, --help             this help; COMMAND --help for a command's\n"
@@ -178,7 +178,7 @@ static const struct option long_options[] = {
 	{ "state-dir", required_argument, NULL, 's' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
-	{ "color", required_argument, NULL, LOPT_COLOR },
+	{ "color", optional_argument, NULL, LOPT_COLOR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -199,8 +199,45 @@ static int parse_enum(const char *opt, const char *arg,
 	for (int i = 0; i < n; i++)
 		if (!strcmp(arg, names[i]))
 			return i;
-	cli_error("%s: unknown value '%s'", opt, arg);
+	if (opt)
+		cli_error("%s: unknown value '%s'", opt, arg);
 	return -1;
+}
+
+/* Say which option was rejected and why: an unknown short option by its
+ * letter, a long one by its name, and an abbreviation that fits several
+ * with the candidates (getopt takes an unambiguous one). */
+static void rejected_option(char **argv, int opt)
+{
+	const char *arg = argv[optind - 1];
+	struct strbuf cand = { 0 };
+	size_t n;
+	int hits = 0;
+
+	if (opt && opt < 0x100 && !startswith(arg, "--")) {
+		cli_error("unknown option '-%c' (see hosttune --help)", opt);
+		return;
+	}
+	if (!startswith(arg, "--")) {
+		cli_error("unknown option '%s' (see hosttune --help)", arg);
+		return;
+	}
+	n = strcspn(arg + 2, "=");
+	for (const struct option *o = long_options; o->name; o++)
+		if (!strncmp(o->name, arg + 2, n)) {
+			strbuf_printf(&cand, "%s--%s", hits ? ", " : "",
+				      o->name);
+			hits++;
+		}
+	if (hits > 1)
+		cli_error("option '%.*s' is ambiguous: %s", (int)n + 2, arg,
+			  cand.s);
+	else if (hits == 1 && strchr(arg, '='))
+		cli_error("option '%.*s' takes no argument", (int)n + 2, arg);
+	else
+		cli_error("unknown option '%.*s' (see hosttune --help)",
+			  (int)n + 2, arg);
+	free(cand.s);
 }
 
 /* Parse argv; returns -1 to continue, or an exit code. */
@@ -235,7 +272,13 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->output = optarg;
 			break;
 		case LOPT_COLOR:
-			v = parse_enum("--color", optarg, colors, 3);
+			/* a bare --color means always, as GNU ls has it;
+			 * "--color never" (a separate word) still reads */
+			if (!optarg && optind < argc && argv[optind] &&
+			    parse_enum(NULL, argv[optind], colors, 3) >= 0)
+				optarg = argv[optind++];
+			v = optarg ? parse_enum("--color", optarg, colors, 3) :
+				     COLOR_ALWAYS;
 			if (v < 0)
 				return EXIT_USAGE;
 			cli->color = (enum color_mode)v;
@@ -287,12 +330,16 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->opts_given |= OPT_KEEP;
 			break;
 		case ':':
-			cli_error("option '%s' needs an argument",
-				  argv[optind - 1]);
+			if (optopt && optopt < 0x100 &&
+			    !startswith(argv[optind - 1], "--"))
+				cli_error("option '-%c' needs an argument",
+					  optopt);
+			else
+				cli_error("option '%s' needs an argument",
+					  argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			cli_error("unknown option '%s' (see hosttune --help)",
-				  argv[optind - 1]);
+			rejected_option(argv, optopt);
 			return EXIT_USAGE;
 		}
 	}
@@ -325,12 +372,19 @@ static int emit(struct cli *cli, char *buf, size_t len)
 /* What the verb needs before it runs; 0 or an exit code. */
 static int setup_verb(struct cli *cli, const struct verb *verb)
 {
-	if (cli->opts_given & ~verb->opts) {
-		cli_error("%s: option not accepted here (see hosttune %s "
-			  "--help)",
-			  verb->name, verb->name);
-		return EXIT_USAGE;
-	}
+	static const char *const opt_names[] = {
+		"--dry-run", "--force",	 "--name",    "--all",
+		"--keep",    "--strict", "--persist",
+	};
+	unsigned bad = cli->opts_given & ~verb->opts;
+
+	for (size_t i = 0; bad && i < ARRAY_SIZE(opt_names); i++)
+		if (bad & (1u << i)) {
+			cli_error("%s does not take %s (see hosttune %s "
+				  "--help)",
+				  verb->name, opt_names[i], verb->name);
+			return EXIT_USAGE;
+		}
 	if (!(verb->formats & FMT_BIT(cli->format))) {
 		cli_error("%s does not write --format %s (see hosttune %s "
 			  "--help)",
@@ -363,6 +417,14 @@ static void json_failure(struct cli *cli, const char *command, int code)
 	json_finish(&j);
 }
 
+/* no-color.org: NO_COLOR set and not empty; and a dumb terminal. */
+static bool no_color_env(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return (nc && *nc) || (term && !strcmp(term, "dumb"));
+}
+
 static int run_verb(struct cli *cli, const struct verb *verb)
 {
 	char *buf = NULL;
@@ -376,7 +438,7 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 	}
 	cli->use_color = cli->color == COLOR_ALWAYS ||
 			 (cli->color == COLOR_AUTO && !cli->output &&
-			  isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+			  isatty(STDOUT_FILENO) && !no_color_env());
 	code = setup_verb(cli, verb);
 	if (code == 0)
 		code = verb->run(cli);

@@ -96,6 +96,11 @@ int cli_begin_writes(struct cli *cli, struct txn *t);
  * when there is none; a record that cannot be trusted is an error (exit
  * code in *ret_code, printed). */
 char *cli_active_profile(struct cli *cli, int *ret_code);
+/* The audit trail: one line to syslog (the journal where it runs) for
+ * every apply and rollback that wrote, with the invoking user (SUDO_USER
+ * where set). */
+void cli_log_change(const struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* engine_audit's result as an exit code, the error printed (0 for 0). */
 int cli_audit_failed(int r);
 /* txn_init for this run's state directory (beneath --root by default). */
