@@ -82,6 +82,19 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 	return r < 0 ? EXIT_USAGE : 0;
 }
 
+int cli_load_quiet(struct cli *cli, const char *name, struct profile *p)
+{
+	const char *dirs[MAX_PROFILE_DIRS + ARRAY_SIZE(system_profile_dirs)];
+	struct load_errors errs = { 0 };
+	struct profile_path pp;
+	int r;
+
+	cli_profile_path(cli, &pp, dirs);
+	r = profile_load(p, &pp, name, &errs);
+	load_errors_free(&errs);
+	return r;
+}
+
 const char *cli_state_dir(struct cli *cli)
 {
 	static char *owned;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <time.h>
 
+#include "hosttune/bootconf.h"
 #include "hosttune/cli.h"
 
 static double now(void)
@@ -26,6 +27,32 @@ static size_t audit_findings(const struct ptrvec *checks, bool strict)
 		      !c->setting->optional);
 	}
 	return n;
+}
+
+/* For each check, whether what the host gets at boot keeps it: sysctls
+ * as systemd-sysctl resolves them, mounts from fstab, the rest from the
+ * active profile (hosttune-apply.service). */
+static void judge_boot(struct cli *cli, struct ptrvec *checks)
+{
+	struct bootconf b;
+	struct profile active = { 0 };
+	_cleanup_free_ char *name = NULL;
+	int code;
+
+	bootconf_load(&cli->host, &b);
+	name = cli_active_profile(cli, &code);
+	if (name && cli_load_quiet(cli, name, &active) == 0) {
+		b.active = &active;
+		b.active_name = xstrdup(name);
+	}
+	for (size_t i = 0; i < checks->n; i++) {
+		struct check *c = checks->v[i];
+		int r = bootconf_judge(&b, c, &c->boot_source);
+
+		c->boot = r < 0 ? BOOT_NONE : r ? BOOT_HOLDS : BOOT_LOST;
+	}
+	bootconf_free(&b);
+	profile_free(&active);
 }
 
 int cmd_audit(struct cli *cli)
@@ -59,6 +86,7 @@ int cmd_audit(struct cli *cli)
 		profile_free(&p);
 		return code;
 	}
+	judge_boot(cli, &checks);
 	for (int i = 0; i < n; i++)
 		ptrvec_push(&pnames, names[i]);
 	rep = (struct report){

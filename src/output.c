@@ -103,6 +103,14 @@ void report_text(FILE *f, const struct report *r)
 			exp, act);
 		if (c->detail)
 			fprintf(f, " (%s)", c->detail);
+		if (c->status == ST_OK && c->boot == BOOT_LOST) {
+			_cleanup_free_ char *src =
+				display_escape(c->boot_source);
+
+			fprintf(f, " [ok now, overridden at boot by %s]", src);
+		} else if (c->status == ST_OK && c->boot == BOOT_NONE) {
+			fputs(" [ok now, lost at reboot]", f);
+		}
 		fputc('\n', f);
 		if (r->verbosity > 0 && c->setting) {
 			_cleanup_free_ char *why = display_escape(
@@ -179,6 +187,12 @@ static void json_check(struct json *j, const struct check *c)
 		json_str(j, "source", src);
 		json_str(j, "why", c->setting->why);
 	}
+	if (c->boot == BOOT_NONE)
+		json_null(j, "persisted");
+	else if (c->boot != BOOT_UNJUDGED)
+		json_bool(j, "persisted", c->boot == BOOT_HOLDS);
+	if (c->boot != BOOT_UNJUDGED)
+		json_str(j, "boot_source", c->boot_source);
 	json_end(j);
 }
 

@@ -85,6 +85,8 @@ void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p);
 const char *cli_state_dir(struct cli *cli);
+/* Load a profile without printing its errors: 0 or -errno. */
+int cli_load_quiet(struct cli *cli, const char *name, struct profile *p);
 int cli_open_host(struct cli *cli);
 
 /* The begin-writes step of every writing verb: txn_init, then (unless a

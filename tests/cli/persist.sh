@@ -21,6 +21,23 @@ check "... multi-value keys with blanks" [ $? = 0 ]
 same "the active profile is recorded" "$(cat "$A")" "$P"
 grep -q '^file:.*90-hosttune.conf  *(no file)  *(13 lines)  *applied$' "$TMP/last.out"
 check "the table shows the files as a summary" [ $? = 0 ]
+ht -f json audit "$P" >"$TMP/boot.json" 2>&1
+python3 - "$TMP/boot.json" >"$TMP/boot" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["id"], r["persisted"], r["boot_source"])
+PY
+grep -q "^sysctl:net.core.somaxconn True .*/etc/sysctl.d/90-hosttune.conf:3$" "$TMP/boot"
+check "persisted: the drop-in keeps somaxconn at boot" [ $? = 0 ]
+grep -q "^sysctl:net.core.busy_poll None None$" "$TMP/boot"
+check "persisted: null where nothing sets it at boot" [ $? = 0 ]
+printf 'vm.swappiness = 60\n' >"$TMP/r/etc/sysctl.d/99-later.conf"
+ht audit "$P" >"$TMP/marks" 2>&1
+grep -q '^sysctl:vm.swappiness  *ok .*\[ok now, overridden at boot by /etc/sysctl.d/99-later.conf:1\]$' "$TMP/marks"
+check "text marks a value a later boot file overrides" [ $? = 0 ]
+grep -q '^sysctl:net.core.somaxconn  *ok  *>=4096  *4096$' "$TMP/marks"
+check "... and none on a value the drop-in keeps" [ $? = 0 ]
+rm "$TMP/r/etc/sysctl.d/99-later.conf"
 expect_exit 0 "audit with no profile audits the active one" ht audit
 grep -q '^sysctl:net.core.somaxconn  *ok' "$TMP/last.out"
 check "... (basic's settings)" [ $? = 0 ]
