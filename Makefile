@@ -17,7 +17,7 @@ HT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-DHOSTTUNE_DATADIR='"$(DATADIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 HT_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) \
 	$(wildcard checks/*.c checks/*/*.c)

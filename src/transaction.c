@@ -583,6 +583,18 @@ enum txn_outcome txn_apply(struct txn *t)
 	return TXN_DONE;
 }
 
+void txn_rearm(struct txn *t)
+{
+	for (size_t i = 0; i < t->changes.n; i++) {
+		struct change *ch = t->changes.v[i];
+
+		ch->restore = RS_NONE;
+		free(ch->reason);
+		ch->reason = NULL;
+		ch->status = ch->companion ? CH_SKIPPED : CH_PLANNED;
+	}
+}
+
 enum txn_outcome txn_undo(struct txn *t)
 {
 	enum txn_outcome out = TXN_DONE;

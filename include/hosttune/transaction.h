@@ -121,6 +121,10 @@ enum txn_outcome txn_restore(struct txn *t);
  * runs and after the last one. */
 enum txn_outcome txn_undo(struct txn *t);
 
+/* Make every change planned again after txn_undo, for the next
+ * txn_apply (trial switches back and forth). */
+void txn_rearm(struct txn *t);
+
 /* Record in the saved snapshot the value each applied change reads back
  * as; 0 or -errno (the snapshot still restores without it). */
 int txn_record(struct txn *t);
