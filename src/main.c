@@ -48,6 +48,26 @@ static const struct verb verbs[] = {
 	  "  --dry-run   print the changes; exit 1 if any\n"
 	  "  Exit 4 when some values could not be restored; the snapshot\n"
 	  "  then stays in effect. Formats: text, json.\n" },
+	{ "trial", cmd_trial,
+	  OPT_RUNS | OPT_METRIC | OPT_HIGHER | OPT_KEEP_IF_BETTER | OPT_SEED,
+	  TEXT_JSON, NEED_HOST | NEED_WRITE,
+	  "trial PROFILE [--runs N] [--metric REGEX] [--higher-is-better]\n"
+	  "      [--keep-if-better[=PCT]] [--seed N] -- COMMAND [ARG...]\n"
+	  "  Measure COMMAND with the host's values and with the profile's,\n"
+	  "  switching between them in a randomised block order (a warm-up\n"
+	  "  run of each discarded), and report the change of the median\n"
+	  "  with its 95% confidence interval and a rank test's p-value.\n"
+	  "  The snapshot is on disk before the first write; a failing\n"
+	  "  COMMAND or SIGINT/SIGTERM restores the host (exit 3).\n"
+	  "  --runs N            runs of each (default 10)\n"
+	  "  --metric REGEX      the first number REGEX captures from\n"
+	  "                      COMMAND's output (default: wall time)\n"
+	  "  --higher-is-better  for throughputs\n"
+	  "  --keep-if-better[=PCT]  keep the profile when better by PCT%\n"
+	  "                      at least, with confidence (default 0)\n"
+	  "  --seed N            the order's seed (printed in the report)\n"
+	  "  Exit 0 when the profile is better, 1 otherwise.\n"
+	  "  Formats: text, json.\n" },
 	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL, TEXT_JSON, NEED_HOST,
 	  "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
 	  "  Save the current values of what PROFILE covers (default:\n"
@@ -97,6 +117,8 @@ static const char global_usage[] =
 	"  show PROFILE                    the flattened profile\n"
 	"  lint FILE...                    check profile files\n"
 	"  prune [--keep N]                delete snapshots no longer in effect\n"
+	"  trial PROFILE [--runs N] ... -- COMMAND [ARG...]\n"
+	"                                  measure whether PROFILE helps COMMAND\n"
 	"\n"
 	"Options (before or after the command):\n"
 	"  -r, --root DIR         read and write the tree under DIR, not /\n"
@@ -170,6 +192,11 @@ enum {
 	LOPT_KEEP,
 	LOPT_STRICT,
 	LOPT_PERSIST,
+	LOPT_RUNS,
+	LOPT_METRIC,
+	LOPT_HIGHER,
+	LOPT_KEEP_IF_BETTER,
+	LOPT_SEED,
 };
 
 static const struct option long_options[] = {
@@ -190,6 +217,11 @@ static const struct option long_options[] = {
 	{ "keep", required_argument, NULL, LOPT_KEEP },
 	{ "strict", no_argument, NULL, LOPT_STRICT },
 	{ "persist", no_argument, NULL, LOPT_PERSIST },
+	{ "runs", required_argument, NULL, LOPT_RUNS },
+	{ "metric", required_argument, NULL, LOPT_METRIC },
+	{ "higher-is-better", no_argument, NULL, LOPT_HIGHER },
+	{ "keep-if-better", optional_argument, NULL, LOPT_KEEP_IF_BETTER },
+	{ "seed", required_argument, NULL, LOPT_SEED },
 	{ 0 },
 };
 
@@ -311,6 +343,46 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->all = true;
 			cli->opts_given |= OPT_ALL;
 			break;
+		case LOPT_RUNS:
+			if (parse_uint64(optarg, 100000, &n) < 0 || n < 2) {
+				cli_error("--runs: expected a number from 2 to "
+					  "100000, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->runs = (unsigned long)n;
+			cli->opts_given |= OPT_RUNS;
+			break;
+		case LOPT_METRIC:
+			cli->metric = optarg;
+			cli->opts_given |= OPT_METRIC;
+			break;
+		case LOPT_HIGHER:
+			cli->higher_is_better = true;
+			cli->opts_given |= OPT_HIGHER;
+			break;
+		case LOPT_KEEP_IF_BETTER:
+			cli->keep_if_better = true;
+			cli->opts_given |= OPT_KEEP_IF_BETTER;
+			if (optarg && parse_uint64(optarg, 1000, &n) < 0) {
+				cli_error(
+					"--keep-if-better: expected a percent "
+					"from 0 to 1000, got '%s'",
+					optarg);
+				return EXIT_USAGE;
+			}
+			cli->keep_pct = optarg ? (double)n : 0;
+			break;
+		case LOPT_SEED:
+			if (parse_uint64(optarg, UINT64_MAX, &n) < 0) {
+				cli_error("--seed: expected a number, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->seed = n;
+			cli->seed_given = true;
+			cli->opts_given |= OPT_SEED;
+			break;
 		case LOPT_PERSIST:
 			cli->persist = true;
 			cli->opts_given |= OPT_PERSIST;
@@ -373,8 +445,12 @@ static int emit(struct cli *cli, char *buf, size_t len)
 static int setup_verb(struct cli *cli, const struct verb *verb)
 {
 	static const char *const opt_names[] = {
-		"--dry-run", "--force",	 "--name",    "--all",
-		"--keep",    "--strict", "--persist",
+		"--dry-run",	    "--force",
+		"--name",	    "--all",
+		"--keep",	    "--strict",
+		"--persist",	    "--runs",
+		"--metric",	    "--higher-is-better",
+		"--keep-if-better", "--seed",
 	};
 	unsigned bad = cli->opts_given & ~verb->opts;
 
@@ -476,7 +552,7 @@ static void print_json_failure(const char *command, int code)
 int main(int argc, char **argv)
 {
 	bool verb_ran = false;
-	struct cli cli = { .root = "/", .host = { .root_fd = -1 } };
+	struct cli cli = { .root = "/", .host = { .root_fd = -1 }, .runs = 10 };
 	const struct verb *verb;
 	bool help = false;
 	int code;

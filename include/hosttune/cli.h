@@ -26,6 +26,11 @@ enum verb_opt {
 	OPT_KEEP = 1 << 4,
 	OPT_STRICT = 1 << 5,
 	OPT_PERSIST = 1 << 6,
+	OPT_RUNS = 1 << 7,
+	OPT_METRIC = 1 << 8,
+	OPT_HIGHER = 1 << 9,
+	OPT_KEEP_IF_BETTER = 1 << 10,
+	OPT_SEED = 1 << 11,
 };
 
 /* What the dispatcher sets up before a verb runs. */
@@ -50,6 +55,12 @@ struct cli {
 	int verbosity;
 	unsigned opts_given; /* enum verb_opt */
 	bool dry_run, force, all, strict, persist;
+	/* trial */
+	unsigned long runs;
+	const char *metric;
+	bool higher_is_better, keep_if_better, seed_given;
+	double keep_pct;
+	uint64_t seed;
 	const char *name;
 	unsigned long keep; /* prune --keep */
 	int lock_err; /* why the state directory could not be locked */
@@ -130,6 +141,7 @@ int cmd_list(struct cli *cli);
 int cmd_show(struct cli *cli);
 int cmd_lint(struct cli *cli);
 int cmd_prune(struct cli *cli);
+int cmd_trial(struct cli *cli);
 
 /* Capabilities (libcap): check a mask of CAP_* bits, drop the rest
  * (effective, permitted, inheritable, ambient and bounding sets; and
