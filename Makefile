@@ -9,11 +9,18 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 PKGS := libcap libmnl inih
+# Where objects, unit binaries and generated sources go, and the binary's
+# path, so that another build (with other CFLAGS) can have its own tree.
+BUILD ?= build
+BIN ?= hosttune
+# FORTIFY is a variable so sanitizer builds can drop it: its __*_chk calls
+# bypass ASan's interceptors.
+FORTIFY ?= -D_FORTIFY_SOURCE=3
 
 HT_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
-	-D_GNU_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
-	-fstack-clash-protection -fPIE -Iinclude -Ibuild \
+	-D_GNU_SOURCE $(FORTIFY) -fstack-protector-strong \
+	-fstack-clash-protection -fPIE -Iinclude -I$(BUILD) \
 	-DHOSTTUNE_DATADIR='"$(DATADIR)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 HT_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
@@ -21,15 +28,17 @@ LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) \
 	$(wildcard checks/*.c checks/*/*.c)
-OBJS := $(patsubst %.c,build/%.o,$(SRCS)) build/builtin-profiles.o \
-	build/builtin-profiles-table.o
+OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/builtin-profiles.o \
+	$(BUILD)/builtin-profiles-table.o
 PROFILES := $(sort $(wildcard profiles/*.ini))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all check unit install uninstall clean format format-check bench man
-all: hosttune man
+all: $(BIN) man
 
+# The man pages are the same for every build tree, so they stay in build/man
+# (tests/docs/verbs.sh reads them there).
 # hosttune-profile.5 is assembled: the page, with each domain's section
 # (man/domains/*.part, one per domain) put in at the marker line.
 MAN_PARTS := $(sort $(wildcard man/domains/*.part))
@@ -51,41 +60,41 @@ man: build/man/hosttune.8 build/man/hosttune-profile.5
 # Each object (and unit test) depends on the headers and .c.inc files it
 # includes, as the compiler lists them (-MMD -MP).
 DEPFLAGS = -MMD -MP
-build/%.o: %.c
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HT_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-build/builtin-profiles.S build/builtin-profiles-table.c &: $(PROFILES) tools/embed-profiles.sh
-	@mkdir -p build
-	sh tools/embed-profiles.sh build/builtin-profiles.S build/builtin-profiles-table.c $(PROFILES)
+$(BUILD)/builtin-profiles.S $(BUILD)/builtin-profiles-table.c &: $(PROFILES) tools/embed-profiles.sh
+	@mkdir -p $(BUILD)
+	sh tools/embed-profiles.sh $(BUILD)/builtin-profiles.S $(BUILD)/builtin-profiles-table.c $(PROFILES)
 
-build/builtin-profiles.o: build/builtin-profiles.S
+$(BUILD)/builtin-profiles.o: $(BUILD)/builtin-profiles.S
 	$(CC) -c -o $@ $<
 
-build/builtin-profiles-table.o: build/builtin-profiles-table.c
+$(BUILD)/builtin-profiles-table.o: $(BUILD)/builtin-profiles-table.c
 	$(CC) $(CFLAGS) $(HT_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
-build/libhosttune.a: $(OBJS)
+$(BUILD)/libhosttune.a: $(OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-hosttune: build/src/main.o build/libhosttune.a
+$(BIN): $(BUILD)/src/main.o $(BUILD)/libhosttune.a
 	$(CC) $(CFLAGS) $(HT_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-build/tests/%: tests/unit/%.c build/libhosttune.a
-	@mkdir -p build/tests
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhosttune.a
+	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS) $(HT_CFLAGS) $(DEPFLAGS) -Wno-missing-prototypes \
 		$(shell $(PKG_CONFIG) --cflags cmocka) -Itests/unit \
-		$(HT_LDFLAGS) -o $@ $< build/libhosttune.a $(LIBS) \
+		$(HT_LDFLAGS) -o $@ $< $(BUILD)/libhosttune.a $(LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
 unit: $(UNIT_BINS)
 
 # The whole suite: unit, CLI golden, docs and (as root) namespace tests.
-check: hosttune man $(UNIT_BINS) format-check
+check: $(BIN) man $(UNIT_BINS) format-check
 	sh tests/run.sh
 
-bench: hosttune
+bench: $(BIN)
 	sh tests/bench/run.sh
 
 # What joins hosttune to the system (dist/): systemd units, with ExecStart
@@ -135,4 +144,4 @@ format-check:
 clean:
 	rm -rf build hosttune
 
--include $(wildcard build/*/*.d build/*/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
