@@ -34,7 +34,8 @@ PROFILES := $(sort $(wildcard profiles/*.ini))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all check unit install uninstall clean format format-check bench man check-asan
+.PHONY: all check unit install uninstall clean format format-check bench man \
+	check-asan check-valgrind
 all: $(BIN) man
 
 # The man pages are the same for every build tree, so they stay in build/man
@@ -99,6 +100,8 @@ check: $(BIN) man $(UNIT_BINS) format-check
 # UBSan in its own tree (every UB fatal, leak detection on, no FORTIFY: its
 # __*_chk calls bypass ASan). The runtimes are linked statically: with gcc
 # 12's shared libubsan, UBSan reports ignore log_path and go to stderr.
+# check-valgrind: the CLI tests with the normal binary under memcheck
+# (tests/san/memcheck.sh is their HT).
 SAN_BUILD := build-asan
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -static-libasan -static-libubsan
@@ -107,6 +110,9 @@ check-asan: man
 		CFLAGS='$(SAN_CFLAGS)' $(SAN_BUILD)/hosttune unit
 	sh tests/san/run.sh asan $(SAN_BUILD)/hosttune $(SAN_BUILD)/tests/test_* \
 		tests/cli/*.sh tests/docs/*.sh tests/integration/*.sh
+
+check-valgrind: $(BIN)
+	sh tests/san/run.sh valgrind $(BIN) tests/cli/*.sh
 
 bench: $(BIN)
 	sh tests/bench/run.sh
