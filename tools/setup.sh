@@ -16,10 +16,12 @@ cd "$(dirname "$0")/.."
 # dist/ and debian/: prometheus-node-exporter (textfile collector), ansible-core
 # (playbooks), debhelper and lintian (the package), bash-completion, systemd
 # (systemd-analyze verify of the units).
+# Memory checks and static analysis (make check-valgrind, make lint):
+# valgrind, cppcheck, clang-tidy (ASan and UBSan come with gcc).
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
 ethtool hyperfine prometheus prometheus-node-exporter ansible-core debhelper
-lintian bash-completion systemd"
+lintian bash-completion systemd valgrind cppcheck clang-tidy"
 
 missing=
 for p in $packages; do
