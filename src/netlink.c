@@ -274,6 +274,7 @@ int nl_attr_parse(const struct nlmsghdr *nlh, size_t offset,
 {
 	struct nl_attr_table t = { policy, max, tb, 0 };
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): tb holds pointers */
 	memset(tb, 0, sizeof(*tb) * ((size_t)max + 1));
 	if (nlh->nlmsg_len < mnl_nlmsg_size(offset))
 		return -EBADMSG;
@@ -287,6 +288,7 @@ int nl_attr_parse_nested(const struct nlattr *nest,
 {
 	struct nl_attr_table t = { policy, max, tb, 0 };
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): tb holds pointers */
 	memset(tb, 0, sizeof(*tb) * ((size_t)max + 1));
 	mnl_attr_parse_nested(nest, nl_attr_cb, &t);
 	return t.err;

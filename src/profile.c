@@ -694,6 +694,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 			free(id);
 	}
 	r = ini_parse_stream(reader, &c, handler, &c);
+	/* cppcheck-suppress knownConditionTrueFalse ; errs grows through &c */
 	if (r > 0 && errs->msgs.n == nerr)
 		add_error(&c, r, "expected '[section]' or 'key = value'");
 	else if (r < 0)
@@ -715,6 +716,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	}
 	free(c.description);
 	ptrvec_push(&p->names, xstrdup(src->name));
+	/* cppcheck-suppress knownConditionTrueFalse ; errs grows through &c */
 	return errs->msgs.n > nerr ? -EINVAL : 0;
 }
 

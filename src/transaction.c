@@ -203,11 +203,13 @@ static void order_changes(struct txn *t, bool restoring)
 		}
 		ch->rank = rank;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): out holds pointers */
 	out = xcalloc(n, sizeof(*out));
 	for (int r = lo; r <= hi; r++)
 		for (size_t i = 0; i < n; i++)
 			if (((struct change *)t->changes.v[i])->rank == r)
 				out[k++] = t->changes.v[i];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): out holds pointers */
 	memcpy(t->changes.v, out, n * sizeof(*out));
 	free(out);
 }
@@ -315,6 +317,9 @@ static struct wanted *collect_wanted(struct snapshot *const *snaps, size_t n,
 
 			ptrvec_push(&keys, key);
 			if (!strmap_put(&at, key, k, &j)) {
+				/* A key found has its w[j]: strmap_put() into
+				 * an empty map inserts (not seen from here). */
+				/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 				w[j].e = e; /* older: the value from before */
 				continue;
 			}

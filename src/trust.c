@@ -94,6 +94,9 @@ int trusted_open(const char *path, bool check_owner, uid_t uid,
 		dfd = walk_parent(full, uid, &last, ret_err);
 		if (dfd < 0)
 			return dfd;
+		/* walk_parent() sets last when it returns a descriptor: the
+		 * analyzer takes its -errno for a possible 0. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 		fd = openat(dfd, last,
 			    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW |
 				    O_CLOEXEC);

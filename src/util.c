@@ -269,6 +269,7 @@ static int fsync_parent_dir(const char *path)
 	_cleanup_free_ char *copy = xstrdup(path);
 	_cleanup_close_ int dfd = -1;
 
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): copy is _cleanup_free_ */
 	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
