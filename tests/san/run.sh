@@ -4,7 +4,8 @@
 #	TESTs (unit binaries, shell tests) with BIN, a hosttune built with
 #	-fsanitize=address,undefined, as HT; leak detection on
 #   sh tests/san/run.sh valgrind BIN TEST...
-#	shell TESTs with BIN run under memcheck (tests/san/memcheck.sh as HT)
+#	shell TESTs with BIN run under memcheck (a copy of tests/san/memcheck.sh
+#	as HT)
 # Every report goes to a file in a log directory, not to the program's
 # stderr: the golden tests compare stderr and exit statuses, and some ignore
 # both, so a report could hide or be hidden there. The run fails when the
@@ -45,9 +46,12 @@ asan)
 	;;
 valgrind)
 	command -v valgrind >/dev/null || { echo "needs valgrind" >&2; exit 2; }
-	cp "$bin" "$logs/hosttune" && chmod 0755 "$logs/hosttune" || exit 1
-	export HT_MEMCHECK_BIN="$logs/hosttune" HT_MEMCHECK_LOGS="$logs"
-	export HT="$PWD/tests/san/memcheck.sh"
+	cp "$bin" "$logs/hosttune.bin" || exit 1
+	sed -e "s|^bin=.*|bin='$logs/hosttune.bin'|" \
+		-e "s|^logs=.*|logs='$logs'|" tests/san/memcheck.sh \
+		>"$logs/hosttune" || exit 1
+	chmod 0755 "$logs/hosttune" "$logs/hosttune.bin"
+	export HT="$logs/hosttune"
 	;;
 *)
 	echo "usage: $0 asan|valgrind BIN TEST..." >&2
