@@ -222,6 +222,7 @@ int cmd_apply(struct cli *cli)
 			return EXIT_USAGE;
 		}
 	}
+	/* cppcheck-suppress knownConditionTrueFalse ; set when argc is 0 */
 	names[0] = active ? active : cli->argv[0];
 	code = cli_load_profiles(cli, names, 1, false, &p);
 	if (code) {

@@ -229,6 +229,9 @@ static int parse_enum(const char *opt, const char *arg,
 		      const char *const *names, int n)
 {
 	for (int i = 0; i < n; i++)
+		/* arg is a literal or the optarg of an option that requires one:
+		 * the analyzer does not know getopt_long never leaves that NULL. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 		if (!strcmp(arg, names[i]))
 			return i;
 	if (opt)
