@@ -242,17 +242,19 @@ static bool mount_token_holds(const char *expected, const char *key,
 {
 	_cleanup_free_ char *want = xstrdup(expected), *have = NULL;
 	size_t n = strlen(key);
+	char *save = NULL, *osave = NULL;
 
-	for (char *t = strtok(want, ","); t; t = strtok(NULL, ",")) {
+	for (char *t = strtok_r(want, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
 		bool neg = *t == '!';
 		char *name = strip(neg ? t + 1 : t);
 		bool found = false;
 
 		if (strncmp(name, key, n) || (name[n] && name[n] != '='))
 			continue;
-		free(have);
-		have = xasprintf(",%s,", options);
-		for (char *o = strtok(have + 1, ","); o; o = strtok(NULL, ","))
+		have = xstrdup(options);
+		for (char *o = strtok_r(have, ",", &osave); o;
+		     o = strtok_r(NULL, ",", &osave))
 			found = found || !strcmp(o, name);
 		return neg ? !found : found;
 	}

@@ -80,12 +80,12 @@ static int run_once(struct trial *tr, double *ret, struct rusage *ru)
 {
 	int pipefd[2] = { -1, -1 }, status;
 	struct strbuf out = { 0 };
-	double start;
+	double t0;
 	pid_t pid;
 
 	if (tr->metric && pipe2(pipefd, O_CLOEXEC) < 0)
 		return EXIT_RUNTIME;
-	start = now();
+	t0 = now();
 	pid = fork();
 	if (pid < 0)
 		return EXIT_RUNTIME;
@@ -94,7 +94,9 @@ static int run_once(struct trial *tr, double *ret, struct rusage *ru)
 		 * --metric, else dropped (its errors still show) */
 		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-		dup2(tr->metric ? pipefd[1] : null, STDOUT_FILENO);
+		if (null < 0 ||
+		    dup2(tr->metric ? pipefd[1] : null, STDOUT_FILENO) < 0)
+			_exit(127);
 		execvp(tr->cmd[0], tr->cmd);
 		_exit(127);
 	}
@@ -116,7 +118,7 @@ static int run_once(struct trial *tr, double *ret, struct rusage *ru)
 	while (wait4(pid, &status, 0, ru) < 0)
 		if (errno != EINTR)
 			return EXIT_RUNTIME;
-	*ret = now() - start;
+	*ret = now() - t0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		cli_error("COMMAND failed (%s %d): the host is restored",
 			  WIFEXITED(status) ? "exit" : "signal",

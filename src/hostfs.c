@@ -133,6 +133,19 @@ static int open_beneath_by_hand(const struct host *h, const char *rel,
 				close(fd);
 			goto out;
 		}
+		if (S_ISLNK(st.st_mode) && todo.n == 0 &&
+		    (flags & O_NOFOLLOW)) {
+			/* the last component, not to be followed: as openat2
+			 * does, the link itself for O_PATH, else ELOOP */
+			if (flags & O_PATH) {
+				r = fd;
+				fd = -1;
+			} else {
+				close(fd);
+				r = -ELOOP;
+			}
+			goto out;
+		}
 		if (S_ISLNK(st.st_mode)) {
 			n = readlinkat(cur, comp, target, sizeof(target) - 1);
 			close(fd);

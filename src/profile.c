@@ -60,7 +60,6 @@ struct load_ctx {
 	char *description;
 	int depth;
 	struct ptrvec *stack; /* identities being loaded, for cycles */
-	int nerr_before;
 };
 
 #define MAX_ERRORS 50

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
 ethtool hyperfine prometheus prometheus-node-exporter ansible-core debhelper
-lintian bash-completion systemd valgrind cppcheck clang-tidy"
+lintian bash-completion systemd valgrind cppcheck clang-tidy clang-format"
 
 missing=
 for p in $packages; do
