@@ -115,3 +115,6 @@ clean:
 	rm -rf build hosttune
 
 -include $(wildcard build/*/*.d build/*/*/*.d)
+
+# make fuzz, make fuzz-regress: libFuzzer harnesses, built with clang.
+include tests/fuzz/fuzz.mk
