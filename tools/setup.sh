@@ -13,9 +13,11 @@ cd "$(dirname "$0")/.."
 # (sysctl, for the benchmark and the differential test), man-db (man -l),
 # ethtool (cross-checks of the net domain), hyperfine (make bench),
 # prometheus (promtool checks what -f prometheus writes).
+# Fuzzing (make fuzz): clang, libclang-rt-14-dev (libFuzzer and the
+# sanitizer runtimes), llvm-14 (llvm-symbolizer, for readable reports).
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
-ethtool hyperfine prometheus"
+ethtool hyperfine prometheus clang libclang-rt-14-dev llvm-14"
 
 missing=
 for p in $packages; do
