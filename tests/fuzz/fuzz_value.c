@@ -4,8 +4,8 @@
  * and planned against a value read from a host, for both units.
  *
  * Input: one byte of flags (bit 0: UNIT_BYTES, bit 1: allow "max", bit 2:
- * a maximum is known), then VALUE NUL ACTUAL NUL MAX; missing parts are
- * empty strings.
+ * a maximum is known), then VALUE NUL ACTUAL NUL MAX, MAX read only with
+ * bit 2 set (else the maximum is NULL); missing parts are empty strings.
  *
  * Beyond the sanitizers it checks what apply relies on: whatever plan
  * says to write must then match (apply reads the value back and would
@@ -74,7 +74,7 @@ static void check_bounds(const struct expect *e)
 		free(err);
 }
 
-/* Does the value plan wants the host to take match again? */
+/* apply writes what plan says and reads it back: that value must match. */
 static void check_plan(const struct expect *e, const char *actual,
 		       const char *max)
 {
