@@ -189,3 +189,6 @@ clean:
 	rm -rf build build-asan hosttune
 
 -include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
+
+# make fuzz, make fuzz-regress: libFuzzer harnesses, built with clang.
+include tests/fuzz/fuzz.mk

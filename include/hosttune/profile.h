@@ -44,8 +44,9 @@ int profile_load(struct profile *p, const struct profile_path *pp,
 /* Load a file as a profile whatever its name (lint FILE...). */
 int profile_load_file(struct profile *p, const struct profile_path *pp,
 		      const char *path, struct load_errors *errs);
-/* Parse one profile file from memory without following includes (lint
- * checks includes by resolving them). */
+/* Parse one profile file from memory, as lint and the tests do: its
+ * includes are followed like a file's, relative to the current directory
+ * for paths and through pp for names. */
 int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
 			 const char *file, const char *data, size_t len,
 			 struct load_errors *errs);
