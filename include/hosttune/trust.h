@@ -26,9 +26,6 @@
 int trusted_open(const char *path, bool check_owner, uid_t uid,
 		 const char *what, char **ret_err);
 
-/* Read an open file whole (at most max bytes: -EFBIG beyond). */
-int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len);
-
 /* Open the directory rel beneath root, each component with O_NOFOLLOW
  * (-EMLINK for a symlink on the way), made with mode where missing when
  * create is set. The fd, or -errno. */
