@@ -139,7 +139,6 @@ static int open_beneath_by_hand(const struct host *h, const char *rel,
 			 * does, the link itself for O_PATH, else ELOOP */
 			if (flags & O_PATH) {
 				r = fd;
-				fd = -1;
 			} else {
 				close(fd);
 				r = -ELOOP;
