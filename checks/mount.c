@@ -295,7 +295,8 @@ static int mount_lookup(const struct host *h, const char *path,
 			struct mount_entry *ret)
 {
 	_cleanup_free_ char *text = NULL;
-	int r = hostfs_read(h, "proc/self/mountinfo", &text, NULL);
+	int r = hostfs_read_max(h, "proc/self/mountinfo", HOSTFS_MAX_TABLE,
+				&text, NULL);
 
 	if (r < 0)
 		return r;

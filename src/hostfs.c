@@ -257,7 +257,7 @@ static ssize_t pread_retry(int fd, char *buf, size_t n, off_t off)
  * read from offset 0 into a buffer that doubles until a read comes back
  * short; what a file that answers in pieces (seq_file) has after that is
  * read on. */
-static int read_whole(int fd, char **ret, size_t *ret_len)
+static int read_whole(int fd, size_t max, char **ret, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t cap = 4096, len;
@@ -270,9 +270,11 @@ static int read_whole(int fd, char **ret, size_t *ret_len)
 			return (int)n;
 		if ((size_t)n < cap)
 			break;
-		if (cap > HOSTFS_MAX_VALUE)
+		if (cap > max)
 			return -EFBIG;
-		cap *= 2;
+		/* the last try reads one byte past max: a file of exactly
+		 * max bytes is read, a larger one costs no more than that */
+		cap = cap > max / 2 ? max + 1 : cap * 2;
 	}
 	for (len = (size_t)n; n > 0; len += (size_t)n) {
 		if (len + 1 >= cap) {
@@ -282,10 +284,10 @@ static int read_whole(int fd, char **ret, size_t *ret_len)
 		n = pread_retry(fd, buf + len, cap - len, (off_t)len);
 		if (n < 0)
 			return (int)n;
-		if (len > HOSTFS_MAX_VALUE)
+		if (len > max)
 			return -EFBIG;
 	}
-	if (len > HOSTFS_MAX_VALUE)
+	if (len > max)
 		return -EFBIG;
 	buf[len] = '\0';
 	*ret = TAKE_PTR(buf);
@@ -295,6 +297,12 @@ static int read_whole(int fd, char **ret, size_t *ret_len)
 
 int hostfs_read(const struct host *h, const char *rel, char **ret,
 		mode_t *ret_mode)
+{
+	return hostfs_read_max(h, rel, HOSTFS_MAX_VALUE, ret, ret_mode);
+}
+
+int hostfs_read_max(const struct host *h, const char *rel, size_t max,
+		    char **ret, mode_t *ret_mode)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -313,7 +321,7 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 		return -EINVAL;
 	if (ret_mode)
 		*ret_mode = st.st_mode;
-	r = read_whole(fd, &buf, &len);
+	r = read_whole(fd, max, &buf, &len);
 	if (r < 0)
 		return r;
 	if (memchr(buf, '\0', len))

@@ -40,6 +40,10 @@ struct host {
 
 /* Largest value hostfs_read() accepts from one file. */
 #define HOSTFS_MAX_VALUE (1024 * 1024)
+/* Largest kernel table (mountinfo) hostfs_read_max() is given: 20,000
+ * mounts of a busy container host are about 3 MiB, the kernel's default
+ * fs.mount-max of 100,000 at typical line lengths about 15 MiB. */
+#define HOSTFS_MAX_TABLE (64 * 1024 * 1024)
 
 int host_open(const char *root, struct host *ret);
 void host_close(struct host *h);
@@ -55,6 +59,10 @@ int hostfs_open(const struct host *h, const char *rel, int flags);
  * mode is returned in ret_mode when not NULL. */
 int hostfs_read(const struct host *h, const char *rel, char **ret,
 		mode_t *ret_mode);
+/* hostfs_read() with a size cap of max bytes instead of HOSTFS_MAX_VALUE;
+ * a larger file is -EFBIG. */
+int hostfs_read_max(const struct host *h, const char *rel, size_t max,
+		    char **ret, mode_t *ret_mode);
 /* Write a value followed by a newline in a single write(2). */
 int hostfs_write(const struct host *h, const char *rel, const char *value);
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret);

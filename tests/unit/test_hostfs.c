@@ -426,6 +426,35 @@ static void test_read_exactly_1mib_is_accepted(void **state)
 	free(path);
 }
 
+/* hostfs_read_max(): a file of exactly max bytes is read, one byte more
+ * is -EFBIG, for caps below, at and above the first read's 4 KiB. */
+static void test_read_max_is_exact(void **state)
+{
+	struct env *e = *state;
+	static const size_t caps[] = { 1,    100,   4095,	    4096,
+				       4097, 10000, 3 * 1024 * 1024 };
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		size_t max = caps[i];
+		char *path = in_root(e, "capped"), *v = NULL;
+		char *data = repeat('7', max + 1);
+
+		put_file(path, data, max);
+		assert_int_equal(
+			hostfs_read_max(&e->h, "capped", max, &v, NULL), 0);
+		assert_int_equal(strlen(v), max);
+		free(v);
+		v = NULL;
+		put_file(path, data, max + 1);
+		assert_int_equal(hostfs_read_max(&e->h, "capped", max, &v,
+						 NULL),
+				 -EFBIG);
+		assert_null(v);
+		free(data);
+		free(path);
+	}
+}
+
 static void test_read_2mib_is_efbig(void **state)
 {
 	struct env *e = *state;
@@ -556,6 +585,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_read_directory_is_eisdir),
 	T(test_read_fifo_is_refused_without_blocking),
 	T(test_read_exactly_1mib_is_accepted),
+	T(test_read_max_is_exact),
 	T(test_read_2mib_is_efbig),
 	T(test_read_nul_byte_is_ebadmsg),
 	T(test_write_replaces_content_no_stale_tail),
