@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -239,6 +240,39 @@ static int mountinfo_line(char *line, struct mount_entry *ret)
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* How many times v occurs in the sorted array a of n. */
+static size_t count_u64(const uint64_t *a, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n, first;
+
+	while (lo < hi) { /* first element >= v */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	hi = n;
+	while (lo < hi) { /* first element > v */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - first;
+}
+
 /* Is path a mount point in a mountinfo text? Of the mounts there, the one
  * no other is stacked on (a mount over another names it as its parent)
  * wins; where that does not decide, the last listed. Malformed lines are
@@ -265,18 +299,23 @@ static int mountinfo_find(const char *text, const char *path,
 		ptrvec_push(&found, xmalloc(sizeof(m)));
 		*(struct mount_entry *)found.v[found.n - 1] = m;
 	}
+	/* the candidates' parent ids, sorted: one pass and a search each,
+	 * not every pair (a stack of 80,000 mounts on one path took 10 s) */
+	uint64_t *parents = xmalloc((found.n ? found.n : 1) * sizeof(*parents));
+
+	for (size_t k = 0; k < found.n; k++)
+		parents[k] = ((const struct mount_entry *)found.v[k])->parent;
+	qsort(parents, found.n, sizeof(*parents), cmp_u64);
 	for (size_t i = found.n; i-- > 0 && !top;) {
 		struct mount_entry *m = found.v[i];
-		bool covered = false;
+		/* how many candidates name m as their parent, m itself aside */
+		size_t n = count_u64(parents, found.n, m->id) -
+			   (m->parent == m->id);
 
-		for (size_t k = 0; k < found.n; k++) {
-			const struct mount_entry *o = found.v[k];
-
-			covered |= k != i && o->parent == m->id;
-		}
-		if (!covered)
+		if (n == 0)
 			top = m;
 	}
+	free(parents);
 	if (!top && found.n)
 		top = found.v[found.n - 1];
 	if (top) {
