@@ -517,6 +517,7 @@ static bool ids_are(const char *status, const char *field, uint64_t want)
 	if (!p)
 		return false;
 	p += strlen(field);
+	/* NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores): cleanup reads */
 	rest = line = xstrndup(p, strcspn(p, "\n"));
 	for (int k = 0; k < 3; k++) {
 		w = next_word(&rest);

@@ -335,12 +335,21 @@ static void expand_walk(const struct host *h, const struct setting *s,
 		dir->s[len] = '\0';
 		return;
 	}
-	if (hostfs_list(h, dir->s, &names, &nn) < 0)
+	if (out->n > HOST_MAX_CHECKS || hostfs_list(h, dir->s, &names, &nn) < 0)
 		return;
 	for (size_t k = 0; k < nn; k++) {
+		struct stat st;
+
 		if (fnmatch(comps[i], names[k], FNM_PERIOD) != 0)
 			continue;
 		strbuf_printf(dir, "/%s", names[k]);
+		/* a glob never matches through a symlink: /proc/sys has none,
+		 * and a tree's loop would make the walk endless */
+		if (hostfs_lstat(h, dir->s, &st) < 0 || S_ISLNK(st.st_mode)) {
+			dir->len = len;
+			dir->s[len] = '\0';
+			continue;
+		}
 		expand_walk(h, s, comps, n, i + 1, dir, out);
 		dir->len = len;
 		dir->s[len] = '\0';
@@ -470,13 +479,15 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 	char **names = NULL;
 	size_t n = 0, len = dir->len;
 
-	if (depth > 16 || hostfs_list(h, dir->s, &names, &n) < 0)
+	if (depth > 16 || out->n > HOST_MAX_CHECKS ||
+	    hostfs_list(h, dir->s, &names, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 
 		strbuf_printf(dir, "/%s", names[i]);
-		if (hostfs_stat(h, dir->s, &st) == 0) {
+		/* /proc/sys has no symlinks; a tree's are not followed */
+		if (hostfs_lstat(h, dir->s, &st) == 0) {
 			_cleanup_free_ char *key = swap_separators(dir->s + 9);
 
 			if (sysctl_is_volatile(key))

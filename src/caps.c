@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/prctl.h>
 
 #include "hosttune/cli.h"
 
@@ -82,11 +83,39 @@ int caps_missing(uint64_t needed, char **ret_names)
 	return 0;
 }
 
+/* Take every capability but keep out of the bounding set, so that nothing
+ * this process runs could get it back; needs CAP_SETPCAP, which only a
+ * privileged process has (an unprivileged one has nothing to drop). */
+static int drop_bounding(uint64_t keep)
+{
+	cap_t now = cap_get_proc();
+	bool setpcap = now && cap_effective(now, CAP_SETPCAP);
+
+	cap_free(now);
+	if (!setpcap)
+		return 0;
+	for (cap_value_t c = 0; c < cap_max_bits(); c++) {
+		if (c < 64 && (keep & (UINT64_C(1) << c)))
+			continue;
+		if (CAP_IS_SUPPORTED(c) && cap_drop_bound(c) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 int caps_limit_to(uint64_t keep)
 {
-	cap_t caps = cap_init();
-	int r = 0;
+	cap_t caps;
+	int r = drop_bounding(keep);
 
+	if (r < 0)
+		return r;
+	/* no exec of ours (there is none) could ever gain privilege */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() < 0)
+		return -errno;
+	caps = cap_init();
 	if (!caps)
 		return -errno;
 	for (cap_value_t c = 0; c < 64 && c < cap_max_bits(); c++) {

@@ -50,6 +50,7 @@ void check_free(void *v)
 	free(c->offered);
 	free(c->detail);
 	free(c->want);
+	free(c->boot_source);
 	free(c);
 }
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What the verbs share: the profile search path, the state directory. */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <syslog.h>
 #include <string.h>
 
 #include "hosttune/cli.h"
+#include "hosttune/trust.h"
 
 #ifndef HOSTTUNE_DATADIR
 #define HOSTTUNE_DATADIR "/usr/share/hosttune"
@@ -78,6 +82,19 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 	return r < 0 ? EXIT_USAGE : 0;
 }
 
+int cli_load_quiet(struct cli *cli, const char *name, struct profile *p)
+{
+	const char *dirs[MAX_PROFILE_DIRS + ARRAY_SIZE(system_profile_dirs)];
+	struct load_errors errs = { 0 };
+	struct profile_path pp;
+	int r;
+
+	cli_profile_path(cli, &pp, dirs);
+	r = profile_load(p, &pp, name, &errs);
+	load_errors_free(&errs);
+	return r;
+}
+
 const char *cli_state_dir(struct cli *cli)
 {
 	static char *owned;
@@ -139,20 +156,98 @@ char *cli_rollback_hint(const struct cli *cli, const char *id)
 	return strbuf_take(&sb);
 }
 
+char *cli_active_profile(struct cli *cli, int *ret_code)
+{
+	_cleanup_free_ char *path =
+		xasprintf("%s/active-profile", cli_state_dir(cli));
+	_cleanup_free_ char *err = NULL, *data = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+	char *name;
+
+	*ret_code = 0;
+	fd = trusted_open(path, cli->privileged, getuid(), "file", &err);
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return NULL;
+	if (fd < 0 || read_fd_limited(fd, 4096, &data, &len) < 0 ||
+	    memchr(data, '\0', len)) {
+		cli_error("%s", err ? err : "cannot read the active profile");
+		*ret_code = EXIT_USAGE;
+		return NULL;
+	}
+	name = strip(data);
+	if (!*name || has_control_chars(name)) {
+		cli_error("%s: not a profile name", path);
+		*ret_code = EXIT_USAGE;
+		return NULL;
+	}
+	return xstrdup(name);
+}
+
+void cli_log_change(const struct cli *cli, const char *fmt, ...)
+{
+	const char *sudo = getenv("SUDO_USER");
+	const struct passwd *pw = getpwuid(getuid());
+	_cleanup_free_ char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	openlog("hosttune", LOG_PID, LOG_DAEMON);
+	syslog(LOG_NOTICE, "%s; root %s; by %s (uid %u%s%s)", what, cli->root,
+	       pw ? pw->pw_name : "?", (unsigned)getuid(),
+	       sudo ? ", sudo from " : "", sudo ? sudo : "");
+	closelog();
+}
+
+int cli_audit_failed(int r)
+{
+	if (r == 0)
+		return 0;
+	if (r == -E2BIG) {
+		cli_error("the profiles expand to more than %d checks on this "
+			  "host: narrow their globs",
+			  HOST_MAX_CHECKS);
+		return EXIT_USAGE;
+	}
+	cli_error("cannot read the host: %s", strerror(-r));
+	return EXIT_RUNTIME;
+}
+
+void cli_txn_init(struct cli *cli, struct txn *t)
+{
+	txn_init(t, &cli->host, cli_state_dir(cli));
+	/* the default state directory of a --root is resolved beneath it */
+	if (!cli->state_dir_given && strcmp(cli->root, "/"))
+		t->beneath = cli->root;
+}
+
+void cli_lock_failed(const struct txn *t, int r)
+{
+	if (t->lock_msg)
+		cli_error("%s", t->lock_msg);
+	else if (r == -EBUSY)
+		cli_error("%s is locked: another hosttune is applying or "
+			  "rolling back",
+			  t->state_dir);
+	else
+		cli_error("state directory %s: %s", t->state_dir, strerror(-r));
+}
+
 int cli_begin_writes(struct cli *cli, struct txn *t)
 {
 	int r;
 
-	txn_init(t, &cli->host, cli_state_dir(cli));
+	cli_txn_init(cli, t);
 	t->force = cli->force;
 	cli->lock_err = 0;
 	if (cli->dry_run)
 		return 0;
 	r = txn_lock(t);
-	if (r == -EBUSY) {
-		cli_error("%s is locked: another hosttune is applying or "
-			  "rolling back",
-			  t->state_dir);
+	if (r == -EBUSY || (r < 0 && t->lock_msg)) {
+		cli_lock_failed(t, r);
 		return EXIT_RUNTIME;
 	}
 	cli->lock_err = r;

@@ -5,6 +5,8 @@
  * durably, writes, reads back and restores on failure.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hosttune/cli.h"
@@ -24,6 +26,15 @@ static int apply_run(struct cli *cli, struct txn *t, const char *profile)
 	cli_signals_hold(&old);
 	out = txn_apply(t);
 	cli_signals_release(&old);
+	cli_log_change(cli,
+		       "apply %s: %s, %zu of %zu changes applied%s, "
+		       "snapshot %s",
+		       profile,
+		       out == TXN_DONE	  ? "done" :
+		       out == TXN_REFUSED ? "failed, every change rolled back" :
+					    "failed, some values not restored",
+		       txn_count_status(t, CH_APPLIED), txn_count(t),
+		       cli->persist ? " (--persist)" : "", t->undo.id);
 	if (out == TXN_DONE) {
 		if (txn_record(t) < 0)
 			cli_error("warning: cannot record the values written "
@@ -62,7 +73,8 @@ static void refuse_all(struct txn *t, const char *why)
 	}
 }
 
-static void print_summary(struct cli *cli, const struct txn *t, int code)
+static void print_summary(struct cli *cli, const struct txn *t,
+			  const char *profile, int code)
 {
 	size_t n = txn_count(t);
 
@@ -72,7 +84,7 @@ static void print_summary(struct cli *cli, const struct txn *t, int code)
 		fprintf(cli->out,
 			"nothing to change: the host already matches "
 			"%s (%zu checks)\n",
-			cli->argv[0], t->checks.n);
+			profile, t->checks.n);
 	else if (n && cli->dry_run && t->plan_err)
 		fprintf(cli->out, "no change would be made: apply refuses a "
 				  "plan with settings it cannot make (see "
@@ -90,7 +102,8 @@ static void print_summary(struct cli *cli, const struct txn *t, int code)
 	}
 }
 
-static void print_report(struct cli *cli, const struct txn *t, int code)
+static void print_report(struct cli *cli, const struct txn *t,
+			 const char *shown, int code)
 {
 	struct ptrvec names = { 0 };
 	struct report rep = {
@@ -106,7 +119,7 @@ static void print_report(struct cli *cli, const struct txn *t, int code)
 		.error = code >= EXIT_USAGE ? cli_errors() : NULL,
 	};
 
-	ptrvec_push(&names, cli->argv[0]);
+	ptrvec_push(&names, (char *)shown);
 	/* a refused plan: each change shows why it would not be made */
 	if (t->plan_err)
 		rep.dry_run = false;
@@ -114,33 +127,117 @@ static void print_report(struct cli *cli, const struct txn *t, int code)
 		report_json(cli->out, &rep);
 	else if (txn_count(t))
 		report_changes_text(cli->out, &rep);
-	print_summary(cli, t, code);
+	print_summary(cli, t, shown, code);
+	if (cli->persist && cli->format == FMT_TEXT && cli->verbosity >= 0 &&
+	    code == EXIT_OK && !cli->dry_run)
+		fprintf(cli->out,
+			"%s holds after a reboot: "
+			"/etc/sysctl.d/90-hosttune.conf, and "
+			"hosttune-apply.service applies it at boot\n",
+			shown);
 	ptrvec_free(&names, NULL);
+}
+
+/* The drop-in systemd-sysctl reads at boot: every sysctl of the profile
+ * with the value it has once apply is done. */
+static char *sysctl_dropin(const struct txn *t, const char *profile)
+{
+	struct strbuf sb = { 0 };
+
+	strbuf_printf(&sb,
+		      "# Written by hosttune apply --persist %s: what it set,\n"
+		      "# for systemd-sysctl at boot. hosttune rewrites this "
+		      "file; edit the profile.\n",
+		      profile);
+	for (size_t i = 0; i < t->checks.n; i++) {
+		const struct check *c = t->checks.v[i];
+		const char *v = c->actual;
+
+		if (strcmp(c->ops->name, "sysctl") || !c->actual ||
+		    (c->status != ST_OK && c->status != ST_DEVIATION))
+			continue;
+		for (size_t k = 0; k < t->changes.n; k++) {
+			const struct change *ch = t->changes.v[k];
+
+			if (ch->check == c)
+				v = ch->to;
+		}
+		_cleanup_free_ char *norm = normalize_ws(v);
+		strbuf_printf(&sb, "%s = %s\n", c->key, norm);
+	}
+	return strbuf_take(&sb);
+}
+
+/* --persist: hosttune's own files join the plan, written last and saved
+ * in the snapshot like every value. */
+static void plan_persist(struct cli *cli, struct txn *t, const char *profile)
+{
+	_cleanup_free_ char *dropin = sysctl_dropin(t, profile);
+	_cleanup_free_ char *root = NULL, *path = NULL, *active = NULL,
+			    *record = xasprintf("%s\n", profile);
+	char real[PATH_MAX];
+
+	root = realpath(cli->root, real) ? xstrdup(real) : xstrdup(cli->root);
+	path = xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
+			 strcmp(root, "/") ? root : "");
+	txn_plan_file(t, path, dropin);
+	active = realpath(cli_state_dir(cli), real) ?
+			 xasprintf("%s/active-profile", real) :
+			 xasprintf("%s/active-profile", cli_state_dir(cli));
+	txn_plan_file(t, active, record);
+}
+
+/* What apply --persist records: a name as given, a path made absolute
+ * (hosttune-apply.service runs from /). */
+static char *profile_record(const char *arg)
+{
+	char real[PATH_MAX];
+
+	if (strchr(arg, '/') && realpath(arg, real))
+		return xstrdup(real);
+	return xstrdup(arg);
 }
 
 int cmd_apply(struct cli *cli)
 {
 	struct profile p = { 0 };
+	_cleanup_free_ char *active = NULL, *record = NULL;
+	char *names[1];
 	struct txn t;
 	int code, r;
 
-	if (cli->argc != 1) {
-		cli_error("apply takes exactly one profile (see hosttune apply "
-			  "--help)");
+	if (cli->argc > 1) {
+		cli_error(
+			"apply takes one profile (see hosttune apply --help)");
 		return EXIT_USAGE;
 	}
-	code = cli_load_profiles(cli, cli->argv, 1, false, &p);
+	if (cli->argc == 0) {
+		active = cli_active_profile(cli, &code);
+		if (code)
+			return code;
+		if (!active) {
+			cli_error(
+				"apply needs a profile: none is active (apply "
+				"--persist PROFILE makes one active)");
+			return EXIT_USAGE;
+		}
+	}
+	/* cppcheck-suppress knownConditionTrueFalse ; set when argc is 0 */
+	names[0] = active ? active : cli->argv[0];
+	code = cli_load_profiles(cli, names, 1, false, &p);
 	if (code) {
 		profile_free(&p);
 		return code;
 	}
+	record = profile_record(names[0]);
 	code = cli_begin_writes(cli, &t);
 	if (code)
 		goto out;
 	r = txn_plan_profile(&t, &p);
+	if (r == 0 && cli->persist)
+		plan_persist(cli, &t, record);
 	if (r < 0 && !t.plan_err) {
-		cli_error("cannot read the host: %s", strerror(-r));
-		code = EXIT_RUNTIME;
+		code = cli_audit_failed(r);
 		goto out;
 	}
 	if (r < 0) {
@@ -159,7 +256,7 @@ int cmd_apply(struct cli *cli)
 	} else if (txn_count(&t)) {
 		code = apply_run(cli, &t, p.name);
 	}
-	print_report(cli, &t, code);
+	print_report(cli, &t, names[0], code);
 out:
 	txn_free(&t);
 	profile_free(&p);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <time.h>
 
+#include "hosttune/bootconf.h"
 #include "hosttune/cli.h"
 
 static double now(void)
@@ -28,6 +29,32 @@ static size_t audit_findings(const struct ptrvec *checks, bool strict)
 	return n;
 }
 
+/* For each check, whether what the host gets at boot keeps it: sysctls
+ * as systemd-sysctl resolves them, mounts from fstab, the rest from the
+ * active profile (hosttune-apply.service). */
+static void judge_boot(struct cli *cli, struct ptrvec *checks)
+{
+	struct bootconf b;
+	struct profile active = { 0 };
+	_cleanup_free_ char *name = NULL;
+	int code;
+
+	bootconf_load(&cli->host, &b);
+	name = cli_active_profile(cli, &code);
+	if (name && cli_load_quiet(cli, name, &active) == 0) {
+		b.active = &active;
+		b.active_name = xstrdup(name);
+	}
+	for (size_t i = 0; i < checks->n; i++) {
+		struct check *c = checks->v[i];
+		int r = bootconf_judge(&b, c, &c->boot_source);
+
+		c->boot = r < 0 ? BOOT_NONE : r ? BOOT_HOLDS : BOOT_LOST;
+	}
+	bootconf_free(&b);
+	profile_free(&active);
+}
+
 int cmd_audit(struct cli *cli)
 {
 	static char *default_profile[] = { "baseline" };
@@ -35,16 +62,31 @@ int cmd_audit(struct cli *cli)
 	int n = cli->argc ? cli->argc : 1;
 	struct ptrvec checks = { 0 }, pnames = { 0 };
 	struct profile p = { 0 };
+	_cleanup_free_ char *active = NULL;
 	struct report rep;
 	double start = now();
 	int code;
 
+	/* no profile named: the active one, else baseline */
+	if (!cli->argc) {
+		active = cli_active_profile(cli, &code);
+		if (code)
+			return code;
+		if (active)
+			names = &active;
+	}
 	code = cli_load_profiles(cli, names, n, false, &p);
 	if (code) {
 		profile_free(&p);
 		return code;
 	}
-	engine_audit(&cli->host, &p, &checks);
+	code = cli_audit_failed(engine_audit(&cli->host, &p, &checks));
+	if (code) {
+		ptrvec_free(&checks, check_free);
+		profile_free(&p);
+		return code;
+	}
+	judge_boot(cli, &checks);
 	for (int i = 0; i < n; i++)
 		ptrvec_push(&pnames, names[i]);
 	rep = (struct report){

@@ -265,10 +265,14 @@ int cmd_prune(struct cli *cli)
 		cli_error("prune takes no argument but --keep N");
 		return EXIT_USAGE;
 	}
-	txn_init(&t, &cli->host, cli_state_dir(cli));
+	cli_txn_init(cli, &t);
 	r = txn_lock(&t);
-	if (r == 0)
-		r = snapshot_list(t.state_dir, cli->privileged, &all, &err);
+	if (r < 0) {
+		cli_lock_failed(&t, r);
+		txn_free(&t);
+		return EXIT_RUNTIME;
+	}
+	r = snapshot_list(t.state_dir, cli->privileged, &all, &err);
 	if (r == 0 && err) {
 		/* A snapshot that cannot be read might be in effect. */
 		cli_error("%s; nothing was deleted", err);

@@ -118,6 +118,12 @@ static int restore(struct cli *cli, struct txn *t, struct target *tg)
 		cli_signals_hold(&old);
 		out = txn_restore(t);
 		cli_signals_release(&old);
+		cli_log_change(cli,
+			       "rollback to %s (profile %s): %s, %zu values "
+			       "restored, undo snapshot %s",
+			       snap->id, snap->profile,
+			       out == TXN_DONE ? "done" : "incomplete",
+			       txn_count_status(t, CH_APPLIED), t->undo.id);
 		txn_record(t);
 	} else if (txn_count_status(t, CH_FAILED)) {
 		out = TXN_INCOMPLETE;

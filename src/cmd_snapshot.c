@@ -34,8 +34,13 @@ static int save(struct cli *cli, struct snapshot *snap,
 		if ((c->status == ST_OK || c->status == ST_DEVIATION) && c->raw)
 			snapshot_add(snap, c->ops, c->target, c->key, c->raw);
 	}
-	txn_init(&t, &cli->host, dir);
+	cli_txn_init(cli, &t);
 	r = txn_lock(&t);
+	if (r < 0 && r != -EEXIST) {
+		cli_lock_failed(&t, r);
+		txn_free(&t);
+		return EXIT_RUNTIME;
+	}
 	if (r == 0 && cli->name) {
 		_cleanup_free_ char *p = xasprintf("%s/%s.ini", dir, cli->name);
 		if (access(p, F_OK) == 0)
@@ -91,7 +96,9 @@ int cmd_snapshot(struct cli *cli)
 	if (cli->all)
 		collect_all(cli, &checks);
 	else
-		engine_audit(&cli->host, &p, &checks);
+		code = cli_audit_failed(engine_audit(&cli->host, &p, &checks));
+	if (code)
+		goto out;
 	snapshot_init(&snap, cli->all ? "all" : "manual",
 		      cli->all ? "" : p.name, cli->root);
 	if (cli->name)

@@ -89,6 +89,8 @@ int engine_audit(const struct host *h, const struct profile *p,
 
 		if (r < 0)
 			return r;
+		if (checks->n > HOST_MAX_CHECKS)
+			return -E2BIG;
 		for (size_t k = before; k < checks->n; k++)
 			((struct check *)checks->v[k])->setting = s;
 	}

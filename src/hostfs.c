@@ -133,6 +133,18 @@ static int open_beneath_by_hand(const struct host *h, const char *rel,
 				close(fd);
 			goto out;
 		}
+		if (S_ISLNK(st.st_mode) && todo.n == 0 &&
+		    (flags & O_NOFOLLOW)) {
+			/* the last component, not to be followed: as openat2
+			 * does, the link itself for O_PATH, else ELOOP */
+			if (flags & O_PATH) {
+				r = fd;
+			} else {
+				close(fd);
+				r = -ELOOP;
+			}
+			goto out;
+		}
 		if (S_ISLNK(st.st_mode)) {
 			n = readlinkat(cur, comp, target, sizeof(target) - 1);
 			close(fd);
@@ -190,8 +202,15 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 	if (hostfs_path_ok(rel) < 0)
 		return -EINVAL;
 	if (openat2_state >= 0) {
-		fd = (int)syscall(SYS_openat2, h->root_fd, rel, &how,
-				  sizeof(how));
+		/* openat2 answers EAGAIN when a rename or mount anywhere
+		 * raced a lookup through "..", as a tree's relative symlinks
+		 * do (cpufreq -> ../cpufreq/policy0): try again */
+		int tries = 0;
+
+		do
+			fd = (int)syscall(SYS_openat2, h->root_fd, rel, &how,
+					  sizeof(how));
+		while (fd < 0 && errno == EAGAIN && ++tries < 64);
 		if (fd >= 0) {
 			openat2_state = 1;
 			return fd;
@@ -206,6 +225,15 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret)
 {
 	_cleanup_close_ int fd = hostfs_open(h, rel, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	return fstat(fd, ret) < 0 ? -errno : 0;
+}
+
+int hostfs_lstat(const struct host *h, const char *rel, struct stat *ret)
+{
+	_cleanup_close_ int fd = hostfs_open(h, rel, O_PATH | O_NOFOLLOW);
 
 	if (fd < 0)
 		return fd;

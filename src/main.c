@@ -13,7 +13,8 @@ static const struct verb verbs[] = {
 	{ "audit", cmd_audit, OPT_STRICT, TEXT_JSON | FMT_BIT(FMT_PROMETHEUS),
 	  NEED_HOST,
 	  "audit [PROFILE...] [--strict]\n"
-	  "  Compare the host with the profiles (default: baseline), later\n"
+	  "  Compare the host with the profiles (default: the active\n"
+	  "  profile that apply --persist recorded, else baseline), later\n"
 	  "  profiles overriding earlier ones, and report every check.\n"
 	  "  Exit 0 when every check is ok or missing, 1 when one is a\n"
 	  "  deviation, an error or manual (a finding that needs a reboot\n"
@@ -21,16 +22,24 @@ static const struct verb verbs[] = {
 	  "  --strict    a missing setting is a finding too (not one whose\n"
 	  "              key starts with '-', which is optional)\n"
 	  "  Formats: text, json, prometheus.\n" },
-	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE, TEXT_JSON, NEED_HOST,
-	  "apply PROFILE [--dry-run] [--force]\n"
+	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE | OPT_PERSIST, TEXT_JSON,
+	  NEED_HOST | NEED_WRITE,
+	  "apply [PROFILE] [--dry-run] [--force] [--persist]\n"
 	  "  Take the state directory's lock, plan, snapshot what will change\n"
 	  "  (durably, before the first write), change every setting that\n"
 	  "  deviates, read each back, and on the first failure restore\n"
 	  "  everything already changed (exit 3).\n"
 	  "  --dry-run   print the changes (id, current, new); exit 1 if any\n"
 	  "  --force     also make changes that rollback could not undo\n"
+	  "  --persist   also make it hold after a reboot: write\n"
+	  "              /etc/sysctl.d/90-hosttune.conf and record PROFILE\n"
+	  "              as the active profile (STATE/active-profile), which\n"
+	  "              hosttune-apply.service applies at boot; rollback\n"
+	  "              restores both\n"
+	  "  Without PROFILE, the active profile is applied.\n"
 	  "  Formats: text, json.\n" },
-	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON, NEED_HOST,
+	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON,
+	  NEED_HOST | NEED_WRITE,
 	  "rollback [SNAPSHOT] [--dry-run]\n"
 	  "  Restore a snapshot (default: the newest one still in effect,\n"
 	  "  other than a rollback's own) and end every change made after\n"
@@ -39,6 +48,26 @@ static const struct verb verbs[] = {
 	  "  --dry-run   print the changes; exit 1 if any\n"
 	  "  Exit 4 when some values could not be restored; the snapshot\n"
 	  "  then stays in effect. Formats: text, json.\n" },
+	{ "trial", cmd_trial,
+	  OPT_RUNS | OPT_METRIC | OPT_HIGHER | OPT_KEEP_IF_BETTER | OPT_SEED,
+	  TEXT_JSON, NEED_HOST | NEED_WRITE,
+	  "trial PROFILE [--runs N] [--metric REGEX] [--higher-is-better]\n"
+	  "      [--keep-if-better[=PCT]] [--seed N] -- COMMAND [ARG...]\n"
+	  "  Measure COMMAND with the host's values and with the profile's,\n"
+	  "  switching between them in a randomised block order (a warm-up\n"
+	  "  run of each discarded), and report the change of the median\n"
+	  "  with its 95% confidence interval and a rank test's p-value.\n"
+	  "  The snapshot is on disk before the first write; a failing\n"
+	  "  COMMAND or SIGINT/SIGTERM restores the host (exit 3).\n"
+	  "  --runs N            runs of each (default 10)\n"
+	  "  --metric REGEX      the first number REGEX captures from\n"
+	  "                      COMMAND's output (default: wall time)\n"
+	  "  --higher-is-better  for throughputs\n"
+	  "  --keep-if-better[=PCT]  keep the profile when better by PCT%\n"
+	  "                      at least, with confidence (default 0)\n"
+	  "  --seed N            the order's seed (printed in the report)\n"
+	  "  Exit 0 when the profile is better, 1 otherwise.\n"
+	  "  Formats: text, json.\n" },
 	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL, TEXT_JSON, NEED_HOST,
 	  "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
 	  "  Save the current values of what PROFILE covers (default:\n"
@@ -79,7 +108,7 @@ static const char global_usage[] =
 	"\n"
 	"Commands:\n"
 	"  audit [PROFILE...] [--strict]   compare the host with profiles\n"
-	"  apply PROFILE [--dry-run] [--force]\n"
+	"  apply [PROFILE] [--dry-run] [--force] [--persist]\n"
 	"                                  snapshot, change, read back\n"
 	"  rollback [SNAPSHOT] [--dry-run] restore a snapshot\n"
 	"  snapshot [PROFILE] [--name NAME] | --all\n"
@@ -88,6 +117,8 @@ static const char global_usage[] =
 	"  show PROFILE                    the flattened profile\n"
 	"  lint FILE...                    check profile files\n"
 	"  prune [--keep N]                delete snapshots no longer in effect\n"
+	"  trial PROFILE [--runs N] ... -- COMMAND [ARG...]\n"
+	"                                  measure whether PROFILE helps COMMAND\n"
 	"\n"
 	"Options (before or after the command):\n"
 	"  -r, --root DIR         read and write the tree under DIR, not /\n"
@@ -96,7 +127,7 @@ static const char global_usage[] =
 	"  -f, --format FMT       text, json or prometheus (audit)\n"
 	"  -o, --output FILE      write the report to FILE, atomically (- is\n"
 	"                         standard output)\n"
-	"      --color WHEN       auto, always or never\n"
+	"      --color[=WHEN]     auto, always (a bare --color) or never\n"
 	"  -q, --quiet            only what is wrong\n"
 	"  -v, --verbose          also where each setting came from and why\n"
 	"  -h, --help             this help; COMMAND --help for a command's\n"
@@ -111,8 +142,20 @@ static struct strbuf errors;
 
 void cli_error_line(const char *msg, bool prefix)
 {
-	fprintf(stderr, "%s%s\n", prefix ? "hosttune: " : "", msg);
-	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "", msg);
+	struct strbuf shown = { 0 };
+
+	/* messages quote files and the host: no byte of theirs may move the
+	 * cursor or retitle the terminal (a line break of ours stays) */
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			strbuf_printf(&shown, "\\x%02x", *p);
+		else
+			strbuf_add(&shown, (const char *)p, 1);
+	fprintf(stderr, "%s%s\n", prefix ? "hosttune: " : "",
+		shown.s ? shown.s : "");
+	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "",
+		      shown.s ? shown.s : "");
+	free(shown.s);
 }
 
 void cli_error(const char *fmt, ...)
@@ -148,6 +191,12 @@ enum {
 	LOPT_ALL,
 	LOPT_KEEP,
 	LOPT_STRICT,
+	LOPT_PERSIST,
+	LOPT_RUNS,
+	LOPT_METRIC,
+	LOPT_HIGHER,
+	LOPT_KEEP_IF_BETTER,
+	LOPT_SEED,
 };
 
 static const struct option long_options[] = {
@@ -156,7 +205,7 @@ static const struct option long_options[] = {
 	{ "state-dir", required_argument, NULL, 's' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
-	{ "color", required_argument, NULL, LOPT_COLOR },
+	{ "color", optional_argument, NULL, LOPT_COLOR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -167,6 +216,12 @@ static const struct option long_options[] = {
 	{ "all", no_argument, NULL, LOPT_ALL },
 	{ "keep", required_argument, NULL, LOPT_KEEP },
 	{ "strict", no_argument, NULL, LOPT_STRICT },
+	{ "persist", no_argument, NULL, LOPT_PERSIST },
+	{ "runs", required_argument, NULL, LOPT_RUNS },
+	{ "metric", required_argument, NULL, LOPT_METRIC },
+	{ "higher-is-better", no_argument, NULL, LOPT_HIGHER },
+	{ "keep-if-better", optional_argument, NULL, LOPT_KEEP_IF_BETTER },
+	{ "seed", required_argument, NULL, LOPT_SEED },
 	{ 0 },
 };
 
@@ -174,10 +229,50 @@ static int parse_enum(const char *opt, const char *arg,
 		      const char *const *names, int n)
 {
 	for (int i = 0; i < n; i++)
+		/* arg is a literal or the optarg of an option that requires one:
+		 * the analyzer does not know getopt_long never leaves that NULL. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 		if (!strcmp(arg, names[i]))
 			return i;
-	cli_error("%s: unknown value '%s'", opt, arg);
+	if (opt)
+		cli_error("%s: unknown value '%s'", opt, arg);
 	return -1;
+}
+
+/* Say which option was rejected and why: an unknown short option by its
+ * letter, a long one by its name, and an abbreviation that fits several
+ * with the candidates (getopt takes an unambiguous one). */
+static void rejected_option(char **argv, int opt)
+{
+	const char *arg = argv[optind - 1];
+	struct strbuf cand = { 0 };
+	size_t n;
+	int hits = 0;
+
+	if (opt && opt < 0x100 && !startswith(arg, "--")) {
+		cli_error("unknown option '-%c' (see hosttune --help)", opt);
+		return;
+	}
+	if (!startswith(arg, "--")) {
+		cli_error("unknown option '%s' (see hosttune --help)", arg);
+		return;
+	}
+	n = strcspn(arg + 2, "=");
+	for (const struct option *o = long_options; o->name; o++)
+		if (!strncmp(o->name, arg + 2, n)) {
+			strbuf_printf(&cand, "%s--%s", hits ? ", " : "",
+				      o->name);
+			hits++;
+		}
+	if (hits > 1)
+		cli_error("option '%.*s' is ambiguous: %s", (int)n + 2, arg,
+			  cand.s);
+	else if (hits == 1 && strchr(arg, '='))
+		cli_error("option '%.*s' takes no argument", (int)n + 2, arg);
+	else
+		cli_error("unknown option '%.*s' (see hosttune --help)",
+			  (int)n + 2, arg);
+	free(cand.s);
 }
 
 /* Parse argv; returns -1 to continue, or an exit code. */
@@ -212,7 +307,13 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->output = optarg;
 			break;
 		case LOPT_COLOR:
-			v = parse_enum("--color", optarg, colors, 3);
+			/* a bare --color means always, as GNU ls has it;
+			 * "--color never" (a separate word) still reads */
+			if (!optarg && optind < argc && argv[optind] &&
+			    parse_enum(NULL, argv[optind], colors, 3) >= 0)
+				optarg = argv[optind++];
+			v = optarg ? parse_enum("--color", optarg, colors, 3) :
+				     COLOR_ALWAYS;
 			if (v < 0)
 				return EXIT_USAGE;
 			cli->color = (enum color_mode)v;
@@ -245,6 +346,50 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->all = true;
 			cli->opts_given |= OPT_ALL;
 			break;
+		case LOPT_RUNS:
+			if (parse_uint64(optarg, 100000, &n) < 0 || n < 2) {
+				cli_error("--runs: expected a number from 2 to "
+					  "100000, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->runs = (unsigned long)n;
+			cli->opts_given |= OPT_RUNS;
+			break;
+		case LOPT_METRIC:
+			cli->metric = optarg;
+			cli->opts_given |= OPT_METRIC;
+			break;
+		case LOPT_HIGHER:
+			cli->higher_is_better = true;
+			cli->opts_given |= OPT_HIGHER;
+			break;
+		case LOPT_KEEP_IF_BETTER:
+			cli->keep_if_better = true;
+			cli->opts_given |= OPT_KEEP_IF_BETTER;
+			if (optarg && parse_uint64(optarg, 1000, &n) < 0) {
+				cli_error(
+					"--keep-if-better: expected a percent "
+					"from 0 to 1000, got '%s'",
+					optarg);
+				return EXIT_USAGE;
+			}
+			cli->keep_pct = optarg ? (double)n : 0;
+			break;
+		case LOPT_SEED:
+			if (parse_uint64(optarg, UINT64_MAX, &n) < 0) {
+				cli_error("--seed: expected a number, got '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->seed = n;
+			cli->seed_given = true;
+			cli->opts_given |= OPT_SEED;
+			break;
+		case LOPT_PERSIST:
+			cli->persist = true;
+			cli->opts_given |= OPT_PERSIST;
+			break;
 		case LOPT_STRICT:
 			cli->strict = true;
 			cli->opts_given |= OPT_STRICT;
@@ -260,12 +405,16 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *help)
 			cli->opts_given |= OPT_KEEP;
 			break;
 		case ':':
-			cli_error("option '%s' needs an argument",
-				  argv[optind - 1]);
+			if (optopt && optopt < 0x100 &&
+			    !startswith(argv[optind - 1], "--"))
+				cli_error("option '-%c' needs an argument",
+					  optopt);
+			else
+				cli_error("option '%s' needs an argument",
+					  argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
-			cli_error("unknown option '%s' (see hosttune --help)",
-				  argv[optind - 1]);
+			rejected_option(argv, optopt);
 			return EXIT_USAGE;
 		}
 	}
@@ -298,20 +447,42 @@ static int emit(struct cli *cli, char *buf, size_t len)
 /* What the verb needs before it runs; 0 or an exit code. */
 static int setup_verb(struct cli *cli, const struct verb *verb)
 {
-	if (cli->opts_given & ~verb->opts) {
-		cli_error("%s: option not accepted here (see hosttune %s "
-			  "--help)",
-			  verb->name, verb->name);
-		return EXIT_USAGE;
-	}
+	static const char *const opt_names[] = {
+		"--dry-run",	    "--force",
+		"--name",	    "--all",
+		"--keep",	    "--strict",
+		"--persist",	    "--runs",
+		"--metric",	    "--higher-is-better",
+		"--keep-if-better", "--seed",
+	};
+	unsigned bad = cli->opts_given & ~verb->opts;
+
+	for (size_t i = 0; bad && i < ARRAY_SIZE(opt_names); i++)
+		if (bad & (1u << i)) {
+			cli_error("%s does not take %s (see hosttune %s "
+				  "--help)",
+				  verb->name, opt_names[i], verb->name);
+			return EXIT_USAGE;
+		}
 	if (!(verb->formats & FMT_BIT(cli->format))) {
 		cli_error("%s does not write --format %s (see hosttune %s "
 			  "--help)",
 			  verb->name, format_names[cli->format], verb->name);
 		return EXIT_USAGE;
 	}
-	if (verb->needs & NEED_HOST)
-		return cli_open_host(cli);
+	if (verb->needs & NEED_HOST) {
+		int code = cli_open_host(cli);
+
+		if (code)
+			return code;
+	}
+	/* what only reads needs no privilege once the host is open: root
+	 * reads root's files as their owner */
+	if (!(verb->needs & NEED_WRITE) && caps_limit_to(0) < 0 &&
+	    cli->privileged) {
+		cli_error("cannot drop capabilities: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
 	return 0;
 }
 
@@ -323,6 +494,14 @@ static void json_failure(struct cli *cli, const char *command, int code)
 	report_json_head(&j, cli->out, command);
 	report_json_error(&j, cli_errors() ? cli_errors() : "failed", code);
 	json_finish(&j);
+}
+
+/* no-color.org: NO_COLOR set and not empty; and a dumb terminal. */
+static bool no_color_env(void)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return (nc && *nc) || (term && !strcmp(term, "dumb"));
 }
 
 static int run_verb(struct cli *cli, const struct verb *verb)
@@ -338,7 +517,7 @@ static int run_verb(struct cli *cli, const struct verb *verb)
 	}
 	cli->use_color = cli->color == COLOR_ALWAYS ||
 			 (cli->color == COLOR_AUTO && !cli->output &&
-			  isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+			  isatty(STDOUT_FILENO) && !no_color_env());
 	code = setup_verb(cli, verb);
 	if (code == 0)
 		code = verb->run(cli);
@@ -376,7 +555,7 @@ static void print_json_failure(const char *command, int code)
 int main(int argc, char **argv)
 {
 	bool verb_ran = false;
-	struct cli cli = { .root = "/", .host = { .root_fd = -1 } };
+	struct cli cli = { .root = "/", .host = { .root_fd = -1 }, .runs = 10 };
 	const struct verb *verb;
 	bool help = false;
 	int code;

@@ -145,22 +145,62 @@ static int nl_handle_one(const struct nl_sock *s, const struct nlmsghdr *nlh,
 	return 0;
 }
 
+/* Read one datagram from the kernel. libmnl 1.0.4's recvfrom does not
+ * check the sender: a datagram another process sent to our port is
+ * dropped here (0: read again). */
+static ssize_t nl_recv_kernel(struct nl_sock *s)
+{
+	struct sockaddr_nl addr;
+	struct iovec iov = { .iov_base = s->buf, .iov_len = NL_DUMP_BUFFER };
+	struct msghdr msg = {
+		.msg_name = &addr,
+		.msg_namelen = sizeof(addr),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t n = recvmsg(mnl_socket_get_fd(s->mnl), &msg, 0);
+
+	if (n < 0)
+		return -errno;
+	if (msg.msg_flags & MSG_TRUNC)
+		return -ENOSPC; /* a message beyond the buffer */
+	if (msg.msg_namelen != sizeof(addr) || addr.nl_family != AF_NETLINK ||
+	    addr.nl_pid != 0)
+		return 0;
+	return n;
+}
+
+/* Is there a whole message at nlh within len bytes? libmnl 1.0.4's
+ * mnl_nlmsg_ok compares nlmsg_len as an int, so a huge length passes. */
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t len)
+{
+	return len >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= len;
+}
+
 /* Read the reply to request seq up to its ack or NLMSG_DONE. */
 static int nl_receive(struct nl_sock *s, uint32_t seq, struct nl_run *run)
 {
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(s->mnl, s->buf, NL_DUMP_BUFFER);
+		ssize_t n = nl_recv_kernel(s);
 		const struct nlmsghdr *nlh = (const void *)s->buf;
-		int len, err = 0;
+		size_t len;
+		int err = 0;
 
-		if (n < 0 && errno == EINTR)
+		if (n == -EINTR || n == 0)
 			continue;
 		if (n < 0)
-			return -errno; /* ENOSPC: a message beyond the buffer */
-		for (len = (int)n; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len))
+			return (int)n;
+		for (len = (size_t)n; nl_msg_ok(nlh, len);) {
+			size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
+
 			if (nl_handle_one(s, nlh, seq, run, &err))
 				return run->cb_err ? run->cb_err : err;
+			if (step >= len)
+				break;
+			len -= step;
+			nlh = (const void *)((const char *)nlh + step);
+		}
 	}
 }
 
@@ -234,6 +274,7 @@ int nl_attr_parse(const struct nlmsghdr *nlh, size_t offset,
 {
 	struct nl_attr_table t = { policy, max, tb, 0 };
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): tb holds pointers */
 	memset(tb, 0, sizeof(*tb) * ((size_t)max + 1));
 	if (nlh->nlmsg_len < mnl_nlmsg_size(offset))
 		return -EBADMSG;
@@ -247,6 +288,7 @@ int nl_attr_parse_nested(const struct nlattr *nest,
 {
 	struct nl_attr_table t = { policy, max, tb, 0 };
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): tb holds pointers */
 	memset(tb, 0, sizeof(*tb) * ((size_t)max + 1));
 	mnl_attr_parse_nested(nest, nl_attr_cb, &t);
 	return t.err;

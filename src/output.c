@@ -21,6 +21,21 @@ static char *display_value(const char *s)
 	return display_escape(n);
 }
 
+/* A change's value for the table: hosttune's own files (the file domain,
+ * "+content" or "-") as a summary, not their whole text. */
+static char *display_change_value(const struct change *ch, const char *v)
+{
+	size_t lines = 0;
+
+	if (!ch->check->ops->internal)
+		return display_value(v);
+	if (!v || !strcmp(v, "-"))
+		return xstrdup("(no file)");
+	for (const char *p = v; *p; p++)
+		lines += *p == '\n';
+	return xasprintf("(%zu line%s)", lines, lines == 1 ? "" : "s");
+}
+
 static int width(const char *s)
 {
 	int n = (int)strlen(s);
@@ -88,6 +103,14 @@ void report_text(FILE *f, const struct report *r)
 			exp, act);
 		if (c->detail)
 			fprintf(f, " (%s)", c->detail);
+		if (c->status == ST_OK && c->boot == BOOT_LOST) {
+			_cleanup_free_ char *src =
+				display_escape(c->boot_source);
+
+			fprintf(f, " [ok now, overridden at boot by %s]", src);
+		} else if (c->status == ST_OK && c->boot == BOOT_NONE) {
+			fputs(" [ok now, lost at reboot]", f);
+		}
 		fputc('\n', f);
 		if (r->verbosity > 0 && c->setting) {
 			_cleanup_free_ char *why = display_escape(
@@ -107,8 +130,8 @@ void report_changes_text(FILE *f, const struct report *r)
 
 	for (size_t i = 0; i < r->changes->n; i++) {
 		const struct change *ch = r->changes->v[i];
-		_cleanup_free_ char *from = display_value(ch->from);
-		_cleanup_free_ char *to = display_value(ch->to);
+		_cleanup_free_ char *from = display_change_value(ch, ch->from);
+		_cleanup_free_ char *to = display_change_value(ch, ch->to);
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
@@ -128,8 +151,8 @@ void report_changes_text(FILE *f, const struct report *r)
 			"CURRENT", wto, "NEW");
 	for (size_t i = 0; i < r->changes->n; i++) {
 		const struct change *ch = r->changes->v[i];
-		_cleanup_free_ char *from = display_value(ch->from);
-		_cleanup_free_ char *to = display_value(ch->to);
+		_cleanup_free_ char *from = display_change_value(ch, ch->from);
+		_cleanup_free_ char *to = display_change_value(ch, ch->to);
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
@@ -164,6 +187,12 @@ static void json_check(struct json *j, const struct check *c)
 		json_str(j, "source", src);
 		json_str(j, "why", c->setting->why);
 	}
+	if (c->boot == BOOT_NONE)
+		json_null(j, "persisted");
+	else if (c->boot != BOOT_UNJUDGED)
+		json_bool(j, "persisted", c->boot == BOOT_HOLDS);
+	if (c->boot != BOOT_UNJUDGED)
+		json_str(j, "boot_source", c->boot_source);
 	json_end(j);
 }
 

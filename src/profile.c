@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "hosttune/profile.h"
+#include "hosttune/trust.h"
 
 struct include {
 	int line;
@@ -53,11 +54,12 @@ struct load_ctx {
 	bool seen_header;
 	bool section_bad;
 	struct ptrvec own; /* settings of this file */
+	struct strmap own_index; /* their identities -> index in own */
+	struct ptrvec own_keys;
 	struct ptrvec includes; /* include names, in order */
 	char *description;
 	int depth;
 	struct ptrvec *stack; /* identities being loaded, for cycles */
-	int nerr_before;
 };
 
 #define MAX_ERRORS 50
@@ -104,6 +106,9 @@ void profile_free(struct profile *p)
 	free(p->description);
 	ptrvec_free(&p->settings, setting_free);
 	ptrvec_free(&p->names, free);
+	strmap_free(&p->index);
+	strmap_free(&p->loaded);
+	ptrvec_free(&p->keys, free);
 	*p = (struct profile){ 0 };
 }
 
@@ -144,7 +149,7 @@ static const struct check_ops *section_ops(struct load_ctx *c, int line,
 		return NULL;
 	}
 	ops = check_ops_find(domain);
-	if (!ops) {
+	if (!ops || ops->internal) {
 		add_error(c, line, "unknown section [%s]", section);
 		*bad = true;
 		return NULL;
@@ -321,17 +326,11 @@ static int handle_profile_key(struct load_ctx *c, const char *name,
 	return 0;
 }
 
-static struct setting *find_setting(struct ptrvec *v, const struct setting *s)
+/* What makes two settings the same one: domain, target and key. */
+static char *setting_ident(const struct setting *s)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		struct setting *o = v->v[i];
-
-		if (o->ops == s->ops && !strcmp(o->key, s->key) &&
-		    ((!o->target && !s->target) ||
-		     (o->target && s->target && !strcmp(o->target, s->target))))
-			return o;
-	}
-	return NULL;
+	return xasprintf("%s\n%s\n%s", s->ops->name, s->target ? s->target : "",
+			 s->key);
 }
 
 static int handler(void *user, const char *inih_section, const char *inih_name,
@@ -342,6 +341,8 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 	const char *section = c->section, *name = c->key;
 	const struct check_ops *ops;
 	struct setting *s, *dup;
+	_cleanup_free_ char *ident = NULL;
+	size_t at;
 	bool bad;
 
 	(void)inih_section;
@@ -384,8 +385,9 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 		setting_free(s);
 		return 0;
 	}
-	dup = find_setting(&c->own, s);
-	if (dup) {
+	ident = setting_ident(s);
+	if (!strmap_put(&c->own_index, ident, c->own.n, &at)) {
+		dup = c->own.v[at];
 		add_error(c, c->lineno, "%s: set twice (first at line %d)",
 			  name, dup->line);
 		setting_free(s);
@@ -396,6 +398,7 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 	s->why = line_comment(c->raw);
 	if (!s->why && ops->why && ops->why(s->key))
 		s->why = xstrdup(ops->why(s->key));
+	ptrvec_push(&c->own_keys, TAKE_PTR(ident));
 	ptrvec_push(&c->own, s);
 	return 1;
 }
@@ -403,20 +406,21 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 /* Later settings override earlier ones in place. */
 static void merge_setting(struct profile *p, struct setting *s)
 {
-	struct setting *old = find_setting(&p->settings, s);
+	char *ident = setting_ident(s);
+	struct setting *old;
+	size_t at;
 
-	if (!old) {
+	if (strmap_put(&p->index, ident, p->settings.n, &at)) {
+		ptrvec_push(&p->keys, ident);
 		s->order = (int)p->settings.n;
 		ptrvec_push(&p->settings, s);
 		return;
 	}
-	for (size_t i = 0; i < p->settings.n; i++)
-		if (p->settings.v[i] == old) {
-			s->order = old->order;
-			p->settings.v[i] = s;
-			setting_free(old);
-			return;
-		}
+	free(ident);
+	old = p->settings.v[at];
+	s->order = old->order;
+	p->settings.v[at] = s;
+	setting_free(old);
 }
 
 static int profile_name_ok(const char *name)
@@ -431,36 +435,18 @@ static int profile_name_ok(const char *name)
 	return 0;
 }
 
+static bool is_ini(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return n > 4 && !strcmp(arg + n - 4, ".ini");
+}
+
 static bool is_path(const char *arg)
 {
 	size_t n = strlen(arg);
 
 	return strchr(arg, '/') || (n > 4 && !strcmp(arg + n - 4, ".ini"));
-}
-
-/* Files that someone other than us or root could have written are not
- * trusted by a privileged run. */
-static int check_file_owner(const char *path, char **ret_err)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (st.st_uid != 0 && st.st_uid != getuid()) {
-		*ret_err =
-			xasprintf("%s: refusing a file owned by uid %u while "
-				  "running privileged",
-				  path, (unsigned)st.st_uid);
-		return -EPERM;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		*ret_err = xasprintf("%s: refusing a file writable by group or "
-				     "others (mode %04o) while running "
-				     "privileged",
-				     path, (unsigned)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
 }
 
 struct source {
@@ -470,6 +456,9 @@ struct source {
 	char *name;
 	char *data;
 	size_t len;
+	/* where the search order found it: a --profile-dir or system
+	 * directory's index, n_dirs for the built-in ones, -1 for a path */
+	int found_at;
 };
 
 static void source_free(struct source *s)
@@ -498,16 +487,21 @@ static int source_from_file(const char *path, const char *label,
 {
 	char real[PATH_MAX];
 	_cleanup_free_ char *copy = NULL;
+	_cleanup_close_ int fd = -1;
 	int r;
 
+	/* decided on what was opened: a file swapped in after a check of its
+	 * path is never the one read */
+	fd = trusted_open(path, pp->check_owner, getuid(), "file", ret_err);
+	if (fd == -EMLINK && !*ret_err)
+		*ret_err = xasprintf("%s: a symlink (refused while running "
+				     "privileged)",
+				     path);
+	if (fd < 0)
+		return fd;
 	if (!realpath(path, real))
 		return -errno;
-	if (pp->check_owner) {
-		r = check_file_owner(real, ret_err);
-		if (r < 0)
-			return r;
-	}
-	r = read_file_limited(real, PROFILE_MAX_SIZE, &ret->data, &ret->len);
+	r = read_fd_limited(fd, PROFILE_MAX_SIZE, &ret->data, &ret->len);
 	if (r == -EFBIG)
 		*ret_err = xasprintf("%s: file too large (more than %d bytes)",
 				     path, PROFILE_MAX_SIZE);
@@ -534,12 +528,12 @@ static char *label_dir(const char *label)
 /* Find a profile by name or path. parent: the including source, whose
  * directory relative include paths start from. */
 static int source_find(const struct profile_path *pp, const char *arg,
-		       const struct source *parent, bool force_path,
+		       const struct source *parent, bool force_path, int from,
 		       struct source *ret, char **ret_err)
 {
 	int r;
 
-	*ret = (struct source){ 0 };
+	*ret = (struct source){ .found_at = -1 };
 	if (force_path || is_path(arg)) {
 		_cleanup_free_ char *path = NULL, *label = NULL, *ld = NULL;
 		bool relative = arg[0] != '/' && parent && parent->dir;
@@ -563,7 +557,7 @@ static int source_find(const struct profile_path *pp, const char *arg,
 				   "'.', '_' and '-' only)");
 		return -EINVAL;
 	}
-	for (int i = 0; i < pp->n_dirs; i++) {
+	for (int i = from; i < pp->n_dirs; i++) {
 		_cleanup_free_ char *path =
 			xasprintf("%s/%s.ini", pp->dirs[i], arg);
 		if (access(path, F_OK) < 0)
@@ -571,8 +565,10 @@ static int source_find(const struct profile_path *pp, const char *arg,
 		r = source_from_file(path, path, pp, ret, ret_err);
 		if (r < 0 && !*ret_err)
 			*ret_err = xasprintf("%s: %s", path, strerror(-r));
+		ret->found_at = i;
 		return r;
 	}
+	ret->found_at = pp->n_dirs;
 	for (size_t i = 0; pp->builtin && i < builtin_profiles_count; i++)
 		if (!strcmp(builtin_profiles[i].name, arg)) {
 			const struct builtin_profile *b = &builtin_profiles[i];
@@ -622,6 +618,7 @@ static void load_includes(struct load_ctx *c)
 		_cleanup_free_ char *err = NULL;
 		struct source src;
 		bool cycle = false;
+		int from;
 
 		if (c->depth + 1 >= PROFILE_MAX_DEPTH) {
 			add_error(c, line,
@@ -630,17 +627,38 @@ static void load_includes(struct load_ctx *c)
 				  name, PROFILE_MAX_DEPTH);
 			continue;
 		}
-		if (source_find(c->pp, name, c->src, false, &src, &err) < 0) {
-			add_error(c, line, "include '%s': %s", name, err);
+		if (strchr(name, '/') && !is_ini(name)) {
+			/* never read a file that is no profile (/etc/shadow)
+			 * and echo its lines back in messages */
+			add_error(c, line,
+				  "include '%s': a path must name a .ini file",
+				  name);
+			continue;
+		}
+		/* A file that includes its own name extends the profile of
+		 * that name further down the search order, the way a local
+		 * override extends a vendor profile. */
+		from = !strcmp(name, c->src->name) && c->src->found_at >= 0 ?
+			       c->src->found_at + 1 :
+			       0;
+		if (source_find(c->pp, name, c->src, false, from, &src, &err) <
+		    0) {
+			add_error(c, line, "include '%s': %s%s", name, err,
+				  from ? " further down the search order (a "
+					 "file that includes its own name "
+					 "extends that one)" :
+					 "");
 			continue;
 		}
 		for (size_t k = 0; k < c->stack->n && !cycle; k++)
 			cycle = !strcmp(
 				((struct source *)c->stack->v[k])->identity,
 				src.identity);
+		/* each file is merged once per profile: includes that fan
+		 * out and meet again cost no more than the files there are */
 		if (cycle)
 			add_cycle_error(c, line, name, &src);
-		else
+		else if (!strmap_has(&c->p->loaded, src.identity))
 			load_source(c->p, c->pp, &src, c->depth + 1, c->stack,
 				    c->errs);
 		source_free(&src);
@@ -666,7 +684,16 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	int r;
 
 	ptrvec_push(stack, src);
+	{
+		char *id = xstrdup(src->identity);
+
+		if (strmap_put(&p->loaded, id, 0, NULL))
+			ptrvec_push(&p->keys, id);
+		else
+			free(id);
+	}
 	r = ini_parse_stream(reader, &c, handler, &c);
+	/* cppcheck-suppress knownConditionTrueFalse ; errs grows through &c */
 	if (r > 0 && errs->msgs.n == nerr)
 		add_error(&c, r, "expected '[section]' or 'key = value'");
 	else if (r < 0)
@@ -679,6 +706,8 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	for (size_t i = 0; i < c.own.n; i++)
 		merge_setting(p, c.own.v[i]);
 	free(c.own.v);
+	strmap_free(&c.own_index);
+	ptrvec_free(&c.own_keys, free);
 	ptrvec_free(&c.includes, include_free);
 	if (depth == 0 && !p->name) {
 		p->name = xstrdup(src->name);
@@ -686,6 +715,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	}
 	free(c.description);
 	ptrvec_push(&p->names, xstrdup(src->name));
+	/* cppcheck-suppress knownConditionTrueFalse ; errs grows through &c */
 	return errs->msgs.n > nerr ? -EINVAL : 0;
 }
 
@@ -697,7 +727,7 @@ int profile_load(struct profile *p, const struct profile_path *pp,
 	struct source src;
 	int r;
 
-	r = source_find(pp, name_or_path, NULL, false, &src, &err);
+	r = source_find(pp, name_or_path, NULL, false, 0, &src, &err);
 	if (r < 0) {
 		ptrvec_push(&errs->msgs, xasprintf("%s", err));
 		return r == -ENOENT ? -ENOENT : -EINVAL;
@@ -716,7 +746,7 @@ int profile_load_file(struct profile *p, const struct profile_path *pp,
 	struct source src;
 	int r;
 
-	r = source_find(pp, path, NULL, true, &src, &err);
+	r = source_find(pp, path, NULL, true, 0, &src, &err);
 	if (r < 0) {
 		ptrvec_push(&errs->msgs, xasprintf("%s", err));
 		return -EINVAL;
@@ -739,6 +769,7 @@ int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
 		.name = name_from_path(file),
 		.data = xmalloc(len + 1),
 		.len = len,
+		.found_at = -1,
 	};
 	int r;
 

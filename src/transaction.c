@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hosttune/strmap.h"
 #include "hosttune/transaction.h"
+#include "hosttune/trust.h"
 
 static const char *const change_status_names[] = {
 	[CH_PLANNED] = "skipped", [CH_APPLIED] = "applied",
@@ -47,15 +49,19 @@ void txn_free(struct txn *t)
 	ptrvec_free(&t->checks, check_free);
 	ptrvec_free(&t->hidden, check_free);
 	free(t->plan_err);
+	free(t->lock_msg);
 	snapshot_free(&t->undo);
 	t->lock_fd = -1;
 	t->plan_err = NULL;
+	t->lock_msg = NULL;
 }
 
 int txn_lock(struct txn *t)
 {
-	int r = state_dir_prepare(t->state_dir);
+	int r;
 
+	free(t->lock_msg);
+	r = state_dir_open(t->state_dir, t->beneath, true, &t->lock_msg);
 	if (r < 0)
 		return r;
 	return state_lock(t->state_dir, &t->lock_fd);
@@ -93,85 +99,6 @@ static struct change *change_new(struct check *c, const char *from,
 
 /* ---- planning -------------------------------------------------------- */
 
-/* A hash map from strings (not copied) to indexes, so that finding an id
- * among the changes stays linear in their number. */
-struct idmap {
-	const char **key;
-	size_t *val;
-	size_t cap, n;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static size_t idmap_slot(const struct idmap *m, const char *key)
-{
-	size_t i = hash_str(key) & (m->cap - 1);
-
-	while (m->key[i] && strcmp(m->key[i], key))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static void idmap_grow(struct idmap *m)
-{
-	struct idmap bigger = { .cap = m->cap ? m->cap * 2 : 64 };
-
-	bigger.key = xcalloc(bigger.cap, sizeof(*bigger.key));
-	bigger.val = xcalloc(bigger.cap, sizeof(*bigger.val));
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->key[i]) {
-			size_t j = idmap_slot(&bigger, m->key[i]);
-
-			bigger.key[j] = m->key[i];
-			bigger.val[j] = m->val[i];
-			bigger.n++;
-		}
-	free(m->key);
-	free(m->val);
-	*m = bigger;
-}
-
-/* Insert key with val unless it is there: true when inserted; *ret_val
- * (when not NULL) gets the value stored. */
-static bool idmap_put(struct idmap *m, const char *key, size_t val,
-		      size_t *ret_val)
-{
-	size_t i;
-	bool inserted;
-
-	if ((m->n + 1) * 2 > m->cap)
-		idmap_grow(m);
-	i = idmap_slot(m, key);
-	inserted = !m->key[i];
-	if (inserted) {
-		m->key[i] = key;
-		m->val[i] = val;
-		m->n++;
-	}
-	if (ret_val)
-		*ret_val = m->val[i];
-	return inserted;
-}
-
-static bool idmap_has(const struct idmap *m, const char *key)
-{
-	return m->cap && m->key[idmap_slot(m, key)];
-}
-
-static void idmap_free(struct idmap *m)
-{
-	free(m->key);
-	free(m->val);
-	*m = (struct idmap){ 0 };
-}
-
 /* Save, ahead of c's change, the values writing c alters as a side effect,
  * so that restoring in reverse order brings them back too. */
 static void add_companions(struct txn *t, const struct check *c)
@@ -206,28 +133,28 @@ static void add_companions(struct txn *t, const struct check *c)
  * kept once. */
 static void drop_shadowed_companions(struct txn *t)
 {
-	struct idmap planned = { 0 }, kept = { 0 };
+	struct strmap planned = { 0 }, kept = { 0 };
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->changes.n; i++) {
 		const struct change *ch = t->changes.v[i];
 
 		if (!ch->companion)
-			idmap_put(&planned, ch->check->id, 0, NULL);
+			strmap_put(&planned, ch->check->id, 0, NULL);
 	}
 	for (size_t i = 0; i < t->changes.n; i++) {
 		struct change *ch = t->changes.v[i];
 
 		if (ch->companion &&
-		    (idmap_has(&planned, ch->check->id) ||
-		     !idmap_put(&kept, ch->check->id, 0, NULL)))
+		    (strmap_has(&planned, ch->check->id) ||
+		     !strmap_put(&kept, ch->check->id, 0, NULL)))
 			change_free(ch);
 		else
 			t->changes.v[n++] = ch;
 	}
 	t->changes.n = n;
-	idmap_free(&planned);
-	idmap_free(&kept);
+	strmap_free(&planned);
+	strmap_free(&kept);
 }
 
 /* Order the writes by rank, keeping profile order otherwise; companions
@@ -276,11 +203,13 @@ static void order_changes(struct txn *t, bool restoring)
 		}
 		ch->rank = rank;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): out holds pointers */
 	out = xcalloc(n, sizeof(*out));
 	for (int r = lo; r <= hi; r++)
 		for (size_t i = 0; i < n; i++)
 			if (((struct change *)t->changes.v[i])->rank == r)
 				out[k++] = t->changes.v[i];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): out holds pointers */
 	memcpy(t->changes.v, out, n * sizeof(*out));
 	free(out);
 }
@@ -371,7 +300,7 @@ static char *entry_key(const struct snapshot_entry *e)
 static struct wanted *collect_wanted(struct snapshot *const *snaps, size_t n,
 				     size_t *ret_n)
 {
-	struct idmap at = { 0 };
+	struct strmap at = { 0 };
 	struct ptrvec keys = { 0 };
 	struct wanted *w = NULL;
 	size_t k = 0;
@@ -387,7 +316,10 @@ static struct wanted *collect_wanted(struct snapshot *const *snaps, size_t n,
 			size_t j;
 
 			ptrvec_push(&keys, key);
-			if (!idmap_put(&at, key, k, &j)) {
+			if (!strmap_put(&at, key, k, &j)) {
+				/* A key found has its w[j]: strmap_put() into
+				 * an empty map inserts (not seen from here). */
+				/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 				w[j].e = e; /* older: the value from before */
 				continue;
 			}
@@ -395,7 +327,7 @@ static struct wanted *collect_wanted(struct snapshot *const *snaps, size_t n,
 			w[k++] = (struct wanted){ e, e->wrote };
 		}
 	}
-	idmap_free(&at);
+	strmap_free(&at);
 	ptrvec_free(&keys, free);
 	*ret_n = k;
 	return w;
@@ -448,6 +380,25 @@ void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n)
 		plan_restore_one(t, &w[i]);
 	free(w);
 	order_changes(t, true);
+}
+
+void txn_plan_file(struct txn *t, const char *path, const char *content)
+{
+	struct check *c = check_new(check_ops_find("file"), NULL, path);
+	_cleanup_free_ char *want = xasprintf("+%s", content);
+
+	check_read(t->h, c);
+	if (c->status != ST_OK) {
+		/* unreadable: the write will say why */
+		free(c->actual);
+		c->actual = xstrdup("-");
+	}
+	if (c->actual && !strcmp(c->actual, want)) {
+		check_free(c);
+		return;
+	}
+	ptrvec_push(&t->hidden, c);
+	ptrvec_push(&t->changes, change_new(c, c->actual, want, false));
 }
 
 uint64_t txn_caps_needed(const struct txn *t)
@@ -584,8 +535,10 @@ static int write_one(struct txn *t, struct change *ch)
 
 	if (r == 0) {
 		check_read(t->h, c);
-		if (c->status == ST_OK ||
-		    (!c->setting && c->raw && same_value(c->raw, ch->to))) {
+		/* a check of a profile setting must now hold it; one without
+		 * (a file of hosttune's) must read back what was written */
+		if (c->setting ? c->status == ST_OK :
+				 c->raw && same_value(c->raw, ch->to)) {
 			ch->status = CH_APPLIED;
 			return 0;
 		}
@@ -633,6 +586,18 @@ enum txn_outcome txn_apply(struct txn *t)
 		}
 	}
 	return TXN_DONE;
+}
+
+void txn_rearm(struct txn *t)
+{
+	for (size_t i = 0; i < t->changes.n; i++) {
+		struct change *ch = t->changes.v[i];
+
+		ch->restore = RS_NONE;
+		free(ch->reason);
+		ch->reason = NULL;
+		ch->status = ch->companion ? CH_SKIPPED : CH_PLANNED;
+	}
 }
 
 enum txn_outcome txn_undo(struct txn *t)

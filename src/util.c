@@ -222,22 +222,11 @@ bool has_control_chars(const char *s)
 	return false;
 }
 
-int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len)
+int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
-	struct stat st;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
 	for (;;) {
 		ssize_t n;
 
@@ -264,11 +253,29 @@ int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len)
 	return 0;
 }
 
+int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	return read_fd_limited(fd, max, ret, ret_len);
+}
+
 static int fsync_parent_dir(const char *path)
 {
 	_cleanup_free_ char *copy = xstrdup(path);
 	_cleanup_close_ int dfd = -1;
 
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): copy is _cleanup_free_ */
 	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;

@@ -13,11 +13,18 @@ cd "$(dirname "$0")/.."
 # (sysctl, for the benchmark and the differential test), man-db (man -l),
 # ethtool (cross-checks of the net domain), hyperfine (make bench),
 # prometheus (promtool checks what -f prometheus writes).
+# dist/ and debian/: prometheus-node-exporter (textfile collector), ansible-core
+# (playbooks), debhelper and lintian (the package), bash-completion, systemd
+# (systemd-analyze verify of the units).
+# Memory checks and static analysis (make check-valgrind, make lint):
+# valgrind, cppcheck, clang-tidy (ASan and UBSan come with gcc).
 # Fuzzing (make fuzz): clang, libclang-rt-14-dev (libFuzzer and the
 # sanitizer runtimes), llvm-14 (llvm-symbolizer, for readable reports).
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
-ethtool hyperfine prometheus clang libclang-rt-14-dev llvm-14"
+ethtool hyperfine prometheus prometheus-node-exporter ansible-core debhelper
+lintian bash-completion systemd valgrind cppcheck clang-tidy clang-format
+clang libclang-rt-14-dev llvm-14"
 
 missing=
 for p in $packages; do

@@ -91,6 +91,7 @@ static const struct net_eth_msg {
 	const enum mnl_attr_data_type *policy;
 	uint16_t max;
 } net_eth_msgs[NET_ETH_KINDS] = {
+	/* NOLINTNEXTLINE(misc-redundant-expression): index 0, as the others */
 	[NET_RINGS - NET_RINGS] = { ETHTOOL_MSG_RINGS_GET,
 				    ETHTOOL_MSG_RINGS_SET, rings_policy,
 				    ETHTOOL_A_RINGS_TX },

@@ -168,7 +168,8 @@ int net_links_load(struct net_state *st)
 		ptrvec_free(&links, free);
 		return st->links_err = r;
 	}
-	qsort(links.v, links.n, sizeof(void *), net_link_cmp);
+	if (links.n > 1)
+		qsort(links.v, links.n, sizeof(void *), net_link_cmp);
 	st->links = (struct net_link **)links.v;
 	st->n_links = links.n;
 	return 0;
@@ -211,6 +212,8 @@ int net_link_get(struct net_state *st, const char *name, struct net_link **ret)
 	if (strlen(name) >= IFNAMSIZ)
 		return -ENODEV;
 	memcpy(key.name, name, strlen(name) + 1);
+	if (!st->n_links)
+		return -ENODEV;
 	found = bsearch(&kp, st->links, st->n_links, sizeof(void *),
 			net_link_cmp);
 	if (!found)

@@ -139,6 +139,8 @@ int net_read_masks(const struct host *h, const struct net_key *k,
 		strbuf_printf(&all, "%s%s", all.len ? " " : "", m);
 		if (!first)
 			first = TAKE_PTR(m);
+		/* m is set: hostfs_read() returns 0 or -errno. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 		else if (strcmp(first, m))
 			same = false;
 	}

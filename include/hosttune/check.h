@@ -60,6 +60,14 @@ struct check {
 	bool choice;
 	char *offered;
 	enum status status;
+	/* what the host gets at boot (audit only; see bootconf.h) */
+	enum {
+		BOOT_UNJUDGED,
+		BOOT_NONE, /* nothing sets it at boot */
+		BOOT_HOLDS, /* what is set at boot satisfies the setting */
+		BOOT_LOST, /* it does not */
+	} boot;
+	char *boot_source; /* "FILE:LINE" of the boot setting that wins */
 	char *detail; /* why missing/error/manual */
 	char *want; /* planned value */
 };
@@ -86,6 +94,9 @@ struct check_ops {
 	bool fields;
 	/* A key may start with '-': the setting is optional (sysctl.d). */
 	bool optional_prefix;
+	/* hosttune's own (the file domain): snapshots name it, profiles
+	 * cannot. */
+	bool internal;
 
 	/* Validate a section argument; *ret_err explains -EINVAL. */
 	int (*parse_target)(const char *target, char **ret_err);

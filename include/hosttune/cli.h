@@ -25,11 +25,21 @@ enum verb_opt {
 	OPT_ALL = 1 << 3,
 	OPT_KEEP = 1 << 4,
 	OPT_STRICT = 1 << 5,
+	OPT_PERSIST = 1 << 6,
+	OPT_RUNS = 1 << 7,
+	OPT_METRIC = 1 << 8,
+	OPT_HIGHER = 1 << 9,
+	OPT_KEEP_IF_BETTER = 1 << 10,
+	OPT_SEED = 1 << 11,
 };
 
 /* What the dispatcher sets up before a verb runs. */
 enum verb_need {
 	NEED_HOST = 1 << 0, /* the host (--root) opened, its caps recorded */
+	/* the verb writes to the host: it keeps the capabilities its plan
+	 * needs (cli_commit); every other verb drops them all once the host
+	 * is open */
+	NEED_WRITE = 1 << 1,
 };
 
 #define FMT_BIT(f) (1u << (f))
@@ -44,7 +54,13 @@ struct cli {
 	enum color_mode color;
 	int verbosity;
 	unsigned opts_given; /* enum verb_opt */
-	bool dry_run, force, all, strict;
+	bool dry_run, force, all, strict, persist;
+	/* trial */
+	unsigned long runs;
+	const char *metric;
+	bool higher_is_better, keep_if_better, seed_given;
+	double keep_pct;
+	uint64_t seed;
 	const char *name;
 	unsigned long keep; /* prune --keep */
 	int lock_err; /* why the state directory could not be locked */
@@ -80,6 +96,8 @@ void cli_profile_path(const struct cli *cli, struct profile_path *pp,
 int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 		      struct profile *p);
 const char *cli_state_dir(struct cli *cli);
+/* Load a profile without printing its errors: 0 or -errno. */
+int cli_load_quiet(struct cli *cli, const char *name, struct profile *p);
 int cli_open_host(struct cli *cli);
 
 /* The begin-writes step of every writing verb: txn_init, then (unless a
@@ -87,6 +105,21 @@ int cli_open_host(struct cli *cli);
  * the error printed; a state directory that cannot be written is only
  * reported by cli_commit, after the missing capability is named. */
 int cli_begin_writes(struct cli *cli, struct txn *t);
+/* The profile apply --persist recorded (STATE/active-profile), or NULL
+ * when there is none; a record that cannot be trusted is an error (exit
+ * code in *ret_code, printed). */
+char *cli_active_profile(struct cli *cli, int *ret_code);
+/* The audit trail: one line to syslog (the journal where it runs) for
+ * every apply and rollback that wrote, with the invoking user (SUDO_USER
+ * where set). */
+void cli_log_change(const struct cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* engine_audit's result as an exit code, the error printed (0 for 0). */
+int cli_audit_failed(int r);
+/* txn_init for this run's state directory (beneath --root by default). */
+void cli_txn_init(struct cli *cli, struct txn *t);
+/* Say why txn_lock failed with r. */
+void cli_lock_failed(const struct txn *t, int r);
 /* Before the first write: refuse unless the process holds what the plan
  * needs (naming what is missing), keep only that, and save the undo
  * snapshot durably. 0 or an exit code, nothing changed. */
@@ -108,8 +141,11 @@ int cmd_list(struct cli *cli);
 int cmd_show(struct cli *cli);
 int cmd_lint(struct cli *cli);
 int cmd_prune(struct cli *cli);
+int cmd_trial(struct cli *cli);
 
-/* Capabilities (libcap): check a mask of CAP_* bits, drop the rest. */
+/* Capabilities (libcap): check a mask of CAP_* bits, drop the rest
+ * (effective, permitted, inheritable, ambient and bounding sets; and
+ * PR_SET_NO_NEW_PRIVS). */
 int caps_missing(uint64_t needed, char **ret_names);
 int caps_limit_to(uint64_t keep);
 bool caps_privileged(void);

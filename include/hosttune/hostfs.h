@@ -58,6 +58,13 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 /* Write a value followed by a newline in a single write(2). */
 int hostfs_write(const struct host *h, const char *rel, const char *value);
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret);
+/* The same, of a symlink itself (walks never follow one: a loop in a
+ * --root tree must not make them endless). */
+int hostfs_lstat(const struct host *h, const char *rel, struct stat *ret);
+
+/* More checks than this in one run is hostile input, not a host: an
+ * audit stops with -E2BIG. */
+#define HOST_MAX_CHECKS 200000
 /* Names in a directory, sorted, without "." and "..". */
 int hostfs_list(const struct host *h, const char *rel, char ***ret_names,
 		size_t *ret_n);

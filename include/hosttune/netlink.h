@@ -55,6 +55,10 @@ int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_reply_cb cb,
 int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, nl_reply_cb cb,
 	    void (*reset)(void *data), void *data, char **ret_msg);
 
+/* Is there a whole message at nlh within len bytes (its nlmsg_len at least
+ * a header and at most len)? */
+bool nl_msg_ok(const struct nlmsghdr *nlh, size_t len);
+
 /* Parse the attributes of nlh after offset bytes of family header (or of
  * a nest) into tb[0..max]. policy[type] is the expected mnl type;
  * MNL_TYPE_UNSPEC and types above max are skipped (unknown to us), the

@@ -3,6 +3,7 @@
 #define HOSTTUNE_PROFILE_H
 
 #include "hosttune/check.h"
+#include "hosttune/strmap.h"
 
 /* Longest line a profile may have: inih's limit less "\r\n\0". */
 #define PROFILE_MAX_LINE 197
@@ -15,6 +16,11 @@ struct profile {
 	char *description;
 	struct ptrvec settings; /* struct setting *, in profile order */
 	struct ptrvec names; /* every profile name merged, in order */
+	/* setting identity -> index in settings, and the files loaded (each
+	 * once per profile): linear work whatever the input */
+	struct strmap index;
+	struct strmap loaded;
+	struct ptrvec keys; /* the strings both maps point to */
 };
 
 /* Where profiles are looked up, in order. */
@@ -38,8 +44,9 @@ int profile_load(struct profile *p, const struct profile_path *pp,
 /* Load a file as a profile whatever its name (lint FILE...). */
 int profile_load_file(struct profile *p, const struct profile_path *pp,
 		      const char *path, struct load_errors *errs);
-/* Parse one profile file from memory without following includes (lint
- * checks includes by resolving them). */
+/* Parse one profile file from memory, as lint and the tests do: its
+ * includes are followed like a file's, relative to the current directory
+ * for paths and through pp for names. */
 int profile_parse_buffer(struct profile *p, const struct profile_path *pp,
 			 const char *file, const char *data, size_t len,
 			 struct load_errors *errs);

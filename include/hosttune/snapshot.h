@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "hosttune/check.h"
+#include "hosttune/strmap.h"
 
 #define SNAPSHOT_MAX_SIZE (64 * 1024 * 1024)
 
@@ -33,6 +34,9 @@ struct snapshot {
 	char *restored;
 	/* The undo snapshot of the rollback that ended it, if one did. */
 	char *restored_by;
+	/* The file format: 2 writes an [end] line last, so a file cut short
+	 * is told from a whole one; 0 for files of before. */
+	char *format;
 	struct ptrvec entries; /* struct snapshot_entry * */
 };
 
@@ -51,8 +55,8 @@ char *snapshot_format(const struct snapshot *s);
 int snapshot_parse(const char *file, const char *data, size_t len,
 		   struct snapshot *ret, char **ret_err);
 
-/* The state directory: created 0700 on first write. */
-int state_dir_prepare(const char *dir);
+/* Take the state directory's lock (state_dir_open() made it); with it
+ * held, remove temporary files an interrupted write left there. */
 int state_lock(const char *dir, int *ret_fd);
 /* Pick a fresh id, write durably; sets s->id. */
 int snapshot_save(const char *dir, struct snapshot *s, char **ret_path);

@@ -66,6 +66,8 @@ enum txn_outcome {
 struct txn {
 	const struct host *h;
 	const char *state_dir;
+	const char *beneath; /* --root the state directory lies under */
+	char *lock_msg; /* why txn_lock failed, when there is more to say */
 	int lock_fd;
 	bool force; /* plan changes rollback could not undo too */
 	struct ptrvec checks; /* struct check *, read for the report */
@@ -79,8 +81,9 @@ struct txn {
 void txn_init(struct txn *t, const struct host *h, const char *state_dir);
 void txn_free(struct txn *t);
 
-/* Create the state directory (0700) if needed and take its exclusive lock:
- * 0, -EBUSY when another hosttune holds it, or -errno. */
+/* Create the state directory (0700) if needed, check it (state_dir_open)
+ * and take its exclusive lock: 0, -EBUSY when another hosttune holds it,
+ * or -errno (t->lock_msg may say more). */
 int txn_lock(struct txn *t);
 
 /* Read the host against p and plan a change for every deviating check.
@@ -98,6 +101,10 @@ int txn_plan_checks(struct txn *t);
  * restoring another value can change them. */
 void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n);
 
+/* Plan one of hosttune's own files (the file domain) to hold content:
+ * a change unless it already does. */
+void txn_plan_file(struct txn *t, const char *path, const char *content);
+
 /* The capabilities (CAP_* bits) the planned writes need on this host. */
 uint64_t txn_caps_needed(const struct txn *t);
 
@@ -113,6 +120,10 @@ enum txn_outcome txn_restore(struct txn *t);
 /* Put every applied change back, in reverse: what trial does between
  * runs and after the last one. */
 enum txn_outcome txn_undo(struct txn *t);
+
+/* Make every change planned again after txn_undo, for the next
+ * txn_apply (trial switches back and forth). */
+void txn_rearm(struct txn *t);
 
 /* Record in the saved snapshot the value each applied change reads back
  * as; 0 or -errno (the snapshot still restores without it). */

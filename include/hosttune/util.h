@@ -90,6 +90,8 @@ bool has_control_chars(const char *s);
  * from a file or the host can move the cursor; NULL gives "-". */
 char *display_escape(const char *s);
 
+/* Read an open file whole (at most max bytes: -EFBIG beyond). */
+int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len);
 /* Read a whole file (at most max bytes; -EFBIG beyond). */
 int read_file_limited(const char *path, size_t max, char **ret,
 		      size_t *ret_len);

@@ -39,6 +39,25 @@ expect_exit 2 "a snapshot others could write is refused by rollback" \
 	"$HT" -r "$TMP/root" -s "$TMP/state" rollback --dry-run s1
 chmod 0600 "$TMP/state/s1.ini"
 
+# A directory another user owns: they could swap the file between a check
+# and the read (renameat2 RENAME_EXCHANGE), so a privileged run refuses
+# what it holds, even a root-owned file; and a symlink is not followed.
+mkdir "$TMP/theirs"
+chown nobody "$TMP/theirs"
+printf '[sysctl]\nnet.core.somaxconn = >=4096\n' > "$TMP/theirs/p.ini"
+expect_exit 2 "a profile in a directory another user owns is refused" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" audit "$TMP/theirs/p.ini"
+grep -q "refusing a directory others could write" "$TMP/last.err"
+check "... naming the directory" [ $? = 0 ]
+ln -s "$TMP/p.ini" "$TMP/link.ini"
+expect_exit 2 "a profile given as a symlink is refused when privileged" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" lint "$TMP/link.ini"
+grep -q "a symlink" "$TMP/last.err"
+check "... saying so" [ $? = 0 ]
+expect_exit 3 "-s naming a directory others can write is refused" \
+	"$HT" -r "$TMP/root" -s /tmp snapshot --name x "$TMP/p.ini"
+same "... and left as it was" "$(stat -c %a /tmp)" 1777
+
 printf '[sysctl]\nkernel.shmmni = 4095\n' > "$TMP/shm.ini"
 chmod 0644 "$TMP/shm.ini"
 expect_exit 1 "unprivileged audit of the live host works (a deviation)" \

@@ -40,6 +40,12 @@ cp /bin/sleep "$TMP/htverdict"
 p1=$!
 "$TMP/htverdict" 60 &
 p2=$!
+# both must have exec'ed (a child is named after its parent until then)
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(cat /proc/$p1/comm 2>/dev/null)" = htverdict ] &&
+		[ "$(cat /proc/$p2/comm 2>/dev/null)" = htverdict ] && break
+	sleep 0.1
+done
 printf '[rlimit htverdict]\nnofile = >=1\n' >"$TMP/two.ini"
 ht -f json audit "$TMP/two.ini" >"$TMP/two.json" 2>&1
 grep -o '"id": "rlimit:[^"]*"' "$TMP/two.json" | sort >"$TMP/ids"

@@ -80,15 +80,16 @@ notsupported | notimplemented | "")
 		grep -q '^cpu:smt  *missing' "$TMP/audit.out" ;;
 esac
 
-# Values read are the kernel's.
+# Values read are the kernel's (an ok row may end in its boot mark,
+# "[ok now, lost at reboot]").
 if [ -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
 	thp=$(sed 's/.*\[\([^]]*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled)
 	check "THP reads the selected entry ($thp)" \
-		grep -q "^numa:transparent_hugepage  .*  $thp\$" "$TMP/audit.out"
+		grep -q "^numa:transparent_hugepage  .*  $thp\( \[.*\]\)\?\$" "$TMP/audit.out"
 fi
 if [ -r /proc/sys/kernel/numa_balancing ]; then
 	check "balancing reads kernel.numa_balancing" \
-		grep -q "^numa:balancing  *ok .* $(cat /proc/sys/kernel/numa_balancing)\$" \
+		grep -q "^numa:balancing  *ok .* $(cat /proc/sys/kernel/numa_balancing)\( \[.*\]\)\?\$" \
 		"$TMP/audit.out"
 fi
 for q in /sys/block/*/queue/scheduler; do
@@ -98,7 +99,7 @@ for q in /sys/block/*/queue/scheduler; do
 	sel=$(sed -n 's/.*\[\([^]]*\)\].*/\1/p' "$q")
 	[ -n "$sel" ] || continue
 	check "block:$dev:scheduler reads $sel" \
-		grep -q "^block:$dev:scheduler .* $sel\$" "$TMP/audit.out"
+		grep -q "^block:$dev:scheduler .* $sel\( \[.*\]\)\?\$" "$TMP/audit.out"
 done
 for dev in /sys/class/block/*; do
 	[ -e "$dev/partition" ] || continue

@@ -510,6 +510,25 @@ static void test_stat_reports_type(void **state)
 	assert_int_equal(hostfs_stat(&e->h, "nosuch", &st), -ENOENT);
 }
 
+/* lstat sees a symlink as one, with openat2 and without: walks rely on it
+ * to never follow a loop. */
+static void test_lstat_sees_a_symlink(void **state)
+{
+	struct env *e = *state;
+	char *link = xasprintf("%s/dirlink", e->root);
+	struct stat st;
+
+	assert_int_equal(symlink("dir", link), 0);
+	assert_int_equal(hostfs_lstat(&e->h, "dirlink", &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(hostfs_stat(&e->h, "dirlink", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(hostfs_lstat(&e->h, "dir", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(unlink(link), 0);
+	free(link);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -544,6 +563,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_write_directory_fails),
 	T(test_write_invalid_path_fails),
 	T(test_stat_reports_type),
+	T(test_lstat_sees_a_symlink),
 };
 
 /* hostfs.c remembers whether openat2 works, so the fallback run happens

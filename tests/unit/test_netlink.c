@@ -59,13 +59,14 @@ static struct {
 	bool on;
 	struct blob dgram[FAKE_MAX]; /* what each recv returns, in order */
 	bool stale[FAKE_MAX]; /* answer an earlier sequence number */
+	uint32_t sender[FAKE_MAX]; /* the port it comes from: 0, the kernel */
 	int n, next;
 	uint32_t seq; /* of the last request sent */
 	int sent;
 } fake;
 
 typedef ssize_t (*sendto_fn)(const struct mnl_socket *, const void *, size_t);
-typedef ssize_t (*recvfrom_fn)(const struct mnl_socket *, void *, size_t);
+typedef ssize_t (*recvmsg_fn)(int, struct msghdr *, int);
 
 ssize_t mnl_socket_sendto(const struct mnl_socket *nl, const void *req,
 			  size_t siz)
@@ -82,31 +83,46 @@ ssize_t mnl_socket_sendto(const struct mnl_socket *nl, const void *req,
 	return (ssize_t)siz;
 }
 
-ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t siz)
+/* The netlink layer reads with recvmsg (to see the sender): this binary's
+ * recvmsg answers with the queued datagrams, sent by the kernel (port 0)
+ * unless a test says otherwise. */
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	static recvfrom_fn real;
-	struct nlmsghdr *nlh = buf;
-	int len;
+	static recvmsg_fn real;
+	struct sockaddr_nl *addr = msg->msg_name;
+	struct nlmsghdr *nlh;
+	size_t len;
 
 	if (!fake.on) {
 		if (!real)
-			real = (recvfrom_fn)dlsym(RTLD_NEXT,
-						  "mnl_socket_recvfrom");
-		return real(nl, buf, siz);
+			real = (recvmsg_fn)dlsym(RTLD_NEXT, "recvmsg");
+		return real(fd, msg, flags);
 	}
 	if (fake.next >= fake.n) {
 		errno = EAGAIN;
 		return -1;
 	}
-	len = (int)fake.dgram[fake.next].len;
-	assert_true((size_t)len <= siz);
-	memcpy(buf, fake.dgram[fake.next].data, (size_t)len);
-	/* Addressed as the kernel addresses replies: to this socket. */
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	len = fake.dgram[fake.next].len;
+	assert_true(len <= msg->msg_iov[0].iov_len);
+	memcpy(msg->msg_iov[0].iov_base, fake.dgram[fake.next].data, len);
+	/* Addressed as the kernel addresses replies: to this request. */
+	nlh = msg->msg_iov[0].iov_base;
+	for (size_t left = len; nl_msg_ok(nlh, left);) {
+		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
+
 		nlh->nlmsg_seq = fake.stale[fake.next] ? fake.seq - 1 :
 							 fake.seq;
-		nlh->nlmsg_pid = mnl_socket_get_portid(nl);
+		nlh->nlmsg_pid = 0;
+		if (step >= left)
+			break;
+		left -= step;
+		nlh = (struct nlmsghdr *)((char *)nlh + step);
 	}
+	memset(addr, 0, sizeof(*addr));
+	addr->nl_family = AF_NETLINK;
+	addr->nl_pid = fake.sender[fake.next];
+	msg->msg_namelen = sizeof(*addr);
+	msg->msg_flags = 0;
 	return (ssize_t)fake.dgram[fake.next++].len;
 }
 
@@ -479,6 +495,52 @@ static void test_request_ext_ack(void **state)
 	fake_done(s);
 }
 
+/* A datagram another process sent to our port is not the kernel's
+ * answer: dropped, and the kernel's read next. */
+static void test_reply_from_another_process_is_dropped(void **state)
+{
+	struct blob b = load("mtu-refused.bin");
+	struct nl_sock *s = fake_sock();
+	char buf[NL_REQUEST_BUFFER], *msg = NULL;
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} ack = { .h = { .nlmsg_len = sizeof(ack),
+			 .nlmsg_type = NLMSG_ERROR } };
+
+	(void)state;
+	fake_push(&ack, sizeof(ack), false); /* "success", from a process */
+	fake.sender[0] = 4242;
+	fake_push(b.data, b.len, false);
+	assert_int_equal(nl_request(s, getlink(buf), NULL, NULL, &msg),
+			 -EINVAL);
+	assert_string_equal(msg, "mtu greater than device maximum");
+	free(msg);
+	free(b.data);
+	fake_done(s);
+}
+
+/* A message whose length claims more than the datagram holds is never
+ * read past the end (libmnl 1.0.4's check takes 4 GiB for -1). */
+static void test_message_longer_than_the_datagram_is_not_read(void **state)
+{
+	struct nlmsghdr h = { .nlmsg_len = 0xffffffffu, .nlmsg_type = 100 };
+	char raw[64] = { 0 };
+
+	(void)state;
+	memcpy(raw, &h, sizeof(h));
+	assert_false(nl_msg_ok((const struct nlmsghdr *)raw, sizeof(raw)));
+	h.nlmsg_len = sizeof(raw) + 1;
+	memcpy(raw, &h, sizeof(h));
+	assert_false(nl_msg_ok((const struct nlmsghdr *)raw, sizeof(raw)));
+	h.nlmsg_len = sizeof(raw);
+	memcpy(raw, &h, sizeof(h));
+	assert_true(nl_msg_ok((const struct nlmsghdr *)raw, sizeof(raw)));
+	h.nlmsg_len = 8;
+	memcpy(raw, &h, sizeof(h));
+	assert_false(nl_msg_ok((const struct nlmsghdr *)raw, sizeof(raw)));
+}
+
 static void test_request_skips_stale(void **state)
 {
 	struct nl_sock *s = fake_sock();
@@ -675,6 +737,9 @@ int main(void)
 		cmocka_unit_test(test_family_without_id),
 		cmocka_unit_test(test_request_ext_ack),
 		cmocka_unit_test(test_request_skips_stale),
+		cmocka_unit_test(test_reply_from_another_process_is_dropped),
+		cmocka_unit_test(
+			test_message_longer_than_the_datagram_is_not_read),
 		cmocka_unit_test(test_dump_retried_when_interrupted),
 		cmocka_unit_test(test_dump_gives_up),
 		cmocka_unit_test(test_dump_callback_error_drains),

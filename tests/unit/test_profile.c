@@ -569,14 +569,94 @@ static void test_include_cycle(void **state)
 	free(want);
 }
 
-static void test_self_include_is_a_cycle(void **state)
+/* A file that includes its own name extends the profile of that name
+ * further down the search order (a local override of a vendor profile);
+ * with none there, it says so. */
+static void test_self_include_extends_the_next_one(void **state)
 {
 	struct env *e = *state;
+	char tmpl[] = "/tmp/hosttune-vendor.XXXXXX", *cmd;
+	const char *dirs[2];
 
 	put_profile(e, "a", "[profile]\ninclude = a\n");
 	assert_int_equal(profile_load(&e->p, &e->pp, "a", &e->errs), -EINVAL);
 	assert_int_equal(e->errs.msgs.n, 1);
-	assert_non_null(strstr(err(e, 0), "include cycle"));
+	assert_non_null(strstr(err(e, 0), "no profile named 'a' further down"));
+	load_errors_free(&e->errs);
+	profile_free(&e->p);
+
+	assert_non_null(mkdtemp(tmpl));
+	cmd = xasprintf("printf '[sysctl]\\nvm.swappiness = 10\\n"
+			"net.core.somaxconn = 1024\\n' > %s/a.ini",
+			tmpl);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	put_profile(e, "a",
+		    "[profile]\ninclude = a\n[sysctl]\n"
+		    "vm.swappiness = 1\n");
+	dirs[0] = e->dir;
+	dirs[1] = tmpl;
+	e->pp.dirs = dirs;
+	e->pp.n_dirs = 2;
+	assert_int_equal(profile_load(&e->p, &e->pp, "a", &e->errs), 0);
+	assert_no_errors(e);
+	assert_int_equal(e->p.settings.n, 2);
+	assert_string_equal(find(e, "vm.swappiness")->expect.text, "1");
+	assert_string_equal(find(e, "net.core.somaxconn")->expect.text, "1024");
+	/* and the built-in one of that name, at the end of the order */
+	profile_free(&e->p);
+	e->pp.n_dirs = 1;
+	e->pp.builtin = true;
+	put_profile(e, "baseline", "[profile]\ninclude = baseline\n");
+	assert_int_equal(profile_load(&e->p, &e->pp, "baseline", &e->errs), 0);
+	assert_true(e->p.settings.n > 0);
+	e->pp.dirs = e->dirs;
+	cmd = xasprintf("rm -rf '%s'", tmpl);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Includes that fan out and meet again load each file once: 4^7 paths
+ * through 7 levels of four files that all include the next level cost 36
+ * loads (the depth limit is 16). */
+static void test_include_fan_out_loads_each_file_once(void **state)
+{
+	struct env *e = *state;
+	char name[16], text[160];
+
+	for (int i = 0; i < 7; i++) {
+		for (char f = 'a'; f <= 'd'; f++) {
+			snprintf(name, sizeof(name), "%c%d", f, i);
+			snprintf(text, sizeof(text),
+				 "[profile]\ninclude = m%d\n[sysctl]\n"
+				 "kernel.%c%d = 1\n",
+				 i + 1, f, i);
+			put_profile(e, name, text);
+		}
+		snprintf(name, sizeof(name), "m%d", i);
+		snprintf(text, sizeof(text),
+			 "[profile]\ninclude = a%d, b%d, c%d, d%d\n", i, i, i,
+			 i);
+		put_profile(e, name, text);
+	}
+	put_profile(e, "m7", "[sysctl]\nkernel.end = 1\n");
+	assert_int_equal(profile_load(&e->p, &e->pp, "m0", &e->errs), 0);
+	assert_no_errors(e);
+	assert_int_equal(e->p.settings.n, 29);
+	assert_int_equal(e->p.names.n, 36);
+}
+
+/* An include path must name a .ini file: no other file is read, and none
+ * of its lines is echoed in a message. */
+static void test_include_of_a_non_profile_file_is_refused(void **state)
+{
+	struct env *e = *state;
+
+	put_profile(e, "t", "[profile]\ninclude = /etc/passwd\n");
+	assert_int_equal(profile_load(&e->p, &e->pp, "t", &e->errs), -EINVAL);
+	assert_int_equal(e->errs.msgs.n, 1);
+	assert_non_null(strstr(err(e, 0), "a path must name a .ini file"));
+	assert_null(strstr(err(e, 0), "root:"));
 }
 
 static void test_diamond_include_is_not_a_cycle(void **state)
@@ -892,7 +972,9 @@ int main(void)
 		T(test_include_merge_order),
 		T(test_profile_name_and_description_are_the_top_file),
 		T(test_include_cycle),
-		T(test_self_include_is_a_cycle),
+		T(test_self_include_extends_the_next_one),
+		T(test_include_fan_out_loads_each_file_once),
+		T(test_include_of_a_non_profile_file_is_refused),
 		T(test_diamond_include_is_not_a_cycle),
 		T(test_missing_include),
 		T(test_error_in_include_names_the_included_file),

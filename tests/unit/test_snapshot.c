@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include "hosttune/snapshot.h"
+#include "hosttune/trust.h"
 
 extern const struct check_ops sysctl_ops;
 
@@ -86,11 +87,17 @@ static void assert_parse_err(const char *text, const char *want)
 	free(err);
 }
 
+/* Every field a snapshot must have (a file of before format 2: no
+ * [end] line needed). */
 #define HEADER                                     \
 	"[snapshot]\n"                             \
 	"id = \"x1\"\n"                            \
 	"time = \"2024-01-01T00:00:00.000000Z\"\n" \
+	"host = \"h\"\n"                           \
+	"kernel = \"6.1\"\n"                       \
+	"profile = \"p\"\n"                        \
 	"kind = \"manual\"\n"                      \
+	"hosttune = \"0.1.0\"\n"                   \
 	"root = \"/\"\n"
 
 /* ---- round trip ---- */
@@ -182,8 +189,9 @@ static void test_format_is_one_line_per_value(void **state)
 	text = snapshot_format(&s);
 	for (char *p = text; *p; p++)
 		lines += *p == '\n';
-	/* 2 comment lines, [snapshot], 8 fields, blank, [sysctl], 1 value */
-	assert_int_equal(lines, 14);
+	/* 2 comment lines, [snapshot], format and 8 fields, blank,
+	 * [sysctl], 1 value, blank, [end] */
+	assert_int_equal(lines, 17);
 	assert_non_null(strstr(text, "kernel.a = \"1\\n2\\n3\"\n"));
 	snapshot_free(&s);
 	free(text);
@@ -226,49 +234,49 @@ static void test_parse_minimal_header(void **state)
 static void test_parse_unterminated_quote(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"60\n",
-			 "s.ini:7: unterminated quoted value");
+			 "s.ini:11: unterminated quoted value");
 }
 
 static void test_parse_quote_escaped_at_end_is_unterminated(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"60\\\"\n",
-			 "s.ini:7: unterminated quoted value");
+			 "s.ini:11: unterminated quoted value");
 }
 
 static void test_parse_unknown_section(void **state)
 {
 	assert_parse_err(HEADER "[bogus]\nx = \"1\"\n",
-			 "s.ini:6: unknown section [bogus]");
+			 "s.ini:10: unknown section [bogus]");
 }
 
 static void test_parse_bad_escape(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"6\\q0\"\n",
-			 "s.ini:7: malformed escape in value");
+			 "s.ini:11: malformed escape in value");
 }
 
 static void test_parse_nul_escape(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"6\\x000\"\n",
-			 "s.ini:7: malformed escape in value");
+			 "s.ini:11: malformed escape in value");
 }
 
 static void test_parse_short_hex_escape(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"6\\x4\"\n",
-			 "s.ini:7: malformed escape in value");
+			 "s.ini:11: malformed escape in value");
 }
 
 static void test_parse_text_after_quote(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = \"60\" 70\n",
-			 "s.ini:7: text after the quoted value");
+			 "s.ini:11: text after the quoted value");
 }
 
 static void test_parse_unquoted_value(void **state)
 {
 	assert_parse_err(HEADER "[sysctl]\nvm.swappiness = 60\n",
-			 "s.ini:7: value must be double-quoted");
+			 "s.ini:11: value must be double-quoted");
 }
 
 static void test_parse_entry_before_any_section(void **state)
@@ -282,7 +290,7 @@ static void test_parse_duplicate_key(void **state)
 	assert_parse_err(HEADER "[sysctl]\n"
 				"vm.swappiness = \"60\"\n"
 				"vm.swappiness = \"10\"\n",
-			 "s.ini:8: vm.swappiness: given twice");
+			 "s.ini:12: vm.swappiness: given twice");
 }
 
 static void test_parse_duplicate_key_other_spelling(void **state)
@@ -290,12 +298,12 @@ static void test_parse_duplicate_key_other_spelling(void **state)
 	assert_parse_err(HEADER "[sysctl]\n"
 				"vm.swappiness = \"60\"\n"
 				"vm/swappiness = \"10\"\n",
-			 "s.ini:8: vm/swappiness: given twice");
+			 "s.ini:12: vm/swappiness: given twice");
 }
 
 static void test_parse_duplicate_header_field(void **state)
 {
-	assert_parse_err(HEADER "id = \"x2\"\n", "s.ini:6: 'id' given twice");
+	assert_parse_err(HEADER "id = \"x2\"\n", "s.ini:10: 'id' given twice");
 }
 
 static void test_parse_key_leaving_proc_sys(void **state)
@@ -303,7 +311,7 @@ static void test_parse_key_leaving_proc_sys(void **state)
 	char *err = parse_err(HEADER "[sysctl]\n"
 				     "net/../../etc/shadow = \"x\"\n");
 
-	assert_true(startswith(err, "s.ini:7: net/../../etc/shadow: "));
+	assert_true(startswith(err, "s.ini:11: net/../../etc/shadow: "));
 	free(err);
 }
 
@@ -319,11 +327,59 @@ static void test_parse_missing_id(void **state)
 	free(err);
 }
 
+/* Every header field is needed (a missing one crashed list and rollback);
+ * a format-2 file must end with [end] (a truncated one is refused), and
+ * nothing may follow it. */
+static void test_parse_requires_every_field_and_the_end(void **state)
+{
+	struct snapshot s, back = { 0 };
+	char *text, *cut, *err = NULL;
+	const char *fields[] = { "host", "kernel", "profile", "hosttune" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		char *line = xasprintf("\n%s = ", fields[i]), *p;
+
+		text = xstrdup(HEADER);
+		p = strstr(text, line);
+		assert_non_null(p);
+		memmove(p + 1, strchr(p + 1, '\n') + 1,
+			strlen(strchr(p + 1, '\n') + 1) + 1);
+		err = parse_err(text);
+		assert_non_null(strstr(err, "not a hosttune snapshot"));
+		free(err);
+		free(text);
+		free(line);
+	}
+	snap_new(&s, "x1", "2024-01-01T00:00:00.000000Z");
+	snapshot_add(&s, &sysctl_ops, NULL, "vm.swappiness", "60");
+	text = snapshot_format(&s);
+	assert_non_null(strstr(text, "format = \"2\""));
+	assert_int_equal(
+		snapshot_parse("s.ini", text, strlen(text), &back, &err), 0);
+	snapshot_free(&back);
+	cut = xstrndup(text, strstr(text, "[end]") - text);
+	assert_int_equal(snapshot_parse("s.ini", cut, strlen(cut), &back, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "cut short: no [end] line"));
+	free(err);
+	free(cut);
+	cut = xasprintf("%s[sysctl]\nvm.dirty_ratio = \"1\"\n", text);
+	assert_int_equal(snapshot_parse("s.ini", cut, strlen(cut), &back, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "text after [end]"));
+	free(err);
+	free(cut);
+	free(text);
+	snapshot_free(&s);
+}
+
 static void test_parse_invalid_id(void **state)
 {
 	char *err = parse_err("[snapshot]\n"
 			      "id = \"../../etc/x\"\n"
 			      "time = \"2024-01-01T00:00:00.000000Z\"\n"
+			      "host = \"h\"\nkernel = \"k\"\nprofile = \"\"\n"
+			      "hosttune = \"0.1.0\"\n"
 			      "kind = \"manual\"\n"
 			      "root = \"/\"\n");
 
@@ -367,28 +423,45 @@ static void test_id_ok(void **state)
 
 /* ---- the state directory ---- */
 
+static int prepare(const char *dir)
+{
+	char *err = NULL;
+	int r = state_dir_open(dir, NULL, true, &err);
+
+	free(err);
+	return r;
+}
+
 static void test_state_dir_prepare_creates_0700(void **state)
 {
 	char *dir = xasprintf("%s/var/lib/hosttune", (char *)*state);
 	struct stat st;
 
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(prepare(dir), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0700);
 	free(dir);
 }
 
-static void test_state_dir_prepare_tightens_existing_dir(void **state)
+/* An existing directory is checked, never chmod'ed: -s /tmp once made
+ * /tmp 0700. */
+static void test_state_dir_others_could_write_is_refused(void **state)
 {
-	char *dir = xasprintf("%s/state", (char *)*state);
+	char *dir = xasprintf("%s/state", (char *)*state), *err = NULL;
 	struct stat st;
 
 	assert_int_equal(mkdir(dir, 0777), 0);
-	assert_int_equal(chmod(dir, 0777), 0);
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(chmod(dir, 01777), 0);
+	assert_int_equal(state_dir_open(dir, NULL, true, &err), -EPERM);
+	assert_non_null(strstr(err, "writable by no one else"));
+	free(err);
 	assert_int_equal(stat(dir, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(st.st_mode & 07777, 01777);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(prepare(dir), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
 	free(dir);
 }
 
@@ -397,7 +470,62 @@ static void test_state_dir_prepare_refuses_a_file(void **state)
 	char *dir = xasprintf("%s/file", (char *)*state);
 
 	put_file(dir, "x");
-	assert_true(state_dir_prepare(dir) < 0);
+	assert_true(prepare(dir) < 0);
+	free(dir);
+}
+
+/* Under --root the default state directory is resolved beneath the root:
+ * a symlink in the tree (var -> /elsewhere) is refused, never followed. */
+static void test_state_dir_beneath_root_refuses_symlinks(void **state)
+{
+	const char *root = *state;
+	char *out = xasprintf("%s/outside", root),
+	     *tree = xasprintf("%s/tree", root);
+	char *var = xasprintf("%s/var", tree),
+	     *dir = xasprintf("%s/var/lib/hosttune", tree);
+	char *err = NULL;
+	struct stat st;
+
+	assert_int_equal(mkdir(out, 0755), 0);
+	assert_int_equal(mkdir(tree, 0755), 0);
+	assert_int_equal(symlink(out, var), 0);
+	assert_int_equal(state_dir_open(dir, tree, true, &err), -EMLINK);
+	assert_non_null(strstr(err, "a symlink below --root"));
+	free(err);
+	free(dir);
+	dir = xasprintf("%s/lib", out);
+	assert_int_equal(stat(dir, &st), -1); /* nothing made out there */
+	assert_int_equal(unlink(var), 0);
+	free(dir);
+	dir = xasprintf("%s/var/lib/hosttune", tree);
+	assert_int_equal(state_dir_open(dir, tree, true, &err), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	free(out);
+	free(tree);
+	free(var);
+	free(dir);
+}
+
+/* A temporary file an interrupted write left is removed under the lock;
+ * nothing else is. */
+static void test_lock_removes_stale_temporary_files(void **state)
+{
+	char *dir = xasprintf("%s/state", (char *)*state);
+	char *tmp = xasprintf("%s/x.ini.tmp.12345", dir);
+	char *keep = xasprintf("%s/x.ini", dir);
+	struct stat st;
+	int fd = -1;
+
+	assert_int_equal(prepare(dir), 0);
+	put_file(tmp, "half a snap");
+	put_file(keep, "x");
+	assert_int_equal(state_lock(dir, &fd), 0);
+	assert_int_equal(stat(tmp, &st), -1);
+	assert_int_equal(stat(keep, &st), 0);
+	close(fd);
+	free(tmp);
+	free(keep);
 	free(dir);
 }
 
@@ -408,7 +536,7 @@ static void test_save_and_load_by_id(void **state)
 	struct snapshot s, back = { 0 };
 	struct stat st;
 
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(prepare(dir), 0);
 	snapshot_init(&s, "apply", "throughput", "/");
 	snapshot_add(&s, &sysctl_ops, NULL, "net.core.somaxconn", "128");
 	snapshot_add(&s, &sysctl_ops, NULL, "net.ipv4.tcp_rmem",
@@ -443,7 +571,7 @@ static void test_save_never_overwrites_an_existing_id(void **state)
 	char *dir = xasprintf("%s/state", (char *)*state), *err = NULL;
 	struct snapshot a, b, back = { 0 };
 
-	assert_int_equal(state_dir_prepare(dir), 0);
+	assert_int_equal(prepare(dir), 0);
 	snap_new(&a, "same", "2024-01-01T00:00:00.000000Z");
 	snapshot_add(&a, &sysctl_ops, NULL, "vm.swappiness", "60");
 	snap_new(&b, "same", "2024-01-01T00:00:00.000000Z");
@@ -484,18 +612,33 @@ static void test_load_rejects_invalid_id(void **state)
 
 static void test_load_refuses_group_writable_when_privileged(void **state)
 {
-	char *dir = *state, *path = xasprintf("%s/gw.ini", dir), *err = NULL;
+	char *dir = *state, *path = xasprintf("%s/x1.ini", dir), *err = NULL;
 	struct snapshot back = { 0 };
 
 	put_file(path, HEADER);
 	assert_int_equal(chmod(path, 0620), 0);
-	assert_int_equal(snapshot_load(dir, "gw", true, &back, &err), -EPERM);
+	assert_int_equal(snapshot_load(dir, "x1", true, &back, &err), -EPERM);
 	assert_non_null(err);
 	free(err);
 	err = NULL;
 	/* Unprivileged, the same file is read. */
-	assert_int_equal(snapshot_load(dir, "gw", false, &back, &err), 0);
+	assert_int_equal(snapshot_load(dir, "x1", false, &back, &err), 0);
 	snapshot_free(&back);
+	free(path);
+}
+
+/* rollback rewrites the file a snapshot's header names: a file whose id
+ * is not its name (copied, or edited to stand for another) is refused. */
+static void test_load_refuses_an_id_other_than_the_file_name(void **state)
+{
+	char *dir = *state, *path = xasprintf("%s/other.ini", dir), *err = NULL;
+	struct snapshot back = { 0 };
+
+	put_file(path, HEADER);
+	assert_int_equal(snapshot_load(dir, "other", false, &back, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "its id is 'x1', not the file's name"));
+	free(err);
 	free(path);
 }
 
@@ -621,13 +764,17 @@ int main(void)
 		cmocka_unit_test(test_parse_nul_byte),
 		cmocka_unit_test(test_id_ok),
 		T(test_state_dir_prepare_creates_0700),
-		T(test_state_dir_prepare_tightens_existing_dir),
+		T(test_state_dir_others_could_write_is_refused),
+		T(test_state_dir_beneath_root_refuses_symlinks),
 		T(test_state_dir_prepare_refuses_a_file),
+		T(test_lock_removes_stale_temporary_files),
 		T(test_save_and_load_by_id),
 		T(test_save_never_overwrites_an_existing_id),
 		T(test_load_unknown_id),
 		T(test_load_rejects_invalid_id),
 		T(test_load_refuses_group_writable_when_privileged),
+		T(test_load_refuses_an_id_other_than_the_file_name),
+		cmocka_unit_test(test_parse_requires_every_field_and_the_end),
 		T(test_list_orders_by_time),
 		T(test_list_skips_other_files_and_reports_bad_ones),
 		T(test_list_of_missing_dir_is_empty),

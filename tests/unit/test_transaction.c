@@ -773,7 +773,7 @@ static void test_prune_keeps_the_newest(void **state)
 {
 	char *dir = history_dir(), *cmd;
 	struct ptrvec all = { 0 }, deleted = { 0 };
-	char id[8], time[40];
+	char id[16], time[40]; /* id: room for any int, as gcc checks */
 
 	(void)state;
 	for (int i = 0; i < 5; i++) {

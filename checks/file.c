@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The file domain: hosttune's own files that make a profile hold after a
+ * reboot (apply --persist), so that a snapshot saves them and rollback puts
+ * them back exactly, through the same transaction as every value. Internal:
+ * no profile can name it, and it writes nothing but these files:
+ *
+ *   etc/sysctl.d/90-hosttune.conf   beneath the root: systemd-sysctl reads it
+ *   STATE/active-profile            what hosttune-apply.service applies
+ *
+ * A key is the file's absolute path. A value is "+" and the file's bytes,
+ * or "-" for no file: rollback then removes one apply made.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hosttune/check.h"
+#include "hosttune/trust.h"
+
+#define FILE_MAX (1024 * 1024)
+
+extern const struct check_ops file_ops;
+
+/* Only hosttune's own files: a snapshot edited to name /etc/shadow is
+ * refused. */
+static bool own_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n = strlen(path);
+
+	if (!base || path[0] != '/' || has_control_chars(path) ||
+	    strstr(path, "/../") || strstr(path, "/./"))
+		return false;
+	base++;
+	if (!strcmp(base, "active-profile"))
+		return true;
+	return !strcmp(base, "90-hosttune.conf") && n >= 30 &&
+	       !strcmp(path + n - 30, "/etc/sysctl.d/90-hosttune.conf");
+}
+
+static int file_parse_key(const char *target, const char *key, char **ret_key,
+			  char **ret_err)
+{
+	(void)target;
+	if (!own_file(key)) {
+		*ret_err = xasprintf("'%s' is not a file hosttune writes", key);
+		return -EINVAL;
+	}
+	*ret_key = xstrdup(key);
+	return 0;
+}
+
+static int file_parse_setting(const char *target, const char *key,
+			      const char *value, char **ret_key,
+			      struct expect *ret, char **ret_err)
+{
+	(void)target;
+	(void)key;
+	(void)value;
+	(void)ret_key;
+	(void)ret;
+	*ret_err = xstrdup("the file domain is hosttune's own");
+	return -EINVAL;
+}
+
+static int file_expand(const struct host *h, const struct setting *s,
+		       struct ptrvec *out)
+{
+	(void)h;
+	ptrvec_push(out, check_new(s->ops, NULL, s->key));
+	return 0;
+}
+
+static int file_read(const struct host *h, struct check *c)
+{
+	_cleanup_free_ char *data = NULL;
+	char *err = NULL;
+	size_t len = 0;
+	int fd, r;
+
+	(void)h;
+	fd = trusted_open(c->key, false, 0, "file", &err);
+	free(err);
+	if (fd == -ENOENT) {
+		c->actual = xstrdup("-");
+		return 0;
+	}
+	if (fd < 0)
+		return fd;
+	r = read_fd_limited(fd, FILE_MAX, &data, &len);
+	close(fd);
+	if (r < 0)
+		return r;
+	if (memchr(data, '\0', len))
+		return -EBADMSG;
+	c->actual = xasprintf("+%s", data);
+	c->raw = xstrdup(c->actual);
+	return 0;
+}
+
+/* The file's directory is what its path says: no symlink on the way (a
+ * tree's etc -> /elsewhere must not take a write out of the tree), and a
+ * drop-in lies under the run's root. The directory is made if missing. */
+static int check_parent(const struct host *h, const char *key)
+{
+	_cleanup_free_ char *dir =
+		xstrndup(key, (size_t)(strrchr(key, '/') - key));
+	char real[PATH_MAX], root[PATH_MAX];
+	size_t n;
+	int fd;
+
+	if (!strcmp(strrchr(key, '/'), "/90-hosttune.conf")) {
+		if (!realpath(h->root, root))
+			return -errno;
+		n = strcmp(root, "/") ? strlen(root) : 0;
+		if (strncmp(key, root, n) || key[n] != '/')
+			return -EXDEV;
+		/* etc/ and etc/sysctl.d/ beneath the root, made if missing,
+		 * never through a symlink */
+		fd = open_dir_beneath(*root ? root : "/", dir + n, true, 0755);
+		if (fd < 0)
+			return fd == -EMLINK ? -ELOOP : fd;
+		close(fd);
+	}
+	if (!realpath(dir, real))
+		return -errno;
+	return strcmp(real, dir) ? -ELOOP : 0;
+}
+
+static int file_write(const struct host *h, const char *target, const char *key,
+		      const char *value, char **ret_why)
+{
+	int r;
+
+	(void)target;
+	if (!own_file(key))
+		return -EINVAL;
+	r = check_parent(h, key);
+	if (r < 0) {
+		if (ret_why)
+			*ret_why = xstrdup(
+				r == -ELOOP ? "its directory is reached "
+					      "through a symlink" :
+				r == -EXDEV ? "not under --root" :
+					      "cannot make its directory");
+		return r;
+	}
+	if (!strcmp(value, "-"))
+		return unlink(key) < 0 && errno != ENOENT ? -errno : 0;
+	if (value[0] != '+')
+		return -EINVAL;
+	return write_file_atomic(key, value + 1, strlen(value + 1), 0644);
+}
+
+/* Written last: the kernel's values first, then what keeps them. */
+static int file_rank(const struct check *c, const char *value)
+{
+	(void)c;
+	(void)value;
+	return 3;
+}
+
+const struct check_ops file_ops = {
+	.name = "file",
+	.target = TARGET_NONE,
+	.cap = -1, /* root writes its own files as their owner */
+	.internal = true,
+	.parse_key = file_parse_key,
+	.parse_setting = file_parse_setting,
+	.expand = file_expand,
+	.read = file_read,
+	.write = file_write,
+	.rank = file_rank,
+};

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef HOSTTUNE_TRUST_H
+#define HOSTTUNE_TRUST_H
+
+/*
+ * Files a privileged run reads its instructions from (profiles, snapshots)
+ * and the state directory it writes them to. The model is sudo's
+ * secure_path and OpenSSH's safe_path: open first, then decide on the open
+ * descriptor, never stat a path and open it again. A path is resolved, then
+ * walked from / with openat(O_NOFOLLOW), so a component swapped for a
+ * symlink after the check is refused, not followed; every directory on the
+ * way must be owned by root or the user and writable by no one else (a
+ * root-owned sticky directory such as /tmp excepted: others cannot replace
+ * what they do not own there).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Open path for reading. With check_owner (a privileged run), as above,
+ * and the file must be owned by root or uid and writable by no one else;
+ * without, only the kind of file is checked. Never a device, FIFO, socket
+ * or directory (O_NONBLOCK: a FIFO cannot make us wait). what names the
+ * file in messages ("file", "snapshot"). Returns the fd, or -errno with
+ * *ret_err (caller frees) saying why when the reason is ours to give. */
+int trusted_open(const char *path, bool check_owner, uid_t uid,
+		 const char *what, char **ret_err);
+
+/* Open the directory rel beneath root, each component with O_NOFOLLOW
+ * (-EMLINK for a symlink on the way), made with mode where missing when
+ * create is set. The fd, or -errno. */
+int open_dir_beneath(const char *root, const char *rel, bool create,
+		     mode_t mode);
+
+/* The state directory: made 0700 (parents 0755) where absent, never
+ * chmod'ed; an existing one must be a directory owned by root or euid and
+ * writable by no one else. beneath, when not NULL, is a --root the path
+ * lies under: below it no component may be a symlink, so the directory is
+ * resolved beneath the root like every other path. create: make what is
+ * missing (else -ENOENT). 0 or -errno with *ret_err. */
+int state_dir_open(const char *dir, const char *beneath, bool create,
+		   char **ret_err);
+
+#endif

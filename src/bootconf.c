@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What a host gets at boot: see bootconf.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hosttune/bootconf.h"
+#include "hosttune/hostfs.h"
+#include "hosttune/sysctl.h"
+
+/* systemd's CONF_PATHS("sysctl.d"), highest priority first. */
+static const char *const sysctl_dirs[] = {
+	"etc/sysctl.d",	    "run/sysctl.d", "usr/local/lib/sysctl.d",
+	"usr/lib/sysctl.d", "lib/sysctl.d",
+};
+
+static void assign_free(void *v)
+{
+	struct boot_assign *a = v;
+
+	if (!a)
+		return;
+	free(a->key);
+	free(a->value);
+	free(a->source);
+	free(a);
+}
+
+void bootconf_free(struct bootconf *b)
+{
+	ptrvec_free(&b->assigns, assign_free);
+	ptrvec_free(&b->fstab, assign_free);
+	free(b->active_name);
+	*b = (struct bootconf){ 0 };
+}
+
+static bool has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* One sysctl.d file, its assignments appended in order. */
+static void read_sysctl_file(const struct host *h, const char *rel,
+			     struct bootconf *b)
+{
+	_cleanup_free_ char *data = NULL;
+	char *line, *next;
+	int no = 0;
+
+	if (hostfs_read(h, rel, &data, NULL) < 0)
+		return;
+	for (line = data; line; line = next) {
+		char *eq, *key, *val;
+		_cleanup_free_ char *canon = NULL, *err = NULL;
+		struct boot_assign *a;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		no++;
+		line = strip(line);
+		if (!*line || *line == '#' || *line == ';')
+			continue;
+		eq = strchr(line, '=');
+		if (!eq)
+			continue; /* systemd-sysctl skips it too */
+		*eq = '\0';
+		key = strip(line);
+		val = strip(eq + 1);
+		if (*key == '-')
+			key = strip(key + 1);
+		if (sysctl_key_parse(key, &canon, &err) < 0)
+			continue;
+		a = xcalloc(1, sizeof(*a));
+		a->key = TAKE_PTR(canon);
+		a->value = normalize_ws(val);
+		a->source = xasprintf("/%s:%d", rel, no);
+		a->glob = has_glob(a->key);
+		ptrvec_push(&b->assigns, a);
+	}
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Is rel a symlink to /dev/null (a mask)? */
+static bool masked(const struct host *h, const char *rel)
+{
+	char target[64];
+	_cleanup_close_ int fd = hostfs_open(h, rel, O_PATH | O_NOFOLLOW);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = readlinkat(fd, "", target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, "/dev/null");
+}
+
+static void load_sysctl(const struct host *h, struct bootconf *b)
+{
+	struct ptrvec names = { 0 }, paths = { 0 };
+	struct strmap seen = { 0 };
+
+	for (size_t d = 0; d < ARRAY_SIZE(sysctl_dirs); d++) {
+		char **list = NULL;
+		size_t n = 0;
+
+		if (hostfs_list(h, sysctl_dirs[d], &list, &n) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(list[i]);
+
+			if (len <= 5 || strcmp(list[i] + len - 5, ".conf"))
+				continue;
+			/* the first directory's file of a name wins */
+			if (!strmap_put(&seen, list[i], names.n, NULL))
+				continue;
+			ptrvec_push(&names, xstrdup(list[i]));
+			ptrvec_push(&paths, xasprintf("%s/%s", sysctl_dirs[d],
+						      list[i]));
+			/* strmap keeps the key pointer: point it at ours */
+			strmap_set(&seen, names.v[names.n - 1], names.n - 1);
+		}
+		strv_free(list, n);
+	}
+	/* read in the order of the names */
+	{
+		char **order = xcalloc(names.n + 1, sizeof(*order));
+
+		for (size_t i = 0; i < names.n; i++)
+			order[i] = names.v[i];
+		qsort(order, names.n, sizeof(*order), cmp_str);
+		for (size_t i = 0; i < names.n; i++) {
+			size_t at = 0;
+			const char *rel;
+
+			strmap_get(&seen, order[i], &at);
+			rel = paths.v[at];
+			if (!masked(h, rel))
+				read_sysctl_file(h, rel, b);
+		}
+		free(order);
+	}
+	strmap_free(&seen);
+	ptrvec_free(&names, free);
+	ptrvec_free(&paths, free);
+}
+
+/* fstab's fields: spec, mount point, type, options; \040 escapes. */
+static char *fstab_unescape(const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			char c = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+					(s[3] - '0'));
+			strbuf_add(&sb, &c, 1);
+			s += 3;
+		} else {
+			strbuf_add(&sb, s, 1);
+		}
+	}
+	return sb.s ? strbuf_take(&sb) : xstrdup("");
+}
+
+static void load_fstab(const struct host *h, struct bootconf *b)
+{
+	_cleanup_free_ char *data = NULL;
+	char *line, *next;
+	int no = 0;
+
+	if (hostfs_read(h, "etc/fstab", &data, NULL) < 0)
+		return;
+	for (line = data; line; line = next) {
+		char *f[4], *p;
+		int k = 0;
+		struct boot_assign *a;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		no++;
+		p = strip(line);
+		if (!*p || *p == '#')
+			continue;
+		for (; k < 4 && *p; k++) {
+			f[k] = p;
+			p += strcspn(p, " \t");
+			if (*p)
+				*p++ = '\0';
+			p += strspn(p, " \t");
+		}
+		if (k < 4)
+			continue;
+		a = xcalloc(1, sizeof(*a));
+		a->key = fstab_unescape(f[1]);
+		a->value = xstrdup(f[3]);
+		a->source = xasprintf("/etc/fstab:%d", no);
+		ptrvec_push(&b->fstab, a);
+	}
+}
+
+int bootconf_load(const struct host *h, struct bootconf *b)
+{
+	*b = (struct bootconf){ 0 };
+	load_sysctl(h, b);
+	load_fstab(h, b);
+	return 0;
+}
+
+/* The boot assignment of a sysctl: the last explicit one, else the last
+ * glob that matches. */
+static const struct boot_assign *sysctl_at_boot(const struct bootconf *b,
+						const char *key)
+{
+	const struct boot_assign *glob = NULL;
+
+	for (size_t i = b->assigns.n; i-- > 0;) {
+		const struct boot_assign *a = b->assigns.v[i];
+
+		if (!a->glob && !strcmp(a->key, key))
+			return a;
+		if (a->glob && !glob && fnmatch(a->key, key, FNM_PERIOD) == 0)
+			glob = a;
+	}
+	return glob;
+}
+
+/* The one token of a mount setting's list this check stands for:
+ * "noatime", "!nosuid", "commit=60". */
+static bool mount_token_holds(const char *expected, const char *key,
+			      const char *options)
+{
+	_cleanup_free_ char *want = xstrdup(expected), *have = NULL;
+	size_t n = strlen(key);
+	char *save = NULL, *osave = NULL;
+
+	for (char *t = strtok_r(want, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		bool neg = *t == '!';
+		char *name = strip(neg ? t + 1 : t);
+		bool found = false;
+
+		if (strncmp(name, key, n) || (name[n] && name[n] != '='))
+			continue;
+		have = xstrdup(options);
+		for (char *o = strtok_r(have, ",", &osave); o;
+		     o = strtok_r(NULL, ",", &osave))
+			found = found || !strcmp(o, name);
+		return neg ? !found : found;
+	}
+	return false;
+}
+
+int bootconf_judge(const struct bootconf *b, const struct check *c,
+		   char **ret_source)
+{
+	*ret_source = NULL;
+	if (!c->setting)
+		return -1;
+	if (!strcmp(c->ops->name, "sysctl")) {
+		const struct boot_assign *a = sysctl_at_boot(b, c->key);
+
+		if (!a)
+			return -1;
+		*ret_source = xstrdup(a->source);
+		return expect_match(&c->setting->expect, a->value, NULL) ? 1 :
+									   0;
+	}
+	if (!strcmp(c->ops->name, "mount")) {
+		for (size_t i = b->fstab.n; c->target && i-- > 0;) {
+			const struct boot_assign *a = b->fstab.v[i];
+
+			if (strcmp(a->key, c->target))
+				continue;
+			*ret_source = xstrdup(a->source);
+			return mount_token_holds(c->setting->expect.text,
+						 c->key, a->value);
+		}
+		return -1;
+	}
+	if (!b->active)
+		return -1;
+	/* hosttune-apply.service applies the active profile at boot: the
+	 * setting holds then when that profile has it, the same */
+	for (size_t i = 0; i < b->active->settings.n; i++) {
+		const struct setting *s = b->active->settings.v[i];
+
+		if (s->ops != c->ops || strcmp(s->key, c->setting->key) ||
+		    (!s->target != !c->setting->target) ||
+		    (s->target && strcmp(s->target, c->setting->target)))
+			continue;
+		*ret_source = xasprintf("hosttune-apply.service (%s)",
+					b->active_name);
+		return !strcmp(s->expect.text, c->setting->expect.text);
+	}
+	return 0;
+}

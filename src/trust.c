@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Trusted files and the state directory: see trust.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hosttune/trust.h"
+#include "hosttune/util.h"
+
+/* May others replace what this directory holds? */
+static bool dir_writable_by_others(const struct stat *st, uid_t uid)
+{
+	if (st->st_uid != 0 && st->st_uid != uid)
+		return true;
+	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return false;
+	/* sticky and root's: only an entry's owner may replace it */
+	return !((st->st_mode & S_ISVTX) && st->st_uid == 0);
+}
+
+static int refuse_dir(const char *path, const struct stat *st, char **ret_err)
+{
+	*ret_err = xasprintf("%s: refusing a directory others could write "
+			     "(owner %u, mode %04o) while running privileged",
+			     path, (unsigned)st->st_uid,
+			     (unsigned)(st->st_mode & 07777));
+	return -EPERM;
+}
+
+/* Walk the directories of an absolute, resolved path from /, each opened
+ * O_NOFOLLOW and checked; return an O_PATH fd of the last directory and
+ * the final component in *ret_last (a pointer into path). */
+static int walk_parent(const char *path, uid_t uid, const char **ret_last,
+		       char **ret_err)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	_cleanup_close_ int dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *p = copy + 1, *slash;
+	struct stat st;
+
+	if (dfd < 0)
+		return -errno;
+	for (;;) {
+		if (fstat(dfd, &st) < 0)
+			return -errno;
+		if (dir_writable_by_others(&st, uid)) {
+			*p = '\0';
+			return refuse_dir(copy[1] ? copy : "/", &st, ret_err);
+		}
+		slash = strchr(p, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+		{
+			int next = openat(dfd, p,
+					  O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						  O_CLOEXEC);
+
+			if (next < 0)
+				return -errno;
+			close(dfd);
+			dfd = next;
+		}
+		*slash = '/';
+		p = slash + 1;
+	}
+	*ret_last = path + (p - copy);
+	return TAKE_FD(dfd);
+}
+
+int trusted_open(const char *path, bool check_owner, uid_t uid,
+		 const char *what, char **ret_err)
+{
+	char real[PATH_MAX];
+	_cleanup_free_ char *dir = NULL, *full = NULL;
+	_cleanup_close_ int dfd = -1, fd = -1;
+	const char *base = strrchr(path, '/'), *last = NULL;
+	struct stat st;
+
+	*ret_err = NULL;
+	if (!check_owner) {
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	} else {
+		/* the directory is resolved; the file itself is never a
+		 * symlink followed */
+		dir = base ? xstrndup(path, (size_t)(base - path)) :
+			     xstrdup(".");
+		if (!realpath(*dir ? dir : "/", real))
+			return -errno;
+		full = xasprintf("%s/%s", strcmp(real, "/") ? real : "",
+				 base ? base + 1 : path);
+		dfd = walk_parent(full, uid, &last, ret_err);
+		if (dfd < 0)
+			return dfd;
+		/* walk_parent() sets last when it returns a descriptor: the
+		 * analyzer takes its -errno for a possible 0. */
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
+		fd = openat(dfd, last,
+			    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW |
+				    O_CLOEXEC);
+	}
+	if (fd < 0)
+		return errno == ELOOP ? -EMLINK : -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode)) {
+		*ret_err = xasprintf("%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (check_owner && st.st_uid != 0 && st.st_uid != uid) {
+		*ret_err = xasprintf("%s: refusing a %s owned by uid %u while "
+				     "running privileged",
+				     path, what, (unsigned)st.st_uid);
+		return -EPERM;
+	}
+	if (check_owner && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		*ret_err = xasprintf("%s: refusing a %s writable by group or "
+				     "others (mode %04o) while running "
+				     "privileged",
+				     path, what,
+				     (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return TAKE_FD(fd);
+}
+
+/* Check an existing state directory (an fd of it). */
+static int check_state_dir(int fd, const char *dir, char **ret_err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		*ret_err =
+			xasprintf("state directory %s: owned by uid %u, mode "
+				  "%04o: it must be owned by root or you "
+				  "and writable by no one else (it is "
+				  "never chmod'ed)",
+				  dir, (unsigned)st.st_uid,
+				  (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+static bool is_symlink(int dfd, const char *name)
+{
+	struct stat st;
+	int saved = errno;
+	bool r = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		 S_ISLNK(st.st_mode);
+
+	errno = saved;
+	return r;
+}
+
+/* Open (or make) each component of rel below dfd without following a
+ * symlink; the last one with mode last_mode. */
+static int walk_make(int dfd, const char *rel, bool create, mode_t last_mode)
+{
+	_cleanup_free_ char *copy = xstrdup(rel);
+	_cleanup_close_ int cur = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	char *p = copy;
+
+	if (cur < 0)
+		return -errno;
+	while (*p) {
+		char *slash = strchr(p, '/');
+		bool last;
+		int next;
+
+		if (slash)
+			*slash = '\0';
+		last = !slash || !slash[1 + strspn(slash + 1, "/")];
+		if (*p) {
+			next = openat(cur, p,
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
+			if (next < 0 && errno == ENOENT && create) {
+				if (mkdirat(cur, p, last ? last_mode : 0755) <
+					    0 &&
+				    errno != EEXIST)
+					return -errno;
+				next = openat(cur, p,
+					      O_RDONLY | O_DIRECTORY |
+						      O_NOFOLLOW | O_CLOEXEC);
+			}
+			if (next < 0)
+				return is_symlink(cur, p) ? -EMLINK : -errno;
+			close(cur);
+			cur = next;
+		}
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	return TAKE_FD(cur);
+}
+
+int open_dir_beneath(const char *root, const char *rel, bool create,
+		     mode_t mode)
+{
+	_cleanup_close_ int base =
+		open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (base < 0)
+		return -errno;
+	return walk_make(base, rel + strspn(rel, "/"), create, mode);
+}
+
+int state_dir_open(const char *dir, const char *beneath, bool create,
+		   char **ret_err)
+{
+	_cleanup_close_ int base = -1, fd = -1;
+	const char *rel = dir;
+	size_t n;
+
+	*ret_err = NULL;
+	if (beneath) {
+		n = strlen(beneath);
+		while (n > 1 && beneath[n - 1] == '/')
+			n--;
+		if (strncmp(dir, beneath, n) || (dir[n] != '/' && n > 1))
+			return -EINVAL;
+		rel = dir + n;
+		base = open(beneath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		base = open(*dir == '/' ? "/" : ".",
+			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (base < 0)
+		return -errno;
+	rel += strspn(rel, "/");
+	if (beneath) {
+		fd = walk_make(base, rel, create, 0700);
+		if (fd == -EMLINK)
+			*ret_err = xasprintf("state directory %s: a symlink "
+					     "below --root %s (refused: it "
+					     "could lead out of the tree)",
+					     dir, beneath);
+	} else {
+		/* -s DIR is the user's choice: symlinks are followed, but
+		 * what is made is made 0700, and what is found is checked */
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && create)
+			fd = walk_make(base, rel, true, 0700);
+		else if (fd < 0)
+			fd = -errno;
+	}
+	if (fd < 0)
+		return fd;
+	return check_state_dir(fd, dir, ret_err);
+}

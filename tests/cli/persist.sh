@@ -1,0 +1,79 @@
+#!/bin/sh
+# apply --persist on a --root tree: hosttune's own drop-in for
+# systemd-sysctl and the active-profile record are written last, saved in
+# the snapshot, and put back exactly by rollback; the active profile is
+# what a bare apply or audit uses. Nothing touches the live host.
+. "$(dirname "$0")/../lib.sh"
+
+[ -x "$HT" ] || skip_all "no $HT (run make first)"
+cp -pR "$FIXTURES/cli-basic" "$TMP/r"
+P=$TOP/tests/fixtures/cli-profiles/basic.ini
+ht() { "$HT" -r "$TMP/r" --color never "$@"; }
+D=$TMP/r/etc/sysctl.d/90-hosttune.conf
+A=$TMP/r/var/lib/hosttune/active-profile
+
+expect_exit 2 "a bare apply with no active profile: usage error" ht apply
+expect_exit 0 "apply --persist" ht apply --persist "$P"
+grep -q '^net.core.somaxconn = 4096$' "$D"
+check "the drop-in holds what was set" [ $? = 0 ]
+grep -q '^net.ipv4.tcp_rmem = 4096 131072 16777216$' "$D"
+check "... multi-value keys with blanks" [ $? = 0 ]
+same "the active profile is recorded" "$(cat "$A")" "$P"
+grep -q '^file:.*90-hosttune.conf  *(no file)  *(13 lines)  *applied$' "$TMP/last.out"
+check "the table shows the files as a summary" [ $? = 0 ]
+ht -f json audit "$P" >"$TMP/boot.json" 2>&1
+python3 - "$TMP/boot.json" >"$TMP/boot" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["id"], r["persisted"], r["boot_source"])
+PY
+grep -q "^sysctl:net.core.somaxconn True .*/etc/sysctl.d/90-hosttune.conf:3$" "$TMP/boot"
+check "persisted: the drop-in keeps somaxconn at boot" [ $? = 0 ]
+grep -q "^sysctl:net.core.busy_poll None None$" "$TMP/boot"
+check "persisted: null where nothing sets it at boot" [ $? = 0 ]
+printf 'vm.swappiness = 60\n' >"$TMP/r/etc/sysctl.d/99-later.conf"
+ht audit "$P" >"$TMP/marks" 2>&1
+grep -q '^sysctl:vm.swappiness  *ok .*\[ok now, overridden at boot by /etc/sysctl.d/99-later.conf:1\]$' "$TMP/marks"
+check "text marks a value a later boot file overrides" [ $? = 0 ]
+grep -q '^sysctl:net.core.somaxconn  *ok  *>=4096  *4096$' "$TMP/marks"
+check "... and none on a value the drop-in keeps" [ $? = 0 ]
+rm "$TMP/r/etc/sysctl.d/99-later.conf"
+expect_exit 0 "audit with no profile audits the active one" ht audit
+grep -q '^sysctl:net.core.somaxconn  *ok' "$TMP/last.out"
+check "... (basic's settings)" [ $? = 0 ]
+expect_exit 0 "a bare apply applies the active profile: nothing to change" ht apply
+grep -q '^nothing to change' "$TMP/last.out"
+check "... and says so" [ $? = 0 ]
+snap=$(ls "$TMP/r/var/lib/hosttune"/*-apply-*.ini | head -1)
+grep -q '^\[file\]$' "$snap"
+check "the snapshot holds the files' state before" [ $? = 0 ]
+expect_exit 0 "rollback" ht rollback
+check "... removes the drop-in it wrote" [ ! -e "$D" ]
+check "... and the record" [ ! -e "$A" ]
+same "... and the values" "$(cat "$TMP/r/proc/sys/net/core/somaxconn")" 128
+
+# A drop-in that was there before comes back as it was.
+mkdir -p "$TMP/r/etc/sysctl.d"
+printf 'vm.swappiness = 1\n' >"$D"
+expect_exit 0 "apply --persist over an older drop-in" ht apply --persist "$P"
+expect_exit 0 "rollback" ht rollback
+same "... the older drop-in is back" "$(cat "$D")" "vm.swappiness = 1"
+
+# A snapshot edited to name another file is refused before anything.
+ht apply --persist "$P" >/dev/null 2>&1
+snap=$(ls -t "$TMP/r/var/lib/hosttune"/*-apply-*.ini | head -1)
+sed -i "s|^/.*/90-hosttune.conf = |/etc/shadow = |" "$snap"
+expect_exit 2 "a snapshot naming a file hosttune does not write: refused" \
+	ht rollback "$(basename "$snap" .ini)"
+grep -q "not a file hosttune writes" "$TMP/last.err"
+check "... saying so" [ $? = 0 ]
+
+# etc -> elsewhere in a tree: the drop-in is not written outside.
+cp -pR "$FIXTURES/cli-basic" "$TMP/r2"
+mkdir "$TMP/elsewhere"
+ln -s "$TMP/elsewhere" "$TMP/r2/etc"
+expect_exit 3 "a drop-in through a symlink: refused, all rolled back" \
+	"$HT" -r "$TMP/r2" apply --persist "$P"
+same "... nothing written outside the tree" "$(ls -A "$TMP/elsewhere")" ""
+same "... the values as before" "$(cat "$TMP/r2/proc/sys/vm/swappiness")" 60
+done_testing
