@@ -26,9 +26,12 @@ FUZZ_MAX_LEN_mountinfo := 8192
 FUZZ_MAX_LEN_limits := 4096
 FUZZ_MAX_LEN_netlink := 16384
 FUZZ_MAX_LEN_cpuset := 1024
+FUZZ_MAX_LEN_bootconf := 4096
 
-# The profile harness reads no file: realpath() finds nothing.
+# The profile harness reads no file: realpath() finds nothing. The
+# bootconf harness is handed its files by a wrapped hostfs_read().
 FUZZ_LDFLAGS_profile := -Wl,--wrap=realpath
+FUZZ_LDFLAGS_bootconf := -Wl,--wrap=hostfs_read
 
 .PHONY: fuzz fuzz-build fuzz-regress fuzz-clean
 fuzz-build: $(FUZZ_BINS)

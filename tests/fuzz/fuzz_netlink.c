@@ -2,7 +2,7 @@
 /*
  * The netlink reply parsers on arbitrary bytes, taken as one recv() of a
  * reply: the messages are walked as nl_receive() walks them (with
- * mnl_nlmsg_ok(), so every message lies within what was received), errors and acks go to
+ * nl_msg_ok(), so every message lies within what was received), errors and acks go to
  * nl_parse_error(), and each data message goes to every parser a reply
  * reaches: the generic netlink family (nl_genl_parse_family), an
  * RTM_NEWLINK link, rings, channels and coalescing, the feature names
@@ -77,19 +77,6 @@ static void data_message(const struct nlmsghdr *nlh, struct replay *r)
 		read_features(r);
 }
 
-/*
- * mnl_nlmsg_ok() of libmnl 1.0.4 compares (int)nlmsg_len with what is
- * left: a length of 2 GiB or more passes as a negative number, and
- * mnl_nlmsg_next() then jumps that far ahead (or, for 0xffffffff, whose
- * aligned length wraps to 0, stays put for ever). The kernel sends no
- * such message, so the walk stops at one; see tests/fuzz/README.md for
- * what nl_receive() does with it.
- */
-static bool message_ok(const struct nlmsghdr *nlh, int len)
-{
-	return mnl_nlmsg_ok(nlh, len) && nlh->nlmsg_len <= (uint32_t)len;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct replay r = { 0 };
@@ -98,24 +85,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* libmnl reads a message to its aligned end; a recv() buffer (of
 	 * NL_DUMP_BUFFER, a multiple of 4) always has those bytes. */
 	char *buf = xcalloc(1, MNL_ALIGN(n) ? MNL_ALIGN(n) : 1);
-	int len = (int)n;
+	size_t len = n;
 
 	memcpy(buf, data, n);
-	for (nlh = (const void *)buf; message_ok(nlh, len);
-	     nlh = mnl_nlmsg_next(nlh, &len)) {
+	/* nl_receive()'s walk: nl_msg_ok(), then the aligned step */
+	for (nlh = (const void *)buf; nl_msg_ok(nlh, len);) {
+		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
 		char *msg = NULL;
 
-		switch (nlh->nlmsg_type) {
-		case NLMSG_ERROR:
-		case NLMSG_DONE:
+		if (nlh->nlmsg_type == NLMSG_ERROR ||
+		    nlh->nlmsg_type == NLMSG_DONE) {
 			(void)nl_parse_error(nlh, NULL);
 			if (nl_parse_error(nlh, &msg) < 0 && msg)
 				FUZZ_ASSERT(*msg);
 			free(msg);
-			continue;
-		}
-		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+		} else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE) {
 			data_message(nlh, &r);
+		}
+		if (step >= len)
+			break;
+		len -= step;
+		nlh = (const void *)((const char *)nlh + step);
 	}
 	strv_free(r.names.v, r.names.n);
 	net_feature_state_clear(&r.feat);
