@@ -98,6 +98,27 @@ host_values_unchanged() {
 	rm -rf "$HT_HOST_VALUES"
 }
 
+# Inside in_namespaces, before the first write: stop unless this process
+# really is in network and IPC namespaces other than the host's.
+assert_private_namespaces() {
+	if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
+		[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ]; then
+		not_ok "running in private network and IPC namespaces"
+		rm -rf "$HT_HOST_VALUES"
+		done_testing
+		exit 1
+	fi
+	ok "running in private network and IPC namespaces"
+}
+
+# The end of such a test: the host's values, read in its namespaces, are
+# what they were.
+finish_namespace_test() {
+	host_values_unchanged
+	done_testing
+	exit $?
+}
+
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" = 0 ]

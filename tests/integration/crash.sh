@@ -31,20 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-
-finish() {
-	host_values_unchanged
-	done_testing
-	exit $?
-}
-
-if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
-	[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ]; then
-	not_ok "running in private network and IPC namespaces"
-	done_testing
-	exit 1
-fi
-ok "running in private network and IPC namespaces"
+# Never write anything unless we really are in namespaces of our own.
+assert_private_namespaces
 
 S=$TMP/state
 value() { cat "/proc/sys/$1"; }
@@ -125,4 +113,4 @@ for k in $KEYS; do
 	check "rollback: $k back byte for byte" cmp -s "$TMP/before/$(flat "$k")" "$TMP/now"
 done
 expect_exit 0 "audit shows the original values" "$HT" -s "$S" audit "$TMP/orig.ini"
-finish
+finish_namespace_test

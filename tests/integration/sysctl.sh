@@ -25,23 +25,8 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 fi
 in_namespaces "$@"
 
-
-finish() {
-	# The host's values, read in its namespaces, are what they were.
-	host_values_unchanged
-	done_testing
-	exit $?
-}
-
 # Never write anything unless we really are in namespaces of our own.
-if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
-	[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ]; then
-	not_ok "running in private network and IPC namespaces"
-	rm -rf "$HT_HOST_VALUES"
-	done_testing
-	exit 1
-fi
-ok "running in private network and IPC namespaces"
+assert_private_namespaces
 
 S=$TMP/state
 ht() { "$HT" -s "$S" --color never "$@"; }
@@ -167,4 +152,4 @@ else
 fi
 expect_exit 0 "refused: audit against the original values is clean" \
 	ht audit "$TMP/orig.ini"
-finish
+finish_namespace_test

@@ -53,20 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-finish() {
-	host_values_unchanged
-	done_testing
-	exit $?
-}
-
 # Never write anything unless we really are in namespaces of our own.
-if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
-	[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ]; then
-	not_ok "running in private network and IPC namespaces"
-	done_testing
-	exit 1
-fi
-ok "running in private network and IPC namespaces"
+assert_private_namespaces
 # This namespace's own sysfs: /sys/class/net then shows only its links.
 mount -t sysfs sysfs /sys 2>/dev/null || skip_all "cannot mount sysfs"
 
@@ -405,4 +393,4 @@ same "changed since: JSON changed_since holds what hosttune wrote" \
 same "changed since: restored anyway" \
 	"$(value net/core/somaxconn) $(value net/ipv4/tcp_syncookies)" "$somax $cookies"
 same "every value as the namespace started" "$(vals)" "$first"
-finish
+finish_namespace_test
