@@ -253,6 +253,12 @@ static int block_enumerate(const struct host *h, struct ptrvec *out)
 	return 0;
 }
 
+static const char *block_ref(const char *key)
+{
+	return block_key_find(key) ? "Documentation/ABI/stable/sysfs-block" :
+				     NULL;
+}
+
 const struct check_ops block_ops = {
 	.name = "block",
 	.target = TARGET_REQUIRED,
@@ -264,5 +270,6 @@ const struct check_ops block_ops = {
 	.read = block_read,
 	.write = block_write,
 	.why = block_why,
+	.ref = block_ref,
 	.enumerate = block_enumerate,
 };

@@ -724,6 +724,20 @@ static int cpu_enumerate(const struct host *h, struct ptrvec *out)
 	return 0;
 }
 
+static const char *cpu_ref(const char *key)
+{
+	if (!strcmp(key, "energy_performance_preference"))
+		return "Documentation/admin-guide/pm/intel_pstate.rst";
+	if (!strcmp(key, "energy_perf_bias"))
+		return "Documentation/admin-guide/pm/intel_epb.rst";
+	if (!strcmp(key, "idle_max_latency_us"))
+		return "Documentation/admin-guide/pm/cpuidle.rst";
+	if (!strcmp(key, "smt"))
+		return "Documentation/ABI/testing/sysfs-devices-system-cpu";
+	return cpu_key_find(key) ? "Documentation/admin-guide/pm/cpufreq.rst" :
+				   NULL;
+}
+
 const struct check_ops cpu_ops = {
 	.name = "cpu",
 	.target = TARGET_OPTIONAL,
@@ -737,5 +751,6 @@ const struct check_ops cpu_ops = {
 	.match = cpu_match,
 	.rank = cpu_rank,
 	.why = cpu_why,
+	.ref = cpu_ref,
 	.enumerate = cpu_enumerate,
 };

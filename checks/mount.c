@@ -1061,6 +1061,12 @@ static const char *mount_why(const char *key)
 	       "read; nosuid, nodev and noexec narrow what a mount can do";
 }
 
+static const char *mount_ref(const char *key)
+{
+	(void)key;
+	return "mount(8), FILESYSTEM-INDEPENDENT MOUNT OPTIONS";
+}
+
 const struct check_ops mount_ops = {
 	.name = "mount",
 	.target = TARGET_REQUIRED,
@@ -1074,4 +1080,5 @@ const struct check_ops mount_ops = {
 	.match = mount_match,
 	.plan = mount_plan,
 	.why = mount_why,
+	.ref = mount_ref,
 };

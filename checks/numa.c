@@ -296,6 +296,21 @@ static int numa_enumerate(const struct host *h, struct ptrvec *out)
 	return 0;
 }
 
+static const char *numa_ref(const char *key)
+{
+	if (!strcmp(key, "balancing"))
+		return "Documentation/admin-guide/sysctl/kernel.rst";
+	if (!strcmp(key, "zone_reclaim_mode"))
+		return "Documentation/admin-guide/sysctl/vm.rst";
+	if (!strncmp(key, "transparent_hugepage", 20))
+		return "Documentation/admin-guide/mm/transhuge.rst";
+	if (!strncmp(key, "hugepages_", 10))
+		return "Documentation/admin-guide/mm/hugetlbpage.rst";
+	if (!strcmp(key, "ksm"))
+		return "Documentation/admin-guide/mm/ksm.rst";
+	return NULL;
+}
+
 const struct check_ops numa_ops = {
 	.name = "numa",
 	.target = TARGET_OPTIONAL,
@@ -307,5 +322,6 @@ const struct check_ops numa_ops = {
 	.read = numa_read,
 	.write = numa_write,
 	.why = numa_why,
+	.ref = numa_ref,
 	.enumerate = numa_enumerate,
 };

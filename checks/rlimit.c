@@ -581,6 +581,11 @@ static const char *rlimit_why(const char *key)
 	return d ? d->why : NULL;
 }
 
+static const char *rlimit_ref(const char *key)
+{
+	return rlimit_why(key) ? "getrlimit(2), prlimit(1)" : NULL;
+}
+
 const struct check_ops rlimit_ops = {
 	.name = "rlimit",
 	.target = TARGET_REQUIRED,
@@ -598,4 +603,5 @@ const struct check_ops rlimit_ops = {
 	.rank = rlimit_rank,
 	.rename = rlimit_rename,
 	.why = rlimit_why,
+	.ref = rlimit_ref,
 };

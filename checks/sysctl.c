@@ -514,6 +514,36 @@ static int sysctl_enumerate(const struct host *h, struct ptrvec *out)
 	return 0;
 }
 
+/* Where each tree of keys is documented: the kernel's own text, or the man
+ * page where the kernel documents a key nowhere else. */
+static const struct {
+	const char *prefix;
+	const char *ref;
+} sysctl_refs[] = {
+	{ "fs.inotify.", "inotify(7)" },
+	{ "fs.mqueue.", "mq_overview(7)" },
+	{ "fs.", "Documentation/admin-guide/sysctl/fs.rst" },
+	{ "kernel.", "Documentation/admin-guide/sysctl/kernel.rst" },
+	{ "net.ipv4.", "Documentation/networking/ip-sysctl.rst" },
+	{ "net.ipv6.", "Documentation/networking/ip-sysctl.rst" },
+	{ "net.netfilter.",
+	  "Documentation/networking/nf_conntrack-sysctl.rst" },
+	{ "net.", "Documentation/admin-guide/sysctl/net.rst" },
+	{ "vm.", "Documentation/admin-guide/sysctl/vm.rst" },
+	{ "user.", "Documentation/admin-guide/sysctl/user.rst" },
+	{ "abi.", "Documentation/admin-guide/sysctl/abi.rst" },
+	{ "sunrpc.", "Documentation/admin-guide/sysctl/sunrpc.rst" },
+};
+
+static const char *sysctl_ref(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysctl_refs); i++)
+		if (!strncmp(key, sysctl_refs[i].prefix,
+			     strlen(sysctl_refs[i].prefix)))
+			return sysctl_refs[i].ref;
+	return NULL;
+}
+
 const struct check_ops sysctl_ops = {
 	.name = "sysctl",
 	.target = TARGET_NONE,
@@ -526,6 +556,7 @@ const struct check_ops sysctl_ops = {
 	.read = sysctl_read,
 	.write = sysctl_write,
 	.why = sysctl_why,
+	.ref = sysctl_ref,
 	.companions = sysctl_companions_of,
 	.cap_for = sysctl_cap_for,
 	.enumerate = sysctl_enumerate,

@@ -16,6 +16,27 @@ const char *status_name(enum status s)
 	return s < _ST_MAX ? status_names[s] : "?";
 }
 
+static const char *const impact_names[] = {
+	[IMPACT_LOW] = "low",
+	[IMPACT_MEDIUM] = "medium",
+	[IMPACT_HIGH] = "high",
+};
+
+const char *impact_name(enum impact i)
+{
+	return i > IMPACT_UNSET && i <= IMPACT_HIGH ? impact_names[i] : NULL;
+}
+
+int impact_parse(const char *s, enum impact *ret)
+{
+	for (enum impact i = IMPACT_LOW; i <= IMPACT_HIGH; i++)
+		if (!strcmp(s, impact_names[i])) {
+			*ret = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
 	return target ? xasprintf("%s:%s:%s", domain, target, key) :

@@ -64,6 +64,7 @@ int cmd_audit(struct cli *cli)
 	struct profile p = { 0 };
 	_cleanup_free_ char *active = NULL;
 	struct report rep;
+	struct report_host host;
 	double start = now();
 	int code;
 
@@ -87,10 +88,12 @@ int cmd_audit(struct cli *cli)
 		return code;
 	}
 	judge_boot(cli, &checks);
+	report_host_read(&cli->host, &host);
 	for (int i = 0; i < n; i++)
 		ptrvec_push(&pnames, names[i]);
 	rep = (struct report){
 		.command = "audit",
+		.host = &host,
 		.profiles = &pnames,
 		.root = cli->root,
 		.checks = &checks,
@@ -105,6 +108,7 @@ int cmd_audit(struct cli *cli)
 	else
 		report_text(cli->out, &rep);
 	code = audit_findings(&checks, cli->strict) ? EXIT_DEVIATION : EXIT_OK;
+	report_host_free(&host);
 	ptrvec_free(&checks, check_free);
 	ptrvec_free(&pnames, NULL);
 	profile_free(&p);

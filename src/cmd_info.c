@@ -161,6 +161,8 @@ static void show_json(FILE *f, const struct profile *p)
 		json_str(&j, "expected", s->expect.text);
 		json_str(&j, "source", src);
 		json_str(&j, "why", s->why);
+		json_str(&j, "ref", s->ref);
+		json_str(&j, "impact", impact_name(s->impact));
 		json_end(&j);
 	}
 	json_finish(&j);
@@ -188,6 +190,10 @@ static void show_text(FILE *f, const struct profile *p)
 			s->line);
 		if (s->why)
 			fprintf(f, ": %s", s->why);
+		if (s->impact != IMPACT_UNSET)
+			fprintf(f, " | impact: %s", impact_name(s->impact));
+		if (s->ref)
+			fprintf(f, " | ref: %s", s->ref);
 		fputc('\n', f);
 		prev = s;
 	}

@@ -1,11 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The output formats: an aligned text table, JSON, Prometheus text. */
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "hosttune/output.h"
 
 #define COL_MAX 56
+
+/* A host file's one line, or NULL when it cannot be read or says nothing
+ * printable. */
+static char *host_line(const struct host *h, const char *rel)
+{
+	_cleanup_free_ char *v = NULL;
+
+	if (hostfs_read(h, rel, &v, NULL) < 0 || !*v || strchr(v, '\n'))
+		return NULL;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return NULL;
+	return TAKE_PTR(v);
+}
+
+void report_host_read(const struct host *h, struct report_host *ret)
+{
+	struct utsname u;
+	bool live = !strcmp(h->root, "/");
+
+	*ret = (struct report_host){
+		.name = host_line(h, "proc/sys/kernel/hostname"),
+		.kernel = host_line(h, "proc/sys/kernel/osrelease"),
+		.time = time(NULL),
+	};
+	/* a live host that hides /proc/sys still has a name */
+	if (live && (!ret->name || !ret->kernel) && uname(&u) == 0) {
+		if (!ret->name)
+			ret->name = xstrdup(u.nodename);
+		if (!ret->kernel)
+			ret->kernel = xstrdup(u.release);
+	}
+}
+
+void report_host_free(struct report_host *rh)
+{
+	free(rh->name);
+	free(rh->kernel);
+	rh->name = rh->kernel = NULL;
+}
 
 static const char *const status_color[_ST_MAX] = {
 	[ST_OK] = "\033[32m",	  [ST_DEVIATION] = "\033[1;31m",
@@ -69,6 +110,21 @@ static bool all_hidden(const struct report *r)
 	return true;
 }
 
+/* Under a check, with -v: where its setting came from and why it is there. */
+static void setting_note(FILE *f, int indent, const struct setting *s)
+{
+	_cleanup_free_ char *why = display_escape(s->why ? s->why : "");
+	_cleanup_free_ char *ref = display_escape(s->ref ? s->ref : "");
+
+	fprintf(f, "%*s  from %s:%d%s%s\n", indent, "", s->file, s->line,
+		s->why ? ": " : "", why);
+	if (s->ref || s->impact != IMPACT_UNSET)
+		fprintf(f, "%*s  impact %s%s%s\n", indent, "",
+			impact_name(s->impact) ? impact_name(s->impact) :
+						 "unrated",
+			s->ref ? "; see " : "", ref);
+}
+
 void report_text(FILE *f, const struct report *r)
 {
 	int wid = 2, wst = 6, wexp = 8;
@@ -112,14 +168,8 @@ void report_text(FILE *f, const struct report *r)
 			fputs(" [ok now, lost at reboot]", f);
 		}
 		fputc('\n', f);
-		if (r->verbosity > 0 && c->setting) {
-			_cleanup_free_ char *why = display_escape(
-				c->setting->why ? c->setting->why : "");
-			fprintf(f, "%*s  from %s:%d%s%s\n", wid, "",
-				c->setting->file, c->setting->line,
-				c->setting->why ? ": " : "",
-				c->setting->why ? why : "");
-		}
+		if (r->verbosity > 0 && c->setting)
+			setting_note(f, wid, c->setting);
 	}
 	summary_line(f, r->checks);
 }
@@ -186,6 +236,8 @@ static void json_check(struct json *j, const struct check *c)
 
 		json_str(j, "source", src);
 		json_str(j, "why", c->setting->why);
+		json_str(j, "ref", c->setting->ref);
+		json_str(j, "impact", impact_name(c->setting->impact));
 	}
 	if (c->boot == BOOT_NONE)
 		json_null(j, "persisted");
@@ -255,6 +307,20 @@ void report_json(FILE *f, const struct report *r)
 		json_str(&j, NULL, r->profiles->v[i]);
 	json_end(&j);
 	json_str(&j, "root", r->root);
+	if (r->host) {
+		char when[32];
+		struct tm tm;
+
+		json_object(&j, "host", true);
+		json_str(&j, "name", r->host->name);
+		json_str(&j, "kernel", r->host->kernel);
+		if (gmtime_r(&r->host->time, &tm) &&
+		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			json_str(&j, "time", when);
+		else
+			json_null(&j, "time");
+		json_end(&j);
+	}
 	if (r->changes)
 		json_bool(&j, "dry_run", r->dry_run);
 	json_object(&j, "summary", true);

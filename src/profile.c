@@ -97,6 +97,7 @@ static void setting_free(void *v)
 	expect_free(&s->expect);
 	free(s->file);
 	free(s->why);
+	free(s->ref);
 	free(s);
 }
 
@@ -277,6 +278,8 @@ static char *reader(char *str, int num, void *stream)
 }
 
 /* The inline comment of the current raw line: the reason for a setting. */
+/* The comment of a profile line: what follows the first ';' that a blank
+ * precedes, stripped; NULL when there is none or it is empty. */
 static char *line_comment(const char *raw)
 {
 	for (const char *p = raw; *p; p++)
@@ -286,6 +289,52 @@ static char *line_comment(const char *raw)
 			return *s ? xstrdup(s) : NULL;
 		}
 	return NULL;
+}
+
+/*
+ * A setting's comment is its reason, optionally followed by labelled parts,
+ * each after a '|':
+ *   ; keeps the working set in RAM | impact: medium | ref: Documentation/...
+ * Take them off the end into s; leave the reason (or NULL) in s->why.
+ * Returns 0, or -EINVAL with *ret_err.
+ */
+static int parse_annotation(struct setting *s, char *comment, char **ret_err)
+{
+	char *bar;
+
+	while (comment && (bar = strrchr(comment, '|'))) {
+		char *part = strip(bar + 1);
+
+		if (!strncmp(part, "impact:", 7)) {
+			if (s->impact != IMPACT_UNSET) {
+				*ret_err = xstrdup("impact: given twice");
+				return -EINVAL;
+			}
+			if (impact_parse(strip(part + 7), &s->impact) < 0) {
+				*ret_err = xasprintf(
+					"impact: expected high, medium or low, "
+					"not '%s'",
+					strip(part + 7));
+				return -EINVAL;
+			}
+		} else if (!strncmp(part, "ref:", 4)) {
+			if (s->ref) {
+				*ret_err = xstrdup("ref: given twice");
+				return -EINVAL;
+			}
+			if (!*strip(part + 4)) {
+				*ret_err = xstrdup("ref: empty");
+				return -EINVAL;
+			}
+			s->ref = xstrdup(strip(part + 4));
+		} else {
+			break; /* a '|' that is part of the reason */
+		}
+		*bar = '\0';
+	}
+	if (comment && *strip(comment))
+		s->why = xstrdup(strip(comment));
+	return 0;
 }
 
 static int handle_profile_key(struct load_ctx *c, const char *name,
@@ -338,6 +387,7 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 {
 	struct load_ctx *c = user;
 	_cleanup_free_ char *domain = NULL, *target = NULL, *err = NULL;
+	_cleanup_free_ char *comment = NULL;
 	const char *section = c->section, *name = c->key;
 	const struct check_ops *ops;
 	struct setting *s, *dup;
@@ -385,6 +435,12 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 		setting_free(s);
 		return 0;
 	}
+	comment = line_comment(c->raw);
+	if (parse_annotation(s, comment, &err) < 0) {
+		add_error(c, c->lineno, "%s: %s", name, err);
+		setting_free(s);
+		return 0;
+	}
 	ident = setting_ident(s);
 	if (!strmap_put(&c->own_index, ident, c->own.n, &at)) {
 		dup = c->own.v[at];
@@ -395,9 +451,10 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 	}
 	s->file = xstrdup(c->label);
 	s->line = c->lineno;
-	s->why = line_comment(c->raw);
 	if (!s->why && ops->why && ops->why(s->key))
 		s->why = xstrdup(ops->why(s->key));
+	if (!s->ref && ops->ref && ops->ref(s->key))
+		s->ref = xstrdup(ops->ref(s->key));
 	ptrvec_push(&c->own_keys, TAKE_PTR(ident));
 	ptrvec_push(&c->own, s);
 	return 1;

@@ -197,6 +197,17 @@ static const char *net_why(const char *key)
  * exact member states are what a snapshot saves.
  */
 
+static const char *net_ref(const char *key)
+{
+	const struct net_key *k = net_key_find(key);
+
+	if (k && k->file && k->queue)
+		return "Documentation/networking/scaling.rst";
+	if (k && (!strcmp(k->name, "mtu") || !strcmp(k->name, "txqueuelen")))
+		return "ip-link(8)";
+	return k || net_feature_find(key) ? "ethtool(8)" : NULL;
+}
+
 const struct check_ops net_ops = {
 	.name = "net",
 	.target = TARGET_REQUIRED,
@@ -210,4 +221,5 @@ const struct check_ops net_ops = {
 	.read = net_read,
 	.write = net_write,
 	.why = net_why,
+	.ref = net_ref,
 };

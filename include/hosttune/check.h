@@ -16,6 +16,18 @@ enum status {
 };
 const char *status_name(enum status s);
 
+/* How much a setting matters, as its profile line or domain says. */
+enum impact {
+	IMPACT_UNSET,
+	IMPACT_LOW,
+	IMPACT_MEDIUM,
+	IMPACT_HIGH,
+};
+/* "low", "medium", "high"; NULL for IMPACT_UNSET. */
+const char *impact_name(enum impact i);
+/* Parse "low", "medium" or "high": 0, or -EINVAL. */
+int impact_parse(const char *s, enum impact *ret);
+
 struct check_ops;
 
 /* One setting of a flattened profile: a line of some profile file. */
@@ -27,6 +39,11 @@ struct setting {
 	char *file; /* file name for reports ("throughput.ini") */
 	int line;
 	char *why; /* the profile's comment, else the domain's reason */
+	/* where a reader can check the reason (a kernel documentation
+	 * path, a man page, a vendor guide and section): the profile
+	 * line's "ref:", else the domain's */
+	char *ref;
+	enum impact impact; /* the profile line's "impact:" */
 	int order;
 	/* "-key" (as in sysctl.d): its missing never counts, not even
 	 * against --strict */
@@ -160,6 +177,10 @@ struct check_ops {
 	void (*rename)(const struct host *h, struct check *c);
 	/* Optional: the built-in reason for a key, or NULL. */
 	const char *(*why)(const char *key);
+	/* Optional: the built-in reference for a key, or NULL: where a
+	 * reader looks the key up ("Documentation/admin-guide/sysctl/vm.rst",
+	 * "prlimit(1)"). */
+	const char *(*ref)(const char *key);
 	/* Optional: every readable setting of the domain, for snapshot --all. */
 	int (*enumerate)(const struct host *h, struct ptrvec *out);
 };

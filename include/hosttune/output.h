@@ -2,14 +2,27 @@
 #ifndef HOSTTUNE_OUTPUT_H
 #define HOSTTUNE_OUTPUT_H
 
+#include <time.h>
+
 #include "hosttune/json.h"
 #include "hosttune/transaction.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
 
 /* What a command reports: every field optional but command. */
+/* The host a report is about, read beneath --root: a captured image names
+ * itself, not the machine that audits it. */
+struct report_host {
+	char *name; /* NULL when unreadable */
+	char *kernel; /* release, NULL when unreadable */
+	time_t time; /* when the audit ran */
+};
+void report_host_read(const struct host *h, struct report_host *ret);
+void report_host_free(struct report_host *rh);
+
 struct report {
 	const char *command;
+	const struct report_host *host; /* audit: what was audited */
 	const struct ptrvec *profiles; /* char * names */
 	const char *root;
 	const struct ptrvec *checks; /* struct check * */

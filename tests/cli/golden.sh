@@ -23,7 +23,8 @@ ESC=$(printf '\033')
 
 norm() {
 	sed -e "s|$TMP|@TMP@|g" -e "s|$TOP|@TOP@|g" \
-		-e 's/[0-9]\{8\}T[0-9]\{6\}Z/@STAMP@/g'
+		-e 's/[0-9]\{8\}T[0-9]\{6\}Z/@STAMP@/g' \
+		-e 's/"[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"/"@TIME@"/g'
 }
 
 # ht STATE ARGS...: hosttune with its own state directory and no colour.
@@ -148,6 +149,15 @@ for r in d["results"]:
     assert r["id"] == "%s:%s" % (r["domain"], r["key"]), r["id"]
     assert not any(c in r["id"] for c in "*?["), "glob id " + r["id"]
     assert r["source"].rsplit(":", 1)[1].isdigit(), r["source"]
+    for k in ("ref", "impact"):
+        assert k in r, "result %r has no %r" % (r.get("id"), k)
+    assert r["impact"] in (None, "high", "medium", "low"), r["impact"]
+if d["command"] == "audit":
+    h = d.get("host")
+    assert isinstance(h, dict), "audit has no host object"
+    for k in ("name", "kernel", "time"):
+        assert k in h, "host has no %r" % k
+    assert h["time"] and h["time"].endswith("Z"), h["time"]
 if "changes" in d:
     assert "snapshot" in d
     for c in d["changes"]:

@@ -202,7 +202,79 @@ static void test_no_reason_for_unknown_key_without_comment(void **state)
 	assert_null(setting(e, 0)->why);
 }
 
+static void test_comment_carries_impact_and_ref(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(
+		parse(e,
+		      "[sysctl]\n"
+		      "vm.swappiness = 10 ; keep the page cache | "
+		      "impact: high | ref: Red Hat tuning guide, 4.2\n"
+		      "vm.dirty_ratio = 10 ;  impact: low\n"
+		      "kernel.unheard_of = 1 ; a | b or c | impact:  medium\n"),
+		0);
+	assert_no_errors(e);
+	assert_string_equal(setting(e, 0)->why, "keep the page cache");
+	assert_int_equal(setting(e, 0)->impact, IMPACT_HIGH);
+	assert_string_equal(setting(e, 0)->ref, "Red Hat tuning guide, 4.2");
+	/* no '|': the whole comment is the reason */
+	assert_string_equal(setting(e, 1)->why, "impact: low");
+	assert_int_equal(setting(e, 1)->impact, IMPACT_UNSET);
+	/* the domain's reference where the line names none */
+	assert_string_equal(setting(e, 1)->ref,
+			    "Documentation/admin-guide/sysctl/vm.rst");
+	/* a '|' that labels nothing stays in the reason */
+	assert_string_equal(setting(e, 2)->why, "a | b or c");
+	assert_int_equal(setting(e, 2)->impact, IMPACT_MEDIUM);
+	assert_string_equal(setting(e, 2)->ref,
+			    "Documentation/admin-guide/sysctl/kernel.rst");
+}
+
+static void test_impact_alone_keeps_the_builtin_reason(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(parse(e,
+			       "[sysctl]\n"
+			       "net.core.somaxconn = 4096 ; | impact: low\n"),
+			 0);
+	assert_string_equal(setting(e, 0)->why,
+			    sysctl_ops.why("net.core.somaxconn"));
+	assert_int_equal(setting(e, 0)->impact, IMPACT_LOW);
+}
+
 /* ---- input errors, each "file:LINE: message" ---- */
+
+static void test_bad_impact_names_file_line_and_key(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(parse(e, "[sysctl]\n"
+				  "vm.swappiness = 10 ; x | impact: huge\n"),
+			 -EINVAL);
+	assert_one_error(e, "t.ini:2: vm.swappiness: impact: expected high, "
+			    "medium or low, not 'huge'");
+	assert_int_equal(e->p.settings.n, 0);
+}
+
+static void test_impact_or_ref_twice_is_an_error(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(parse(e, "[sysctl]\n"
+				  "vm.swappiness = 10 ; x | impact: low | "
+				  "impact: high\n"
+				  "vm.dirty_ratio = 10 ; x | ref: a | ref: b\n"
+				  "vm.stat_interval = 10 ; x | ref:\n"),
+			 -EINVAL);
+	assert_int_equal(e->errs.msgs.n, 3);
+	assert_string_equal(err(e, 0),
+			    "t.ini:2: vm.swappiness: impact: given twice");
+	assert_string_equal(err(e, 1),
+			    "t.ini:3: vm.dirty_ratio: ref: given twice");
+	assert_string_equal(err(e, 2), "t.ini:4: vm.stat_interval: ref: empty");
+}
 
 static void test_unknown_section(void **state)
 {
@@ -944,6 +1016,10 @@ int main(void)
 		T(test_slashed_key_is_canonicalised),
 		T(test_indented_key_is_a_key_not_continuation),
 		T(test_inline_comment_becomes_why),
+		T(test_comment_carries_impact_and_ref),
+		T(test_impact_alone_keeps_the_builtin_reason),
+		T(test_bad_impact_names_file_line_and_key),
+		T(test_impact_or_ref_twice_is_an_error),
 		T(test_builtin_reason_when_no_comment),
 		T(test_no_reason_for_unknown_key_without_comment),
 		T(test_unknown_section),
