@@ -6,6 +6,8 @@
  * no profile can name it, and it writes nothing but these files:
  *
  *   etc/sysctl.d/90-hosttune.conf   beneath the root: systemd-sysctl reads it
+ *   etc/default/grub.d/hosttune.cfg beneath the root: update-grub reads it
+ *                                   (the boot domain's kernel command line)
  *   STATE/active-profile            what hosttune-apply.service applies
  *
  * A key is the file's absolute path. A value is "+" and the file's bytes,
@@ -24,12 +26,31 @@
 
 extern const struct check_ops file_ops;
 
+/* hosttune's drop-ins, beneath a root. */
+static const char *const dropins[] = {
+	"/etc/sysctl.d/90-hosttune.conf",
+	"/etc/default/grub.d/hosttune.cfg",
+};
+
+/* The drop-in path ends with, or NULL. */
+static const char *dropin_of(const char *path)
+{
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < ARRAY_SIZE(dropins); i++) {
+		size_t k = strlen(dropins[i]);
+
+		if (n >= k && !strcmp(path + n - k, dropins[i]))
+			return dropins[i];
+	}
+	return NULL;
+}
+
 /* Only hosttune's own files: a snapshot edited to name /etc/shadow is
  * refused. */
 static bool own_file(const char *path)
 {
 	const char *base = strrchr(path, '/');
-	size_t n = strlen(path);
 
 	if (!base || path[0] != '/' || has_control_chars(path) ||
 	    strstr(path, "/../") || strstr(path, "/./"))
@@ -37,8 +58,7 @@ static bool own_file(const char *path)
 	base++;
 	if (!strcmp(base, "active-profile"))
 		return true;
-	return !strcmp(base, "90-hosttune.conf") && n >= 30 &&
-	       !strcmp(path + n - 30, "/etc/sysctl.d/90-hosttune.conf");
+	return dropin_of(path) != NULL;
 }
 
 static int file_parse_key(const char *target, const char *key, char **ret_key,
@@ -112,14 +132,14 @@ static int check_parent(const struct host *h, const char *key)
 	size_t n;
 	int fd;
 
-	if (!strcmp(strrchr(key, '/'), "/90-hosttune.conf")) {
+	if (dropin_of(key)) {
 		if (!realpath(h->root, root))
 			return -errno;
 		n = strcmp(root, "/") ? strlen(root) : 0;
 		if (strncmp(key, root, n) || key[n] != '/')
 			return -EXDEV;
-		/* etc/ and etc/sysctl.d/ beneath the root, made if missing,
-		 * never through a symlink */
+		/* etc/ and etc/sysctl.d/ (etc/default/grub.d/) beneath the
+		 * root, made if missing, never through a symlink */
 		fd = open_dir_beneath(*root ? root : "/", dir + n, true, 0755);
 		if (fd < 0)
 			return fd == -EMLINK ? -ELOOP : fd;

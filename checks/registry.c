@@ -11,11 +11,12 @@ extern const struct check_ops rlimit_ops;
 extern const struct check_ops cpu_ops;
 extern const struct check_ops numa_ops;
 extern const struct check_ops block_ops;
+extern const struct check_ops boot_ops;
 extern const struct check_ops file_ops;
 
 const struct check_ops *const check_registry[] = {
 	&sysctl_ops, &net_ops,	 &mount_ops, &rlimit_ops, &cpu_ops,
-	&numa_ops,   &block_ops, &file_ops,  NULL,
+	&numa_ops,   &block_ops, &boot_ops,  &file_ops,	  NULL,
 };
 
 const struct check_ops *check_ops_find(const char *name)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "hosttune/bootconf.h"
+#include "hosttune/cmdline.h"
 #include "hosttune/hostfs.h"
 #include "hosttune/sysctl.h"
 
@@ -32,6 +33,8 @@ void bootconf_free(struct bootconf *b)
 {
 	ptrvec_free(&b->assigns, assign_free);
 	ptrvec_free(&b->fstab, assign_free);
+	ptrvec_free(&b->grub, assign_free);
+	free(b->grub_dropin);
 	free(b->active_name);
 	*b = (struct bootconf){ 0 };
 }
@@ -209,12 +212,128 @@ static void load_fstab(const struct host *h, struct bootconf *b)
 	}
 }
 
+/* The value of "NAME=VALUE" with one level of shell quotes removed, or
+ * NULL when line does not assign name. */
+static char *grub_assignment(const char *line, const char *name)
+{
+	size_t n = strlen(name), len;
+	const char *v;
+
+	if (strncmp(line, name, n) || line[n] != '=')
+		return NULL;
+	v = line + n + 1;
+	len = strlen(v);
+	if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0])
+		return xstrndup(v + 1, len - 2);
+	return xstrdup(v);
+}
+
+/* The parameters of value, in order, those with a '$' left out. */
+static void grub_params(struct bootconf *b, const char *value, int no)
+{
+	struct cmdline cl = { 0 };
+	_cleanup_free_ char *err = NULL;
+
+	if (cmdline_parse(value, &cl, &err) < 0)
+		return;
+	for (size_t i = 0; i < cl.n; i++) {
+		struct boot_assign *a;
+
+		if (strchr(cl.v[i].name, '$') ||
+		    (cl.v[i].value && strchr(cl.v[i].value, '$')))
+			continue;
+		a = xcalloc(1, sizeof(*a));
+		a->key = xstrdup(cl.v[i].name);
+		a->value = cl.v[i].value ? xstrdup(cl.v[i].value) : NULL;
+		a->source = xasprintf("/etc/default/grub:%d", no);
+		ptrvec_push(&b->grub, a);
+	}
+	cmdline_free(&cl);
+}
+
+/* The kernel's line as update-grub makes it from /etc/default/grub: the
+ * last GRUB_CMDLINE_LINUX, then the last GRUB_CMDLINE_LINUX_DEFAULT. */
+static void load_grub(const struct host *h, struct bootconf *b)
+{
+	static const char *const vars[] = { "GRUB_CMDLINE_LINUX",
+					    "GRUB_CMDLINE_LINUX_DEFAULT" };
+	_cleanup_free_ char *data = NULL;
+
+	if (hostfs_read(h, CMDLINE_DROPIN, &b->grub_dropin, NULL) < 0)
+		b->grub_dropin = NULL;
+	if (hostfs_read(h, "etc/default/grub", &data, NULL) < 0)
+		return;
+	b->grub_found = true;
+	for (size_t v = 0; v < ARRAY_SIZE(vars); v++) {
+		_cleanup_free_ char *last = NULL;
+		int no = 0, last_no = 0;
+
+		for (char *line = data, *next; line; line = next) {
+			char *value;
+
+			next = strchr(line, '\n');
+			no++;
+			{
+				_cleanup_free_ char *copy =
+					next ? xstrndup(line,
+							(size_t)(next - line)) :
+					       xstrdup(line);
+
+				value = grub_assignment(strip(copy), vars[v]);
+			}
+			if (next)
+				next++;
+			if (!value)
+				continue;
+			free(last);
+			last = value;
+			last_no = no;
+		}
+		if (last)
+			grub_params(b, last, last_no);
+	}
+}
+
 int bootconf_load(const struct host *h, struct bootconf *b)
 {
 	*b = (struct bootconf){ 0 };
 	load_sysctl(h, b);
 	load_fstab(h, b);
+	load_grub(h, b);
 	return 0;
+}
+
+/* A kernel parameter at boot: hosttune's drop-in wins, then the last
+ * word update-grub puts on the line. */
+static int boot_judge(const struct bootconf *b, const struct check *c,
+		      char **ret_source)
+{
+	const struct expect *e = &c->setting->expect;
+	_cleanup_free_ char *value = NULL;
+	bool absent = false;
+	int line = 0;
+
+	if (b->grub_dropin && cmdline_dropin_find(b->grub_dropin, c->key, &line,
+						  &absent, &value)) {
+		struct cmdline_param p = { c->key, value };
+
+		*ret_source = xasprintf("/%s:%d", CMDLINE_DROPIN, line);
+		return cmdline_satisfies(e, absent ? NULL : &p);
+	}
+	for (size_t i = b->grub.n; i-- > 0;) {
+		const struct boot_assign *a = b->grub.v[i];
+		struct cmdline_param p = { a->key, a->value };
+
+		if (strcmp(a->key, c->key))
+			continue;
+		*ret_source = xstrdup(a->source);
+		return cmdline_satisfies(e, &p);
+	}
+	/* nothing puts it on the line: absent at boot */
+	if (!b->grub_found || cmdline_want_of(e) != CMDLINE_ABSENT)
+		return -1;
+	*ret_source = xstrdup("/etc/default/grub");
+	return 1;
 }
 
 /* The boot assignment of a sysctl: the last explicit one, else the last
@@ -276,6 +395,8 @@ int bootconf_judge(const struct bootconf *b, const struct check *c,
 		return expect_match(&c->setting->expect, a->value, NULL) ? 1 :
 									   0;
 	}
+	if (!strcmp(c->ops->name, "boot"))
+		return boot_judge(b, c, ret_source);
 	if (!strcmp(c->ops->name, "mount")) {
 		for (size_t i = b->fstab.n; c->target && i-- > 0;) {
 			const struct boot_assign *a = b->fstab.v[i];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hosttune/cli.h"
+#include "hosttune/cmdline.h"
 
 /* Write the plan; the exit code. */
 static int apply_run(struct cli *cli, struct txn *t, const char *profile)
@@ -73,6 +74,51 @@ static void refuse_all(struct txn *t, const char *why)
 	}
 }
 
+/* The boot settings the running kernel's command line does not satisfy:
+ * how many, and their ids in *ret_ids (when not NULL; caller frees). */
+static size_t boot_manual(const struct txn *t, char **ret_ids)
+{
+	struct strbuf ids = { 0 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->checks.n; i++) {
+		const struct check *c = t->checks.v[i];
+
+		if (strcmp(c->ops->name, "boot") || c->status != ST_MANUAL)
+			continue;
+		strbuf_printf(&ids, "%s%s", n++ ? ", " : "", c->id);
+	}
+	if (ret_ids)
+		*ret_ids = ids.s ? strbuf_take(&ids) : xstrdup("");
+	else
+		free(ids.s);
+	return n;
+}
+
+/* Boot settings change only at boot: say what it takes. */
+static void print_boot_notice(struct cli *cli, const struct txn *t, int code)
+{
+	_cleanup_free_ char *ids = NULL;
+	size_t n = boot_manual(t, &ids);
+
+	if (!n || cli->format != FMT_TEXT || cli->verbosity < 0)
+		return;
+	if (!cli->persist)
+		fprintf(cli->out,
+			"%zu boot setting%s not on the running kernel's "
+			"command line (%s): it changes only at boot; apply "
+			"--persist writes /%s, then run update-grub and "
+			"reboot\n",
+			n, n == 1 ? " is" : "s are", ids, CMDLINE_DROPIN);
+	else if (code == EXIT_OK && !cli->dry_run)
+		fprintf(cli->out,
+			"%zu boot setting%s (%s) %s set in /%s: run "
+			"update-grub and reboot for the kernel command line to "
+			"change\n",
+			n, n == 1 ? "" : "s", ids, n == 1 ? "is" : "are",
+			CMDLINE_DROPIN);
+}
+
 static void print_summary(struct cli *cli, const struct txn *t,
 			  const char *profile, int code)
 {
@@ -80,7 +126,11 @@ static void print_summary(struct cli *cli, const struct txn *t,
 
 	if (cli->format != FMT_TEXT || cli->verbosity < 0)
 		return;
-	if (n == 0 && code == EXIT_OK)
+	if (n == 0 && code == EXIT_OK && boot_manual(t, NULL))
+		fprintf(cli->out,
+			"nothing to change at run time (%zu checks)\n",
+			t->checks.n);
+	else if (n == 0 && code == EXIT_OK)
 		fprintf(cli->out,
 			"nothing to change: the host already matches "
 			"%s (%zu checks)\n",
@@ -135,6 +185,7 @@ static void print_report(struct cli *cli, const struct txn *t,
 			"/etc/sysctl.d/90-hosttune.conf, and "
 			"hosttune-apply.service applies it at boot\n",
 			shown);
+	print_boot_notice(cli, t, code);
 	ptrvec_free(&names, NULL);
 }
 
@@ -168,11 +219,55 @@ static char *sysctl_dropin(const struct txn *t, const char *profile)
 	return strbuf_take(&sb);
 }
 
-/* --persist: hosttune's own files join the plan, written last and saved
- * in the snapshot like every value. */
-static void plan_persist(struct cli *cli, struct txn *t, const char *profile)
+/* The boot-loader drop-in for the profile's [boot] settings, each with
+ * the value it has once the next boot is done: 0 with *ret (NULL when the
+ * profile has none), or -EINVAL with t->plan_err saying which setting
+ * cannot be written. */
+static int boot_dropin(struct txn *t, const char *profile, char **ret)
 {
-	_cleanup_free_ char *dropin = sysctl_dropin(t, profile);
+	struct cmdline_edit *edits = xcalloc(t->checks.n + 1, sizeof(*edits));
+	struct ptrvec wants = { 0 };
+	size_t n = 0;
+	int r = 0;
+
+	*ret = NULL;
+	for (size_t i = 0; i < t->checks.n && r == 0; i++) {
+		const struct check *c = t->checks.v[i];
+		char *want = NULL;
+
+		if (strcmp(c->ops->name, "boot") || !c->setting)
+			continue;
+		if (check_plan_value(t->h, c, &want) < 0) {
+			free(t->plan_err);
+			t->plan_err = xasprintf("  %s: no value of '%s' can be "
+						"written to the boot loader's "
+						"configuration\n",
+						c->id, c->setting->expect.text);
+			r = -EINVAL;
+			break;
+		}
+		ptrvec_push(&wants, want);
+		edits[n++] = (struct cmdline_edit){
+			.name = c->key,
+			.value = *want && strcmp(want, "!") ? want : NULL,
+			.absent = !strcmp(want, "!"),
+		};
+	}
+	if (r == 0 && n)
+		r = cmdline_dropin(profile, edits, n, ret);
+	free(edits);
+	ptrvec_free(&wants, free);
+	return r;
+}
+
+/* --persist: hosttune's own files join the plan, written last and saved
+ * in the snapshot like every value. A boot-loader drop-in is written for
+ * a profile with [boot] settings, and one an earlier profile left is
+ * removed. */
+static int plan_persist(struct cli *cli, struct txn *t, const char *profile)
+{
+	_cleanup_free_ char *dropin = sysctl_dropin(t, profile), *boot = NULL,
+			    *boot_path = NULL;
 	_cleanup_free_ char *root = NULL, *path = NULL, *active = NULL,
 			    *record = xasprintf("%s\n", profile);
 	char real[PATH_MAX];
@@ -180,11 +275,17 @@ static void plan_persist(struct cli *cli, struct txn *t, const char *profile)
 	root = realpath(cli->root, real) ? xstrdup(real) : xstrdup(cli->root);
 	path = xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
 			 strcmp(root, "/") ? root : "");
+	if (boot_dropin(t, profile, &boot) < 0)
+		return -EIO;
 	txn_plan_file(t, path, dropin);
+	boot_path = xasprintf("%s/%s", strcmp(root, "/") ? root : "",
+			      CMDLINE_DROPIN);
+	txn_plan_file(t, boot_path, boot);
 	active = realpath(cli_state_dir(cli), real) ?
 			 xasprintf("%s/active-profile", real) :
 			 xasprintf("%s/active-profile", cli_state_dir(cli));
 	txn_plan_file(t, active, record);
+	return 0;
 }
 
 /* What apply --persist records: a name as given, a path made absolute
@@ -235,7 +336,7 @@ int cmd_apply(struct cli *cli)
 		goto out;
 	r = txn_plan_profile(&t, &p);
 	if (r == 0 && cli->persist)
-		plan_persist(cli, &t, record);
+		r = plan_persist(cli, &t, record);
 	if (r < 0 && !t.plan_err) {
 		code = cli_audit_failed(r);
 		goto out;

@@ -385,7 +385,8 @@ void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n)
 void txn_plan_file(struct txn *t, const char *path, const char *content)
 {
 	struct check *c = check_new(check_ops_find("file"), NULL, path);
-	_cleanup_free_ char *want = xasprintf("+%s", content);
+	_cleanup_free_ char *want = content ? xasprintf("+%s", content) :
+					      xstrdup("-");
 
 	check_read(t->h, c);
 	if (c->status != ST_OK) {

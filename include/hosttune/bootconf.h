@@ -15,6 +15,11 @@
  *   (/etc/sysctl.conf counts through Debian's 99-sysctl.conf link to it, as
  *   systemd-sysctl reads no other file.)
  * - mount options from /etc/fstab;
+ * - kernel command-line parameters (the boot domain) from what
+ *   update-grub puts on the kernel's line: GRUB_CMDLINE_LINUX, then
+ *   GRUB_CMDLINE_LINUX_DEFAULT, as /etc/default/grub assigns them last
+ *   (words with a '$' are not followed), then hosttune's drop-in
+ *   /etc/default/grub.d/hosttune.cfg, which wins;
  * - every other domain from the profile hosttune-apply.service applies at
  *   boot (the active profile).
  *
@@ -33,6 +38,10 @@ struct bootconf {
 	struct ptrvec assigns; /* struct boot_assign *, in the order read */
 	struct ptrvec fstab; /* struct boot_assign *: key mount point,
 				value its options */
+	struct ptrvec grub; /* struct boot_assign *: key a kernel parameter
+			       (canonical), value NULL for a bare flag */
+	bool grub_found; /* /etc/default/grub was read */
+	char *grub_dropin; /* hosttune's boot-loader drop-in, or NULL */
 	const struct profile *active; /* NULL: no active profile */
 	char *active_name;
 };

@@ -101,8 +101,8 @@ int txn_plan_checks(struct txn *t);
  * restoring another value can change them. */
 void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n);
 
-/* Plan one of hosttune's own files (the file domain) to hold content:
- * a change unless it already does. */
+/* Plan one of hosttune's own files (the file domain) to hold content
+ * (NULL: to be no file): a change unless it already does. */
 void txn_plan_file(struct txn *t, const char *path, const char *content);
 
 /* The capabilities (CAP_* bits) the planned writes need on this host. */

@@ -3,7 +3,10 @@
  * What a host gets at boot, on arbitrary text: a sysctl.d file and
  * /etc/fstab as bootconf_load() reads them (src/bootconf.c, included for
  * its static readers), then bootconf_judge() of a few settings against
- * what they say, as an audit's persisted and boot_source do.
+ * what they say, as an audit's persisted and boot_source do. The first
+ * part is also a kernel command line (cmdline_parse(), as the boot
+ * domain reads /proc/cmdline), /etc/default/grub and hosttune's
+ * boot-loader drop-in.
  *
  * Input: SYSCTL_CONF NUL FSTAB. hostfs_read() is wrapped
  * (-Wl,--wrap=hostfs_read) to hand each part over as the file's content,
@@ -44,7 +47,12 @@ static const char profile_text[] = "[sysctl]\n"
 				   "net.ipv4.conf.eth0.rp_filter = 1|2\n"
 				   "kernel.core_pattern = core\n"
 				   "[mount /data]\n"
-				   "options = noatime,!nosuid,commit=60\n";
+				   "options = noatime,!nosuid,commit=60\n"
+				   "[boot]\n"
+				   "nohz_full = 2-15\n"
+				   "intel_idle.max_cstate = <=1\n"
+				   "nosoftlockup =\n"
+				   "mitigations = !\n";
 
 static struct ptrvec checks; /* struct check *, made once */
 
@@ -76,6 +84,25 @@ static void make_checks(void)
 	}
 }
 
+/* The kernel command line: every parameter named, none with a '-' in its
+ * name, the last of a name the one found; or an error that says why. */
+static void fuzz_cmdline(const char *text)
+{
+	struct cmdline cl = { 0 };
+	char *err = NULL;
+
+	if (cmdline_parse(text, &cl, &err) < 0) {
+		FUZZ_ASSERT(err && cl.n == 0);
+		free(err);
+		return;
+	}
+	for (size_t i = 0; i < cl.n; i++) {
+		FUZZ_ASSERT(cl.v[i].name && !strchr(cl.v[i].name, '-'));
+		FUZZ_ASSERT(cmdline_find(&cl, cl.v[i].name) >= &cl.v[i]);
+	}
+	cmdline_free(&cl);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_string(data, size); /* all bytes, NULs too */
@@ -88,6 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	part_fstab = nul ? nul + 1 : "";
 	read_sysctl_file(NULL, "etc/sysctl.d/90-fuzz.conf", &b);
 	load_fstab(NULL, &b);
+	load_grub(NULL, &b); /* /etc/default/grub and the drop-in */
+	fuzz_cmdline(part_sysctl);
 	for (size_t i = 0; i < b.assigns.n; i++) {
 		const struct boot_assign *a = b.assigns.v[i];
 
