@@ -73,17 +73,14 @@ static const struct boot_param boot_params[] = {
 	  "no expedited RCU grace periods after boot: fewer IPIs to "
 	  "isolated CPUs",
 	  BOOT_REF, NULL },
-	{ "nosoftlockup",
-	  "no soft-lockup watchdog waking every CPU (kernel.soft_watchdog "
-	  "is its run-time switch)",
+	{ "nopti",
+	  "no page-table isolation: system calls and interrupts skip the "
+	  "page-table switch; safe only on CPUs without Meltdown",
 	  BOOT_REF, NULL },
-	{ "nowatchdog",
-	  "neither lockup watchdog: no periodic timer and perf NMI per CPU",
-	  BOOT_REF, NULL },
-	{ "nmi_watchdog",
-	  "the hard-lockup watchdog holds a perf counter and takes NMIs "
-	  "(kernel.nmi_watchdog is its run-time switch)",
-	  BOOT_REF, NULL },
+	/* the lockup watchdogs have run-time switches */
+	{ "nosoftlockup", NULL, BOOT_REF, "[sysctl] kernel.soft_watchdog" },
+	{ "nowatchdog", NULL, BOOT_REF, "[sysctl] kernel.watchdog" },
+	{ "nmi_watchdog", NULL, BOOT_REF, "[sysctl] kernel.nmi_watchdog" },
 	{ "hugepagesz",
 	  "the huge page size the next hugepages= reserves at boot", BOOT_REF,
 	  NULL },
@@ -417,6 +414,14 @@ static int boot_write(const struct host *h, const char *target, const char *key,
 	return -EOPNOTSUPP;
 }
 
+static const char *boot_ref(const char *key)
+{
+	const struct boot_param *p = boot_param_find(key);
+
+	/* every parameter, known or not, is in the kernel's list */
+	return p ? p->ref : BOOT_REF;
+}
+
 static const char *boot_why(const char *key)
 {
 	const struct boot_param *p = boot_param_find(key);
@@ -438,4 +443,5 @@ const struct check_ops boot_ops = {
 	.match = boot_match,
 	.plan = boot_plan,
 	.why = boot_why,
+	.ref = boot_ref,
 };

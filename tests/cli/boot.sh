@@ -82,7 +82,7 @@ hosttune_set 'intel[-_]idle.max[-_]cstate' 'intel_idle.max_cstate=1'
 hosttune_set 'skew[-_]tick' 'skew_tick=1'
 hosttune_set 'nohz[-_]full' 'nohz_full=2-3'
 hosttune_set 'isolcpus' 'isolcpus=2-3'
-hosttune_set 'nosoftlockup' 'nosoftlockup'
+hosttune_set 'nopti' 'nopti'
 hosttune_unset 'mitigations' 'mitigations'
 hosttune_unset 'threadirqs' 'threadirqs'
 W
@@ -109,15 +109,15 @@ source_dropin() {
 mkdir -p "$TMP/glob"
 source_dropin "sourced: appends to DEFAULT, strips absent ones from both" \
 	"ro mitigations=auto" "quiet" \
-	"ro" "quiet intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nosoftlockup"
+	"ro" "quiet intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nopti"
 source_dropin "sourced: earlier values of the profile's parameters leave DEFAULT, either spelling" \
 	"mitigations threadirqs=1 isolcpus=1" "skew-tick=0 quiet intel-idle.max_cstate=9 nohz_full=*" \
-	"isolcpus=1" "quiet intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nosoftlockup"
+	"isolcpus=1" "quiet intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nopti"
 source_dropin "sourced: a quoted value with blanks stays one word; init's words stay after --" \
 	'dyndbg="file mitigations=off +p" mitigations=off' 'quiet -- single threadirqs' \
-	'dyndbg="file mitigations=off +p"' "quiet intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nosoftlockup -- single threadirqs"
+	'dyndbg="file mitigations=off +p"' "quiet intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nopti -- single threadirqs"
 source_dropin "sourced: empty variables" "" "" \
-	"" "intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nosoftlockup"
+	"" "intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nopti"
 
 expect_exit 1 "audit after --persist: still manual until the reboot" ht audit "$P"
 grep -q '^boot:skew_tick  *manual  *1  *0 (set in /etc/default/grub.d/hosttune.cfg; takes effect after update-grub and a reboot)$' "$TMP/last.out"

@@ -51,7 +51,7 @@ static const char profile_text[] = "[sysctl]\n"
 				   "[boot]\n"
 				   "nohz_full = 2-15\n"
 				   "intel_idle.max_cstate = <=1\n"
-				   "nosoftlockup =\n"
+				   "nopti =\n"
 				   "mitigations = !\n";
 
 static struct ptrvec checks; /* struct check *, made once */

@@ -165,6 +165,13 @@ static void test_keys_and_values_are_validated(void **state)
 	assert_rejected(e, "[boot]\ntransparent-hugepage = never\n",
 			"use [numa] transparent_hugepage");
 	assert_rejected(e, "[boot]\nnuma_balancing = 0\n", "[numa] balancing");
+	/* the lockup watchdogs are sysctls at run time: never manual */
+	assert_rejected(e, "[boot]\nnmi_watchdog = 0\n",
+			"[sysctl] kernel.nmi_watchdog");
+	assert_rejected(e, "[boot]\nnosoftlockup =\n",
+			"[sysctl] kernel.soft_watchdog");
+	assert_rejected(e, "[boot]\nnowatchdog =\n",
+			"[sysctl] kernel.watchdog");
 	assert_rejected(e, "[boot]\nfoo/bar = 1\n", "not a kernel parameter");
 	assert_rejected(e, "[boot]\n.foo = 1\n", "not a kernel parameter");
 	assert_rejected(e, "[boot]\nfoo. = 1\n", "not a kernel parameter");
@@ -221,7 +228,7 @@ static void test_every_form_on_the_fixture(void **state)
 		     "mitigations = off|auto\n"
 		     "ro = >=1\n" /* a flag where a value is wanted */
 		     "root = 1..9\n"
-		     "nosoftlockup =\n"
+		     "nopti =\n"
 		     "quiet =\n"
 		     "BOOT_IMAGE =\n" /* a value where a flag is wanted */
 		     "nohz_full = !\n" /* after --: init's */
@@ -236,7 +243,7 @@ static void test_every_form_on_the_fixture(void **state)
 	assert_check(e, "boot:ro", ST_MANUAL, "");
 	assert_non_null(strstr(env_find(e, "boot:ro")->detail, "bare flag"));
 	assert_check(e, "boot:root", ST_MANUAL, NULL);
-	assert_check(e, "boot:nosoftlockup", ST_OK, "");
+	assert_check(e, "boot:nopti", ST_OK, "");
 	assert_check(e, "boot:quiet", ST_OK, "");
 	assert_check(e, "boot:BOOT_IMAGE", ST_MANUAL,
 		     "/boot/vmlinuz-6.1.0-13-amd64");
@@ -345,7 +352,7 @@ static void test_hostile_cmdline_files(void **state)
 static void test_dropin_text_and_what_it_says(void **state)
 {
 	const struct cmdline_edit edits[] = {
-		{ "nohz_full", "2-15", false }, { "nosoftlockup", NULL, false },
+		{ "nohz_full", "2-15", false }, { "nopti", NULL, false },
 		{ "mitigations", NULL, true },	{ "skew_tick", "0", false },
 		{ "skew_tick", "1", false },
 	};
@@ -360,8 +367,8 @@ static void test_dropin_text_and_what_it_says(void **state)
 	assert_null(strstr(text, "\nrm -rf"));
 	assert_non_null(strstr(text, "\nhosttune_set 'nohz[-_]full' "
 				     "'nohz_full=2-15'\n"));
-	assert_non_null(strstr(text, "\nhosttune_set 'nosoftlockup' "
-				     "'nosoftlockup'\n"));
+	assert_non_null(strstr(text, "\nhosttune_set 'nopti' "
+				     "'nopti'\n"));
 	assert_non_null(strstr(text, "\nhosttune_unset 'mitigations' "
 				     "'mitigations'\n"));
 	assert_int_equal(cmdline_dropin_find(text, "nohz_full", &line, &absent,
@@ -371,9 +378,8 @@ static void test_dropin_text_and_what_it_says(void **state)
 	assert_string_equal(value, "2-15");
 	assert_true(line > 1);
 	free(value);
-	assert_int_equal(cmdline_dropin_find(text, "nosoftlockup", &line,
-					     &absent, &value),
-			 1);
+	assert_int_equal(
+		cmdline_dropin_find(text, "nopti", &line, &absent, &value), 1);
 	assert_null(value);
 	assert_false(absent);
 	assert_int_equal(cmdline_dropin_find(text, "mitigations", &line,
