@@ -90,13 +90,18 @@ int target_list_validate(const char *text,
 	int r = target_list_parse(text, &l, ret_err);
 
 	for (size_t i = 0; r == 0 && i < l.n; i++) {
-		_cleanup_free_ char *why = NULL;
+		_cleanup_free_ char *why = NULL, *quoted = NULL;
 
 		r = check_glob(l.v[i].glob, &why);
-		if (r < 0)
-			*ret_err = l.n == 1 ? TAKE_PTR(why) :
-					      xasprintf("'%s': %s", l.v[i].glob,
-							why);
+		if (r == 0)
+			continue;
+		/* Name the element at fault, unless the message does. */
+		quoted = xasprintf("'%s'", l.v[i].glob);
+		if (l.n == 1 || (why && strstr(why, quoted)))
+			*ret_err = TAKE_PTR(why);
+		else
+			*ret_err = xasprintf("%s: %s", quoted,
+					     why ? why : "invalid");
 	}
 	return r;
 }
