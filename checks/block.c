@@ -2,19 +2,23 @@
 /*
  * The block domain: queue settings of whole disks, /sys/block/DEV/queue.
  *
- * A section names one device or a glob ([block nvme*], [block *]); a glob
- * matches the entries of /sys/block, which lists whole disks only (never
- * partitions; an entry with a "partition" file is skipped all the same, in
- * case a captured tree mixes them in). The scheduler file is a choice list,
+ * A section names one device, or a target list of globs ([block nvme*],
+ * [block *,loop*,!nvme1n1]; target.h) matched against the entries of
+ * /sys/block, which lists whole disks only (never partitions; an entry with
+ * a "partition" file is skipped all the same, in case a captured tree mixes
+ * them in). A bare "*" is every disk backed by a device
+ * (/sys/block/X/device): loop, ram, zram, dm and md devices are tuned only
+ * when named or matched by another glob. The scheduler file is a choice list,
  * "[mq-deadline] kyber none": its value is the selected entry, and only an
  * entry the device offers is ever written.
  */
 #include <errno.h>
-#include <fnmatch.h>
+#include <fnmatch.h> /* FNM_PERIOD */
 #include <linux/capability.h>
 #include <string.h>
 
 #include "hosttune/check.h"
+#include "hosttune/target.h"
 
 #define BLOCK_MAX_NAME 255
 
@@ -56,13 +60,8 @@ static const struct block_key *block_key_find(const char *name)
 	return NULL;
 }
 
-static bool is_glob(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 /* A device name or glob: one path component, printable, no blanks. */
-static int block_parse_target(const char *target, char **ret_err)
+static int block_parse_name(const char *target, char **ret_err)
 {
 	size_t n = strlen(target);
 
@@ -79,6 +78,11 @@ static int block_parse_target(const char *target, char **ret_err)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int block_parse_target(const char *target, char **ret_err)
+{
+	return target_list_validate(target, block_parse_name, ret_err);
 }
 
 static int block_parse_key(const char *target, const char *key, char **ret_key,
@@ -132,7 +136,7 @@ static struct check *block_check(const struct setting *s, const char *dev)
 {
 	struct check *c = check_new(&block_ops, dev, s->key);
 
-	c->from_glob = is_glob(s->target);
+	c->from_glob = !target_is_name(s->target);
 	return c;
 }
 
@@ -145,20 +149,36 @@ static bool is_partition(const struct host *h, const char *dev)
 	return hostfs_stat(h, p, &st) == 0;
 }
 
+/* What a bare "*" means: a whole disk backed by a device, not a loop, ram,
+ * zram, dm or md device (those have no "device" link). */
+static bool block_is_default(const struct host *h, const char *dev)
+{
+	_cleanup_free_ char *p = xasprintf("sys/block/%s/device", dev);
+	struct stat st;
+
+	return hostfs_stat(h, p, &st) == 0;
+}
+
 static int block_expand(const struct host *h, const struct setting *s,
 			struct ptrvec *out)
 {
+	_cleanup_target_list_ struct target_list l = { 0 };
+	_cleanup_free_ char *err = NULL;
 	char **names = NULL;
 	size_t n = 0, before = out->n;
 	struct check *c;
 
-	if (!is_glob(s->target)) {
+	if (target_is_name(s->target)) {
 		ptrvec_push(out, block_check(s, s->target));
 		return 0;
 	}
+	if (target_list_parse(s->target, &l, &err) < 0)
+		return -EINVAL;
 	if (hostfs_list(h, "sys/block", &names, &n) == 0)
 		for (size_t i = 0; i < n; i++)
-			if (fnmatch(s->target, names[i], FNM_PERIOD) == 0 &&
+			if (target_is_name(names[i]) &&
+			    target_list_match(&l, names[i], FNM_PERIOD, h,
+					      block_is_default) &&
 			    !is_partition(h, names[i]))
 				ptrvec_push(out, block_check(s, names[i]));
 	strv_free(names, n);
@@ -210,8 +230,8 @@ static int block_write(const struct host *h, const char *target,
 	_cleanup_free_ char *path = NULL, *tok = NULL, *err = NULL;
 	uint64_t n;
 
-	if (!k || !target || block_parse_target(target, &err) < 0 ||
-	    is_glob(target))
+	if (!k || !target || !target_is_name(target) ||
+	    block_parse_name(target, &err) < 0)
 		return -EINVAL;
 	if (k->kind == BK_NUM && parse_uint64(value, k->max, &n) < 0)
 		return -EINVAL;
@@ -242,8 +262,9 @@ static int block_enumerate(const struct host *h, struct ptrvec *out)
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *err = NULL;
 
-		if (block_parse_target(names[i], &err) < 0 ||
-		    is_glob(names[i]) || is_partition(h, names[i]))
+		if (!target_is_name(names[i]) ||
+		    block_parse_name(names[i], &err) < 0 ||
+		    is_partition(h, names[i]))
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(block_keys); k++)
 			ptrvec_push(out, check_new(&block_ops, names[i],

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hosttune/cpuset.h"
+#include "hosttune/target.h"
 #include "net.h"
 
 #define NET_MAX_GLOB 255
@@ -352,7 +353,7 @@ bool net_is_glob(const char *s)
 }
 
 /* Interface names as dev_valid_name() takes them; globs may be longer. */
-int net_parse_target(const char *target, char **ret_err)
+static int net_parse_name(const char *target, char **ret_err)
 {
 	size_t n = strlen(target);
 
@@ -374,6 +375,12 @@ int net_parse_target(const char *target, char **ret_err)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* A target list (target.h): the limits are each element's. */
+int net_parse_target(const char *target, char **ret_err)
+{
+	return target_list_validate(target, net_parse_name, ret_err);
 }
 
 int net_parse_key(const char *target, const char *key, char **ret_key,

@@ -5,11 +5,11 @@
  * and why.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <linux/capability.h>
 #include <net/if.h>
 #include <string.h>
 
+#include "hosttune/target.h"
 #include "net.h"
 
 static int net_read_attr(const struct net_attrs *a, const struct net_key *k,
@@ -119,8 +119,8 @@ static int net_write(const struct host *h, const char *target, const char *key,
 	return net_write_live(st, &w, target, value, ret_why);
 }
 
-/* The interfaces a glob may match: from the dump on a live host (sysfs
- * if netlink is unavailable), from sys/class/net under --root. */
+/* The interfaces a target list may match: from the dump on a live host
+ * (sysfs if netlink is unavailable), from sys/class/net under --root. */
 static void net_names_of_host(const struct host *h, struct ptrvec *out)
 {
 	struct net_state *st = check_state(h, &net_ops);
@@ -129,8 +129,7 @@ static void net_names_of_host(const struct host *h, struct ptrvec *out)
 
 	if (h->live && st && net_links_load(st) == 0) {
 		for (size_t i = 0; i < st->n_links; i++)
-			if (!(st->links[i]->flags & IFF_LOOPBACK))
-				ptrvec_push(out, xstrdup(st->links[i]->name));
+			ptrvec_push(out, xstrdup(st->links[i]->name));
 		return;
 	}
 	if (hostfs_list(h, "sys/class/net", &names, &n) < 0)
@@ -140,28 +139,45 @@ static void net_names_of_host(const struct host *h, struct ptrvec *out)
 			xasprintf("sys/class/net/%s", names[i]);
 		struct stat st_dir;
 
-		if (strcmp(names[i], "lo") &&
-		    hostfs_stat(h, dir, &st_dir) == 0 &&
+		if (hostfs_stat(h, dir, &st_dir) == 0 &&
 		    S_ISDIR(st_dir.st_mode))
 			ptrvec_push(out, TAKE_PTR(names[i]));
 	}
 	strv_free(names, n);
 }
 
+/* What a bare "*" means: every interface but the loopback device. */
+static bool net_is_default(const struct host *h, const char *name)
+{
+	struct net_state *st = check_state(h, &net_ops);
+	struct net_link *l;
+
+	if (!strcmp(name, "lo"))
+		return false;
+	if (h->live && st && st->links_loaded &&
+	    net_link_get(st, name, &l) == 0)
+		return !(l->flags & IFF_LOOPBACK);
+	return true;
+}
+
 static int net_expand(const struct host *h, const struct setting *s,
 		      struct ptrvec *out)
 {
+	_cleanup_target_list_ struct target_list l = { 0 };
+	_cleanup_free_ char *err = NULL;
 	struct ptrvec names = { 0 };
 	size_t before = out->n;
 	struct check *c;
 
-	if (!net_is_glob(s->target)) {
+	if (target_is_name(s->target)) {
 		ptrvec_push(out, check_new(s->ops, s->target, s->key));
 		return 0;
 	}
+	if (target_list_parse(s->target, &l, &err) < 0)
+		return -EINVAL;
 	net_names_of_host(h, &names);
 	for (size_t i = 0; i < names.n; i++) {
-		if (fnmatch(s->target, names.v[i], 0))
+		if (!target_list_match(&l, names.v[i], 0, h, net_is_default))
 			continue;
 		c = check_new(s->ops, names.v[i], s->key);
 		c->from_glob = true;

@@ -4,8 +4,9 @@
 
 /*
  * The net domain: per-interface settings in [net IFNAME] sections, where
- * IFNAME may be a glob ("eth*"); a glob never matches the loopback device,
- * so [net *] means every other interface.
+ * IFNAME may be a target list of globs ("eth*", "en*,!enp0s31f6";
+ * target.h); a bare "*" is every interface but the loopback device, which
+ * is tuned only when named or matched by another glob ("lo", "l*").
  *
  * On a live host the link table comes from one RTM_GETLINK dump per run,
  * cached for the run (a link is asked for again only after we changed

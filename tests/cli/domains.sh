@@ -93,7 +93,7 @@ nr_requests = 2048
 scheduler = bfq|mq-deadline
 add_random = 0
 rq_affinity = 2
-nomerges = 1' 8
+nomerges = 1' 7
 
 # ---- ids and values in JSON ----
 "$HT" -r "$FIXTURES/cpu-intel" -f json audit "$TMP/intel.ini" >"$TMP/intel.json"
@@ -108,6 +108,14 @@ check "json: a scheduler is its selected entry" \
 	grep -q '"actual": "mq-deadline"' "$TMP/block.json"
 check "json: [block *] never names a partition" \
 	sh -c "! grep -q 'sda1\|sda2\|nvme0n1p1' '$TMP/block.json'"
+check "json: [block *] never names a loop, zram, dm, md or ram device" \
+	sh -c "! grep -q 'loop0\|zram0\|dm-0\|md0\|ram0' '$TMP/block.json'"
+printf '[block *,loop*,!nvme*]\nnomerges = 0\n' >"$TMP/list.ini"
+expect_exit 0 "[block *,loop*,!nvme*] audits" \
+	"$HT" -r "$FIXTURES/block-disks" -f json audit "$TMP/list.ini"
+same "... sda and loop0 only" \
+	"$(grep -o '"id": "[^"]*"' "$TMP/last.out" | sort | tr '\n' ' ')" \
+	'"id": "block:loop0:nomerges" "id": "block:sda:nomerges" '
 
 # ---- plans that cannot be made ----
 cp -a "$FIXTURES/block-disks" "$TMP/noffer"
@@ -151,6 +159,20 @@ governor = performance'
 lint_rejects "a governor with control characters" "$(printf '[cpu]\ngovernor = perf\033[0mormance')"
 lint_rejects "[block ../sda]" '[block ../sda]
 nomerges = 0'
+lint_rejects "[block ,sda]" '[block ,sda]
+nomerges = 0'
+check "... naming the empty element" \
+	grep -q 'bad.ini:1: \[block ,sda\]: empty element' "$TMP/last.err"
+lint_rejects "[block !sda] alone" '[block !sda]
+nomerges = 0'
+check "... saying it only excludes" \
+	grep -q "bad.ini:1: \[block !sda\]: '!sda' only excludes" "$TMP/last.err"
+lint_rejects "[net a,,b]" '[net eth0]
+mtu = 1500
+[net a,,b]
+mtu = 1500'
+check "... on its own line" \
+	grep -q 'bad.ini:3: \[net a,,b\]: empty element' "$TMP/last.err"
 lint_rejects "a block key with ../" '[block sda]
 ../../../etc/passwd = 1'
 lint_rejects "[numa ../node0]" '[numa ../node0]

@@ -92,10 +92,17 @@ if [ -r /proc/sys/kernel/numa_balancing ]; then
 		grep -q "^numa:balancing  *ok .* $(cat /proc/sys/kernel/numa_balancing)\( \[.*\]\)\?\$" \
 		"$TMP/audit.out"
 fi
+# [block *] is the disks backed by a device; loop, zram, dm, md and ram
+# devices are left out.
 for q in /sys/block/*/queue/scheduler; do
 	[ -r "$q" ] || continue
 	dev=${q#/sys/block/}
 	dev=${dev%%/*}
+	if [ ! -e "/sys/block/$dev/device" ]; then
+		check "$dev (no device) is not audited by [block *]" \
+			sh -c "! grep -q '^block:$dev:' '$TMP/audit.out'"
+		continue
+	fi
 	sel=$(sed -n 's/.*\[\([^]]*\)\].*/\1/p' "$q")
 	[ -n "$sel" ] || continue
 	check "block:$dev:scheduler reads $sel" \

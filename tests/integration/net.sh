@@ -6,7 +6,8 @@
 #
 # audit -> apply -> audit clean -> apply again (nothing to change) ->
 # rollback, with mtu, txqueuelen, gro, tso, rx-channels and rps-cpus each
-# back exactly as they were; a glob over several veths; values the kernel
+# back exactly as they were; a glob over several veths; target lists
+# ([net *] never lo, [net *,lo], '!' exclusions); values the kernel
 # refuses (mtu above the maximum, below the minimum, too many channels)
 # exit 3 with every earlier change undone; what veth lacks (rings,
 # coalescing, combined channels) is missing, fixed features manual.
@@ -16,9 +17,11 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 	need_root
 	need_cmd ip
 	[ -x "$HT" ] || skip_all "no $HT (run make first)"
+	record_host_values # no sysctls: the namespaces, for the guard
 	rm -rf "$TMP" # exec below: lib.sh's EXIT trap would never run
 fi
 in_namespaces "$@"
+assert_private_namespaces
 
 mount -t sysfs sysfs /sys 2>/dev/null || skip_all "cannot mount sysfs"
 for p in a b; do
@@ -91,7 +94,7 @@ expect_exit 0 "rollback" ht rollback
 same "every value back exactly as it was" "$(link_state hva0)" "$before"
 expect_exit 1 "audit deviates again" ht audit "$TMP/tune.ini"
 
-# A glob over several veths; lo is never part of a glob.
+# A glob over several veths.
 cat >"$TMP/glob.ini" <<'INI'
 [net hv*]
 mtu = 4000
@@ -104,11 +107,28 @@ same "eight changes, one per link and key" \
 same "every hv link has mtu 4000" \
 	"$(for d in hva0 hva1 hvb0 hvb1; do link_state $d; done | cut -d' ' -f1-2 | sort -u)" \
 	"mtu=4000 qlen=2000"
-expect_exit 0 "audit of [net *] names no lo" ht audit -f json "$TMP/glob.ini"
-grep -q '"net:lo:' "$TMP/last.out"
-check "lo is left out of globs" [ $? != 0 ]
 expect_exit 0 "rollback the glob" ht rollback
 same "all four links and lo as before" \
+	"$(for d in hva0 hva1 hvb0 hvb1 lo; do link_state $d; done)" "$before_all"
+
+# Target lists: a bare '*' is every link but lo (this namespace has only
+# lo and the four veths); lo only when named; '!' takes links out.
+printf '[net *]\nmtu = >=68\n' >"$TMP/star.ini"
+expect_exit 0 "audit of [net *]" ht audit -f json "$TMP/star.ini"
+same "[net *] is the four veths, never lo" "$(statuses "$TMP/last.out")" \
+	"net:hva0:mtu=ok net:hva1:mtu=ok net:hvb0:mtu=ok net:hvb1:mtu=ok"
+printf '[net *,lo]\nmtu = >=68\n' >"$TMP/star.ini"
+expect_exit 0 "audit of [net *,lo]" ht audit -f json "$TMP/star.ini"
+same "[net *,lo] adds lo" "$(statuses "$TMP/last.out")" \
+	"net:hva0:mtu=ok net:hva1:mtu=ok net:hvb0:mtu=ok net:hvb1:mtu=ok net:lo:mtu=ok"
+printf '[net hv*,!hva1,!hvb?]\nmtu = 3000\n' >"$TMP/except.ini"
+before_all=$(for d in hva0 hva1 hvb0 hvb1 lo; do link_state $d; done)
+expect_exit 0 "apply [net hv*,!hva1,!hvb?]" ht apply -f json "$TMP/except.ini"
+same "... changes hva0 alone" \
+	"$(for d in hva0 hva1 hvb0 hvb1; do link_state $d; done | cut -d' ' -f1 | tr '\n' ' ')" \
+	"mtu=3000 mtu=1500 mtu=1500 mtu=1500 "
+expect_exit 0 "rollback the list" ht rollback
+same "all four links and lo as before the list" \
 	"$(for d in hva0 hva1 hvb0 hvb1 lo; do link_state $d; done)" "$before_all"
 
 # The kernel refuses the last value: everything before it is undone.
@@ -168,4 +188,4 @@ expect_exit 1 "audit a fixture tree with --root" \
 	"$HT" -r "$FIXTURES/net-root" audit -f json "$TMP/root.ini"
 same "mtu from sysfs, features missing" "$(statuses "$TMP/last.out")" \
 	"net:eth0:gro=missing net:eth0:mtu=ok net:eth1:gro=missing net:eth1:mtu=deviation"
-done_testing
+finish_namespace_test

@@ -32,6 +32,17 @@ static void test_targets_and_keys_are_validated(void **state)
 	assert_rejected(e, "[block ..]\nnomerges = 0\n", "not a path");
 	assert_rejected(e, "[block sda]\nqueue/../../x = 1\n", "unknown key");
 	assert_rejected(e, "[block sda]\nrotational = 0\n", "unknown key");
+	/* Target lists: SPEC's comma-separated globs. */
+	assert_rejected(e, "[block ,sda]\nnomerges = 0\n",
+			"t.ini:1: [block ,sda]: empty element");
+	assert_rejected(e, "[block sda,]\nnomerges = 0\n", "empty element");
+	assert_rejected(e, "[block !sda]\nnomerges = 0\n", "only excludes");
+	assert_rejected(e, "[block !sda,!sdb]\nnomerges = 0\n",
+			"only excludes");
+	assert_rejected(e, "[block *,!]\nnomerges = 0\n", "followed by");
+	assert_rejected(e, "[block *,!!sda]\nnomerges = 0\n", "once");
+	assert_rejected(e, "[block sda,../sdb]\nnomerges = 0\n",
+			"'../sdb': expected a device name");
 	env_close(e);
 }
 
@@ -62,6 +73,10 @@ static void test_write_refuses_what_parse_would(void **state)
 			 -EINVAL);
 	assert_int_equal(block_ops.write(&e->h, "sd*", "nomerges", "1", NULL),
 			 -EINVAL);
+	/* A snapshot names one device: a list is never written to. */
+	assert_int_equal(block_ops.write(&e->h, "sda,nvme0n1", "nomerges", "1",
+					 NULL),
+			 -EINVAL);
 	assert_int_equal(block_ops.write(&e->h, "sda", "nomerges", "x", NULL),
 			 -EINVAL);
 	assert_int_equal(block_ops.write(&e->h, "sda", "scheduler", "a b",
@@ -75,17 +90,117 @@ static void test_write_refuses_what_parse_would(void **state)
 
 /* ---- expansion ---- */
 
-static void test_star_is_every_whole_disk(void **state)
+/* block-disks has sda and nvme0n1 (each with a "device" link), loop0,
+ * zram0, dm-0, md0 and ram0 (none), and the partitions sda1, sda2 and
+ * nvme0n1p1 under sys/class/block only. */
+static void test_star_is_every_disk_backed_by_a_device(void **state)
 {
 	struct env *e = env_open(DISKS, false);
 
 	env_audit(e, "[block *]\nread_ahead_kb = 128\n");
-	assert_int_equal(e->checks.n, 3);
-	assert_check(e, "block:loop0:read_ahead_kb", ST_OK, "128");
+	assert_int_equal(e->checks.n, 2);
 	assert_check(e, "block:nvme0n1:read_ahead_kb", ST_OK, "128");
 	assert_check(e, "block:sda:read_ahead_kb", ST_OK, "128");
+	assert_true(env_find(e, "block:sda:read_ahead_kb")->from_glob);
+	assert_false(env_has(e, "block:loop0:read_ahead_kb"));
+	assert_false(env_has(e, "block:zram0:read_ahead_kb"));
+	assert_false(env_has(e, "block:dm-0:read_ahead_kb"));
+	assert_false(env_has(e, "block:md0:read_ahead_kb"));
+	assert_false(env_has(e, "block:ram0:read_ahead_kb"));
 	assert_false(env_has(e, "block:sda1:read_ahead_kb"));
 	assert_false(env_has(e, "block:nvme0n1p1:read_ahead_kb"));
+	env_close(e);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The targets of e's checks, sorted and joined: "loop0 sda". */
+static char *targets_of(struct env *e)
+{
+	struct strbuf sb = { 0 };
+	char **v = xcalloc(e->checks.n, sizeof(*v));
+
+	for (size_t i = 0; i < e->checks.n; i++)
+		v[i] = ((struct check *)e->checks.v[i])->target;
+	qsort(v, e->checks.n, sizeof(*v), cmp_str);
+	for (size_t i = 0; i < e->checks.n; i++) {
+		if (i)
+			strbuf_puts(&sb, " ");
+		strbuf_puts(&sb, v[i]);
+	}
+	free(v);
+	return sb.s ? strbuf_take(&sb) : xstrdup("");
+}
+
+static void assert_targets(const char *section, const char *want)
+{
+	struct env *e = env_open(DISKS, false);
+	char *text = xasprintf("[block %s]\nnomerges = 0\n", section);
+	char *got;
+
+	env_audit(e, text);
+	got = targets_of(e);
+	if (strcmp(got, want))
+		fail_msg("[block %s] audits '%s', wanted '%s'", section, got,
+			 want);
+	free(got);
+	free(text);
+	env_close(e);
+}
+
+static void test_target_lists(void **state)
+{
+	assert_targets("*,loop*", "loop0 nvme0n1 sda");
+	assert_targets("*,!nvme*", "sda");
+	assert_targets("*,*", "nvme0n1 sda");
+	/* Any glob but a bare '*' matches by name, virtual devices too. */
+	assert_targets("?*", "dm-0 loop0 md0 nvme0n1 ram0 sda zram0");
+	assert_targets("*,zram0,dm-?,!sda", "dm-0 nvme0n1 zram0");
+	assert_targets("loop*,ram*,md*", "loop0 md0 ram0");
+	assert_targets("?*,!*", "dm-0 loop0 md0 ram0 zram0");
+	/* A list of plain names is matched against the host too. */
+	assert_targets("sda,sdz", "sda");
+}
+
+static void test_explicit_names_any_device(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+
+	env_audit(e, "[block *]\nnomerges = 1\n"
+		     "[block dm-0]\nscheduler = none\nnomerges = 0\n"
+		     "[block sda]\nnomerges = 0\n"
+		     "[block sda,nvme0n1]\nnomerges = 2\n");
+	assert_check(e, "block:dm-0:scheduler", ST_OK, "none");
+	assert_check(e, "block:dm-0:nomerges", ST_OK, "0");
+	assert_false(env_find(e, "block:dm-0:nomerges")->from_glob);
+	/* A plain name beats a list, a later list an earlier one. */
+	assert_check(e, "block:sda:nomerges", ST_OK, "0");
+	assert_check(e, "block:nvme0n1:nomerges", ST_DEVIATION, "0");
+	assert_true(env_find(e, "block:nvme0n1:nomerges")->from_glob);
+	assert_int_equal(e->checks.n, 4);
+	env_close(e);
+}
+
+static void test_list_matching_nothing_is_one_missing(void **state)
+{
+	struct env *e = env_open(DISKS, false);
+	struct check *c;
+
+	env_audit(e, "[block vd*,xvd*]\nnomerges = 0\n"
+		     "[block *,!sda,!nvme0n1]\nnomerges = 0\n"
+		     "[block sdz]\nnomerges = 0\n");
+	assert_int_equal(e->checks.n, 3);
+	c = env_find(e, "block:vd*,xvd*:nomerges");
+	assert_int_equal(c->status, ST_MISSING);
+	assert_true(c->unmatched);
+	assert_check(e, "block:*,!sda,!nvme0n1:nomerges", ST_MISSING, NULL);
+	/* A name the host lacks is read, and missing, as before. */
+	c = env_find(e, "block:sdz:nomerges");
+	assert_int_equal(c->status, ST_MISSING);
+	assert_false(c->unmatched);
 	env_close(e);
 }
 
@@ -95,7 +210,7 @@ static void test_glob_and_explicit(void **state)
 
 	/* An explicit device beats a glob, wherever the lines are. */
 	env_audit(e, "[block sda]\nnr_requests = 64\n"
-		     "[block *]\nnr_requests = 128\n"
+		     "[block *,loop*]\nnr_requests = 128\n"
 		     "[block nvme*]\nscheduler = none\n"
 		     "[block sda1]\nnr_requests = 1\n"
 		     "[block vd*]\nnr_requests = 1\n");
@@ -128,7 +243,7 @@ static void test_scheduler_reads_the_selected_entry(void **state)
 {
 	struct env *e = env_open(DISKS, false);
 
-	env_audit(e, "[block *]\nscheduler = mq-deadline|none\n");
+	env_audit(e, "[block *,loop0]\nscheduler = mq-deadline|none\n");
 	assert_check(e, "block:sda:scheduler", ST_OK, "mq-deadline");
 	/* The first alternative the device offers is the one wanted. */
 	assert_check(e, "block:nvme0n1:scheduler", ST_DEVIATION, "none");
@@ -288,7 +403,9 @@ static void test_enumerate_every_queue_setting(void **state)
 	struct env *e = env_open(DISKS, false);
 
 	assert_int_equal(block_ops.enumerate(&e->h, &e->checks), 0);
-	assert_int_equal(e->checks.n, 3 * 6);
+	/* Every device /sys/block lists, not only what a bare '*' means:
+	 * a baseline before experiments. */
+	assert_int_equal(e->checks.n, 7 * 6);
 	for (size_t i = 0; i < e->checks.n; i++) {
 		struct check *c = e->checks.v[i];
 
@@ -322,7 +439,10 @@ int main(void)
 		cmocka_unit_test(test_targets_and_keys_are_validated),
 		cmocka_unit_test(test_values_are_validated),
 		cmocka_unit_test(test_write_refuses_what_parse_would),
-		cmocka_unit_test(test_star_is_every_whole_disk),
+		cmocka_unit_test(test_star_is_every_disk_backed_by_a_device),
+		cmocka_unit_test(test_target_lists),
+		cmocka_unit_test(test_explicit_names_any_device),
+		cmocka_unit_test(test_list_matching_nothing_is_one_missing),
 		cmocka_unit_test(test_glob_and_explicit),
 		cmocka_unit_test(test_partition_in_sys_block_is_skipped),
 		cmocka_unit_test(test_scheduler_reads_the_selected_entry),

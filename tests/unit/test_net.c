@@ -117,15 +117,28 @@ static void parse_bad(const char *key, const char *value, const char *needle)
 
 static void test_targets(void **state)
 {
-	const char *good[] = { "eth0",
-			       "eth*",
-			       "v[ab]?",
-			       "*",
-			       "eth0.100",
-			       "enp0s31f6",
-			       "a-very-long-glob-pattern-*" };
-	const char *bad[] = { "",  "a/b", "eth0:1",	      "a b",
-			      ".", "..",  "abcdefghijklmnop", "tab\there" };
+	const char *good[] = {
+		"eth0", "eth*", "v[ab]?", "*", "eth0.100", "enp0s31f6",
+		"a-very-long-glob-pattern-*", "en*,!enp0s31f6", "*,lo",
+		/* IFNAMSIZ is each element's limit */
+		"abcdefghijklmno,abcdefghijklmno,abcdefghijklmno",
+		"a-very-long-glob-pattern-*,!abcdefghijklmno"
+	};
+	const char *bad[] = { "",
+			      "a/b",
+			      "eth0:1",
+			      "a b",
+			      ".",
+			      "..",
+			      "abcdefghijklmnop",
+			      "tab\there",
+			      "a,,b",
+			      ",eth0",
+			      "!eth0",
+			      "eth*,!",
+			      "eth0,abcdefghijklmnop",
+			      "eth*,!a/b",
+			      "eth0, eth1" };
 	char *err = NULL;
 
 	(void)state;
@@ -887,6 +900,57 @@ static void test_root_expand(void **state)
 	ptrvec_free(&out, check_free);
 }
 
+/* The targets a section's list expands to on the net-root tree (eth0,
+ * eth1, lo), sorted by the walk: "eth0 eth1". */
+static char *net_targets(const struct host *h, const char *target)
+{
+	struct setting s = { .ops = &net_ops, .key = "mtu" };
+	struct ptrvec out = { 0 };
+	struct strbuf sb = { 0 };
+
+	s.target = (char *)target;
+	assert_int_equal(net_expand(h, &s, &out), 0);
+	for (size_t i = 0; i < out.n; i++) {
+		struct check *c = out.v[i];
+
+		if (i)
+			strbuf_puts(&sb, " ");
+		strbuf_puts(&sb, c->unmatched ? "(none)" : c->target);
+		assert_true(c->from_glob);
+	}
+	ptrvec_free(&out, check_free);
+	return strbuf_take(&sb);
+}
+
+static void assert_net_targets(const struct host *h, const char *target,
+			       const char *want)
+{
+	char *got = net_targets(h, target);
+
+	if (strcmp(got, want))
+		fail_msg("[net %s] expands to '%s', wanted '%s'", target, got,
+			 want);
+	free(got);
+}
+
+/* A bare '*' is every interface but lo; lo is tuned only when named or
+ * matched by another glob, and '!' takes interfaces out. */
+static void test_root_target_lists(void **state)
+{
+	struct root_env *e = *state;
+
+	assert_net_targets(&e->h, "*", "eth0 eth1");
+	assert_net_targets(&e->h, "*,*", "eth0 eth1");
+	assert_net_targets(&e->h, "*,lo", "eth0 eth1 lo");
+	assert_net_targets(&e->h, "l*", "lo");
+	assert_net_targets(&e->h, "eth*,!eth1", "eth0");
+	assert_net_targets(&e->h, "*,!eth0", "eth1");
+	assert_net_targets(&e->h, "?*,!*", "lo");
+	assert_net_targets(&e->h, "eth0,eth1", "eth0 eth1");
+	assert_net_targets(&e->h, "eth0,wl0", "eth0");
+	assert_net_targets(&e->h, "*,!eth?", "(none)");
+}
+
 /* The state belongs to one run of one host: another host starts afresh,
  * and closing the host frees it. */
 static void test_state_per_host(void **state)
@@ -968,6 +1032,8 @@ int main(void)
 						root_teardown),
 		cmocka_unit_test_setup_teardown(test_root_write, root_setup,
 						root_teardown),
+		cmocka_unit_test_setup_teardown(test_root_target_lists,
+						root_setup, root_teardown),
 		cmocka_unit_test_setup_teardown(test_root_expand, root_setup,
 						root_teardown),
 		cmocka_unit_test(test_state_per_host),
