@@ -138,8 +138,16 @@ lint-tidy:
 		xargs -P$$(nproc) -I{} clang-tidy --quiet {} -- \
 		-std=gnu11 $(LINT_FLAGS)
 
-bench: $(BIN)
-	sh tests/bench/run.sh
+# make bench: every budget of issue 14 against its reference and its floor
+# (tests/bench/floor.c: the unavoidable system calls and nothing else,
+# static, so no dynamic loader runs either); one table. BENCH_QUICK=1 runs
+# the same rows with few runs and checks only that they work.
+$(BUILD)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static -o $@ $<
+
+bench: $(BIN) $(BUILD)/bench/floor
+	sh tests/bench/run.sh $(BUILD)/bench/floor
 
 # What joins hosttune to the system (dist/): systemd units, with ExecStart
 # pointed at $(SBINDIR); bash completion; Prometheus alert rules.

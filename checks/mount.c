@@ -273,73 +273,246 @@ static size_t count_u64(const uint64_t *a, size_t n, uint64_t v)
 	return lo - first;
 }
 
-/* Is path a mount point in a mountinfo text? Of the mounts there, the one
- * no other is stacked on (a mount over another names it as its parent)
- * wins; where that does not decide, the last listed. Malformed lines are
- * skipped. 1 with *ret set, or 0. */
-static int mountinfo_find(const char *text, const char *path,
-			  struct mount_entry *ret)
+/* Of the mounts at one path (found, in mountinfo order), the one no other
+ * is stacked on (a mount over another names it as its parent) wins; where
+ * that does not decide, the last listed. 1 with *ret set, or 0. */
+static int mount_stack_top(struct ptrvec *found, struct mount_entry *ret)
 {
-	_cleanup_free_ char *copy = xstrdup(text);
-	struct ptrvec found = { 0 };
 	struct mount_entry *top = NULL;
-
-	for (char *line = copy, *nl; line; line = nl) {
-		struct mount_entry m = { 0 };
-
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = '\0';
-		if (mountinfo_line(line, &m) < 0)
-			continue;
-		if (strcmp(m.point, path)) {
-			mount_entry_free(&m);
-			continue;
-		}
-		ptrvec_push(&found, xmalloc(sizeof(m)));
-		*(struct mount_entry *)found.v[found.n - 1] = m;
-	}
 	/* the candidates' parent ids, sorted: one pass and a search each,
 	 * not every pair (a stack of 80,000 mounts on one path took 10 s) */
-	uint64_t *parents = xmalloc((found.n ? found.n : 1) * sizeof(*parents));
+	uint64_t *parents =
+		xmalloc((found->n ? found->n : 1) * sizeof(*parents));
 
-	for (size_t k = 0; k < found.n; k++)
-		parents[k] = ((const struct mount_entry *)found.v[k])->parent;
-	qsort(parents, found.n, sizeof(*parents), cmp_u64);
-	for (size_t i = found.n; i-- > 0 && !top;) {
-		struct mount_entry *m = found.v[i];
+	for (size_t k = 0; k < found->n; k++)
+		parents[k] = ((const struct mount_entry *)found->v[k])->parent;
+	qsort(parents, found->n, sizeof(*parents), cmp_u64);
+	for (size_t i = found->n; i-- > 0 && !top;) {
+		struct mount_entry *m = found->v[i];
 		/* how many candidates name m as their parent, m itself aside */
-		size_t n = count_u64(parents, found.n, m->id) -
+		size_t n = count_u64(parents, found->n, m->id) -
 			   (m->parent == m->id);
 
 		if (n == 0)
 			top = m;
 	}
 	free(parents);
-	if (!top && found.n)
-		top = found.v[found.n - 1];
+	if (!top && found->n)
+		top = found->v[found->n - 1];
 	if (top) {
 		*ret = *top;
 		*top = (struct mount_entry){ 0 };
 	}
-	for (size_t i = 0; i < found.n; i++)
-		mount_entry_free(found.v[i]);
-	ptrvec_free(&found, free);
+	for (size_t i = 0; i < found->n; i++)
+		mount_entry_free(found->v[i]);
+	ptrvec_free(found, free);
 	return top != NULL;
 }
 
-/* Read the root's mountinfo and look path up in it: 1 found, 0 not a
- * mount point, or -errno. */
-static int mount_lookup(const struct host *h, const char *path,
-			struct mount_entry *ret)
+/* Parse a copy of one line into found when it is a mount at path. */
+static void mount_candidate(const char *line, const char *path,
+			    struct ptrvec *found)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *copy = xstrdup(line);
+	struct mount_entry m = { 0 };
+
+	if (mountinfo_line(copy, &m) < 0)
+		return;
+	if (strcmp(m.point, path)) {
+		mount_entry_free(&m);
+		return;
+	}
+	ptrvec_push(found, xmalloc(sizeof(m)));
+	*(struct mount_entry *)found->v[found->n - 1] = m;
+}
+
+/*
+ * The run's mountinfo, read once and indexed by mount point: a profile
+ * with k mount checks on a host of n mounts reads and splits the table
+ * once (O(n)) and looks each path up in a hash (O(1) a check, plus the
+ * mounts stacked there), where each check used to read and parse the
+ * whole table. A remount changes the table: mount_write drops it, and the
+ * next lookup (apply's read-back) reads it again. Nothing is kept between
+ * runs.
+ */
+extern const struct check_ops mount_ops;
+
+struct mount_table {
+	char *text; /* the table, lines split at NUL */
+	size_t n, mask;
+	char **line; /* line i */
+	char **point; /* its mount point, unescaped (NULL: malformed) */
+	uint32_t *head, *next; /* hash chains of line indexes */
+	bool loaded;
+};
+
+#define MT_END UINT32_MAX
+
+static uint64_t point_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void mount_table_clear(struct mount_table *t)
+{
+	for (size_t i = 0; t->point && i < t->n; i++)
+		free(t->point[i]);
+	free(t->text);
+	free(t->line);
+	free(t->point);
+	free(t->head);
+	free(t->next);
+	*t = (struct mount_table){ 0 };
+}
+
+static int mount_open(const struct host *h, void **ret)
+{
+	(void)h;
+	*ret = xcalloc(1, sizeof(struct mount_table));
+	return 0;
+}
+
+static void mount_close(void *state)
+{
+	mount_table_clear(state);
+	free(state);
+}
+
+/* Field 5 of a line, the mount point, unescaped, as a string of its
+ * own (the line stays whole for parsing); NULL when malformed. */
+static char *line_point(char *line)
+{
+	char *p = line, *end, *out = NULL;
+
+	for (int i = 0; i < 4 && p; i++) {
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	if (!p || !*p || *p == ' ')
+		return NULL;
+	end = strchrnul(p, ' ');
+	if (!memchr(p, '\\', (size_t)(end - p)))
+		return xstrndup(p, (size_t)(end - p));
+	{
+		_cleanup_free_ char *raw = xstrndup(p, (size_t)(end - p));
+
+		if (unescape_octal(raw, &out) < 0)
+			return NULL;
+	}
+	return out;
+}
+
+static int mount_table_load(const struct host *h, struct mount_table *t)
+{
+	size_t cap = 0;
 	int r = hostfs_read_max(h, "proc/self/mountinfo", HOSTFS_MAX_TABLE,
-				&text, NULL);
+				&t->text, NULL);
 
 	if (r < 0)
 		return r;
+	for (char *line = t->text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			t->line = xrealloc(t->line, cap * sizeof(*t->line));
+		}
+		t->line[t->n++] = line;
+	}
+	for (t->mask = 1; t->mask < 2 * t->n; t->mask *= 2)
+		;
+	t->head = xmalloc(t->mask * sizeof(*t->head));
+	memset(t->head, 0xff, t->mask * sizeof(*t->head));
+	t->mask--;
+	t->next = xmalloc((t->n ? t->n : 1) * sizeof(*t->next));
+	t->point = xcalloc(t->n ? t->n : 1, sizeof(*t->point));
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t b;
+
+		t->point[i] = line_point(t->line[i]);
+		t->next[i] = MT_END;
+		if (!t->point[i])
+			continue;
+		b = (uint32_t)(point_hash(t->point[i]) & t->mask);
+		t->next[i] = t->head[b];
+		t->head[b] = (uint32_t)i;
+	}
+	t->loaded = true;
+	return 0;
+}
+
+/* The mounts at path, in mountinfo order (the chains run backwards). */
+static int mount_table_find(struct mount_table *t, const char *path,
+			    struct mount_entry *ret)
+{
+	struct ptrvec found = { 0 }, idx = { 0 };
+	uint32_t b = (uint32_t)(point_hash(path) & t->mask);
+
+	for (uint32_t i = t->head[b]; i != MT_END; i = t->next[i])
+		if (!strcmp(t->point[i], path))
+			ptrvec_push(&idx, t->line[i]);
+	for (size_t k = idx.n; k-- > 0;)
+		mount_candidate(idx.v[k], path, &found);
+	free(idx.v);
+	return mount_stack_top(&found, ret);
+}
+
+/* Is path a mount point in a mountinfo text? See mount_stack_top.
+ * Malformed lines are skipped. 1 with *ret set, or 0. */
+static int mountinfo_find(const char *text, const char *path,
+			  struct mount_entry *ret)
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	struct ptrvec found = { 0 };
+
+	for (char *line = copy, *nl; line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		mount_candidate(line, path, &found);
+	}
+	return mount_stack_top(&found, ret);
+}
+
+/* Look path up in the root's mountinfo: 1 found, 0 not a mount point, or
+ * -errno. Through the run's table where there is a run (a host opened
+ * with host_open), else read for this lookup alone. */
+static int mount_lookup(const struct host *h, const char *path,
+			struct mount_entry *ret)
+{
+	struct mount_table *t = check_state(h, &mount_ops);
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (t) {
+		if (!t->loaded) {
+			r = mount_table_load(h, t);
+			if (r < 0) {
+				mount_table_clear(t);
+				return r;
+			}
+		}
+		return mount_table_find(t, path, ret);
+	}
+	r = hostfs_read_max(h, "proc/self/mountinfo", HOSTFS_MAX_TABLE, &text,
+			    NULL);
+	if (r < 0)
+		return r;
 	return mountinfo_find(text, path, ret);
+}
+
+/* A remount (or a failed try) changes the table: read it again next. */
+static void mount_table_drop(const struct host *h)
+{
+	struct mount_table *t = check_state(h, &mount_ops);
+
+	if (t)
+		mount_table_clear(t);
 }
 
 /* "PER - SUPER" into a state. Unknown per-mount words (a newer kernel's)
@@ -1048,6 +1221,8 @@ static int mount_write(const struct host *h, const char *target,
 	if (r == 0 &&
 	    (super || want.attr != cur.attr || want.atime != cur.atime))
 		r = set_mount_flags(fd, where, &want);
+	/* whether it worked or not, the table may have changed */
+	mount_table_drop(h);
 out:
 	mount_state_free(&cur);
 	mount_state_free(&want);
@@ -1076,6 +1251,8 @@ const struct check_ops mount_ops = {
 	.parse_setting = mount_parse_setting,
 	.expand = mount_expand,
 	.read = mount_read,
+	.open = mount_open,
+	.close = mount_close,
 	.write = mount_write,
 	.match = mount_match,
 	.plan = mount_plan,

@@ -255,14 +255,36 @@ static ssize_t pread_retry(int fd, char *buf, size_t n, off_t off)
  * open file and give end-of-file to the next (a 5-byte read of tcp_rmem
  * returns "4096\t" and nothing more), so, as procps does, the file is
  * read from offset 0 into a buffer that doubles until a read comes back
- * short; what a file that answers in pieces (seq_file) has after that is
- * read on. */
-static int read_whole(int fd, size_t max, char **ret, size_t *ret_len)
+ * short. A short read is the whole file when the file says so: a regular
+ * file of size st_size that gave st_size bytes, or (once) a handler that
+ * answers a whole value to one read (sysctls, sysfs attributes); what a
+ * file that answers in pieces (seq_file) has after that is read on.
+ * The first read goes to the stack, so a value costs one allocation of
+ * its own size. */
+static int read_whole(int fd, const struct stat *st, size_t max, bool once,
+		      char **ret, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, len;
+	char first[4096];
+	size_t cap = sizeof(first), len;
 	ssize_t n;
 
+	n = pread_retry(fd, first, cap, 0);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n < cap &&
+	    (once || (st->st_size > 0 && n >= st->st_size))) {
+		if ((size_t)n > max)
+			return -EFBIG;
+		buf = xmalloc((size_t)n + 1);
+		memcpy(buf, first, (size_t)n);
+		len = (size_t)n;
+		goto done;
+	}
+	/* a regular file says how big it is: one buffer of that size */
+	if (st->st_size > 0 && (uint64_t)st->st_size < max)
+		cap = (size_t)st->st_size + 1 > cap ? (size_t)st->st_size + 1 :
+						      cap;
 	for (;;) {
 		buf = xrealloc(buf, cap + 1);
 		n = pread_retry(fd, buf, cap, 0);
@@ -276,7 +298,9 @@ static int read_whole(int fd, size_t max, char **ret, size_t *ret_len)
 		 * max bytes is read, a larger one costs no more than that */
 		cap = cap > max / 2 ? max + 1 : cap * 2;
 	}
-	for (len = (size_t)n; n > 0; len += (size_t)n) {
+	for (len = (size_t)n; n > 0 && !(once && len < cap) &&
+			      !(st->st_size > 0 && len >= (size_t)st->st_size);
+	     len += (size_t)n) {
 		if (len + 1 >= cap) {
 			cap *= 2;
 			buf = xrealloc(buf, cap + 1);
@@ -289,6 +313,7 @@ static int read_whole(int fd, size_t max, char **ret, size_t *ret_len)
 	}
 	if (len > max)
 		return -EFBIG;
+done:
 	buf[len] = '\0';
 	*ret = TAKE_PTR(buf);
 	*ret_len = len;
@@ -301,8 +326,8 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 	return hostfs_read_max(h, rel, HOSTFS_MAX_VALUE, ret, ret_mode);
 }
 
-int hostfs_read_max(const struct host *h, const char *rel, size_t max,
-		    char **ret, mode_t *ret_mode)
+static int read_value(const struct host *h, const char *rel, size_t max,
+		      bool once, char **ret, mode_t *ret_mode)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -321,7 +346,7 @@ int hostfs_read_max(const struct host *h, const char *rel, size_t max,
 		return -EINVAL;
 	if (ret_mode)
 		*ret_mode = st.st_mode;
-	r = read_whole(fd, max, &buf, &len);
+	r = read_whole(fd, &st, max, once, &buf, &len);
 	if (r < 0)
 		return r;
 	if (memchr(buf, '\0', len))
@@ -330,6 +355,18 @@ int hostfs_read_max(const struct host *h, const char *rel, size_t max,
 		buf[len - 1] = '\0';
 	*ret = TAKE_PTR(buf);
 	return 0;
+}
+
+int hostfs_read_max(const struct host *h, const char *rel, size_t max,
+		    char **ret, mode_t *ret_mode)
+{
+	return read_value(h, rel, max, false, ret, ret_mode);
+}
+
+int hostfs_read_once(const struct host *h, const char *rel, char **ret,
+		     mode_t *ret_mode)
+{
+	return read_value(h, rel, HOSTFS_MAX_VALUE, true, ret, ret_mode);
 }
 
 /* Files of a fixture tree are ordinary files and must be replaced, not
@@ -384,6 +421,64 @@ void strv_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct host_dirent *)a)->name,
+		      ((const struct host_dirent *)b)->name);
+}
+
+void host_dirents_free(struct host_dirent *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/* getdents64 on the open directory, big buffers: a directory of
+ * thousands of entries (/sys/class/net of a container host) in a few
+ * calls, and each entry's type with it, so a walk stats nothing. */
+int hostfs_list_typed(const struct host *h, const char *rel,
+		      struct host_dirent **ret, size_t *ret_n)
+{
+	_cleanup_close_ int fd = hostfs_open(h, rel, O_RDONLY | O_DIRECTORY);
+	_cleanup_free_ char *ents = NULL;
+	struct host_dirent *v = NULL;
+	size_t n = 0, cap = 0;
+	ssize_t got;
+
+	if (fd < 0)
+		return fd;
+	ents = xmalloc(HOSTFS_DENTS_BUF);
+	while ((got = getdents64(fd, ents, HOSTFS_DENTS_BUF)) > 0)
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *d =
+				(const struct dirent64 *)(ents + off);
+
+			off += d->d_reclen;
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[n].name = xstrdup(d->d_name);
+			v[n++].type = d->d_type;
+		}
+	if (got < 0) {
+		int r = -errno;
+
+		host_dirents_free(v, n);
+		return r;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_entry);
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }
 
 int hostfs_list(const struct host *h, const char *rel, char ***ret_names,

@@ -63,6 +63,11 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
  * a larger file is -EFBIG. */
 int hostfs_read_max(const struct host *h, const char *rel, size_t max,
 		    char **ret, mode_t *ret_mode);
+/* hostfs_read() of a file whose handler answers a whole value to one
+ * read (a sysctl): a short read is the end, not a piece, so the read
+ * that would confirm end-of-file is not made. Not for seq_file tables. */
+int hostfs_read_once(const struct host *h, const char *rel, char **ret,
+		     mode_t *ret_mode);
 /* Write a value followed by a newline in a single write(2). */
 int hostfs_write(const struct host *h, const char *rel, const char *value);
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret);
@@ -77,5 +82,18 @@ int hostfs_lstat(const struct host *h, const char *rel, struct stat *ret);
 int hostfs_list(const struct host *h, const char *rel, char ***ret_names,
 		size_t *ret_n);
 void strv_free(char **v, size_t n);
+
+/* A directory entry and its type (DT_DIR, DT_REG, DT_LNK, ...; DT_UNKNOWN
+ * where the file system does not say: stat it then). */
+struct host_dirent {
+	char *name;
+	unsigned char type;
+};
+#define HOSTFS_DENTS_BUF (64 * 1024)
+/* The entries of a directory, sorted, without "." and "..", read with
+ * getdents64 on the open directory. */
+int hostfs_list_typed(const struct host *h, const char *rel,
+		      struct host_dirent **ret, size_t *ret_n);
+void host_dirents_free(struct host_dirent *v, size_t n);
 
 #endif

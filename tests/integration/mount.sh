@@ -52,6 +52,20 @@ expect_exit 0 "audit: size=32m is size=32768k" ht audit "$TMP/p/super.ini"
 expect_exit 0 "rollback the superblock remount" ht rollback
 same "size and sync are as they were" "$(line)" "$before"
 
+# One apply, four options of one mount: three per-mount flags and a
+# superblock option, each remount reading the state the one before it
+# left (the run reads mountinfo once and again after every remount: a
+# stale table would put back what the previous remount changed), and the
+# read-back of every check seeing the final state.
+profile many noatime,nosuid,nodev,size=24m
+expect_exit 0 "apply four options of one mount in one run" \
+	ht apply "$TMP/p/many.ini"
+same "every remount kept the ones before it" "$(opts)" \
+	"rw,nosuid,nodev,noatime - rw,size=24576k,mode=755"
+expect_exit 0 "audit is clean after it" ht audit "$TMP/p/many.ini"
+expect_exit 0 "rollback the four" ht rollback
+same "all four are as they were" "$(line)" "$before"
+
 # nosuid is written first, then the kernel refuses nr_inodes=abc: apply
 # must put nosuid back.
 profile bad nosuid,nr_inodes=abc

@@ -9,6 +9,7 @@
  * this file's own syscall(): hostfs.c calls syscall(SYS_openat2, ...) and
  * the executable's definition is the one the library links to.
  */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -360,6 +361,36 @@ static void test_list_of_missing_directory(void **state)
 	assert_int_equal(hostfs_list(&e->h, "value", &names, &n), -ENOTDIR);
 }
 
+/* The typed listing: the same names, in the same order, each with the
+ * type its directory entry gives (a walk stats nothing). */
+static void test_list_typed_matches_list_with_types(void **state)
+{
+	struct env *e = *state;
+	struct host_dirent *ents = NULL;
+	char **names = NULL;
+	size_t n = 0, nn = 0;
+
+	assert_int_equal(hostfs_list(&e->h, "list", &names, &n), 0);
+	assert_int_equal(hostfs_list_typed(&e->h, "list", &ents, &nn), 0);
+	assert_int_equal(nn, n);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		_cleanup_free_ char *rel = xasprintf("list/%s", names[i]);
+
+		assert_string_equal(ents[i].name, names[i]);
+		assert_int_equal(hostfs_lstat(&e->h, rel, &st), 0);
+		if (ents[i].type != DT_UNKNOWN)
+			assert_int_equal(ents[i].type == DT_DIR,
+					 S_ISDIR(st.st_mode));
+	}
+	strv_free(names, n);
+	host_dirents_free(ents, nn);
+	assert_int_equal(hostfs_list_typed(&e->h, "nosuch", &ents, &nn),
+			 -ENOENT);
+	assert_int_equal(hostfs_list_typed(&e->h, "value", &ents, &nn),
+			 -ENOTDIR);
+}
+
 /* ---- hostfs_read ---- */
 
 static void test_read_strips_one_newline_and_returns_mode(void **state)
@@ -376,6 +407,30 @@ static void test_read_strips_one_newline_and_returns_mode(void **state)
 	assert_true(S_ISREG(mode));
 	free(v);
 	free(path);
+}
+
+/* hostfs_read_once() gives what hostfs_read() gives, for a file sized
+ * to its content, one of more than a page, and an empty one. */
+static void test_read_once_reads_whole_values(void **state)
+{
+	struct env *e = *state;
+	static const size_t sizes[] = { 0, 5, 4095, 4096, 4097, 70000 };
+
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+		char *path = in_root(e, "once"), *v = NULL, *w = NULL;
+		char *data = xmalloc(sizes[k] + 1);
+
+		memset(data, 'x', sizes[k]);
+		put_file(path, data, sizes[k]);
+		assert_int_equal(hostfs_read_once(&e->h, "once", &v, NULL), 0);
+		assert_int_equal(hostfs_read(&e->h, "once", &w, NULL), 0);
+		assert_int_equal(strlen(v), sizes[k]);
+		assert_string_equal(v, w);
+		free(v);
+		free(w);
+		free(data);
+		free(path);
+	}
 }
 
 static void test_read_empty_file(void **state)
@@ -580,6 +635,8 @@ static const struct CMUnitTest tests[] = {
 	T(test_open_dot_is_the_root),
 	T(test_list_is_sorted_without_dots),
 	T(test_list_of_missing_directory),
+	T(test_list_typed_matches_list_with_types),
+	T(test_read_once_reads_whole_values),
 	T(test_read_strips_one_newline_and_returns_mode),
 	T(test_read_empty_file),
 	T(test_read_directory_is_eisdir),
