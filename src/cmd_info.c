@@ -168,6 +168,11 @@ static void show_json(FILE *f, const struct profile *p)
 	json_finish(&j);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
 /* The flattened profile as INI a person can read (and load again). */
 static void show_text(FILE *f, const struct profile *p)
 {
@@ -186,13 +191,18 @@ static void show_text(FILE *f, const struct profile *p)
 			fprintf(f, "\n[%s%s%s]\n", s->ops->name,
 				s->target ? " " : "",
 				s->target ? s->target : "");
-		fprintf(f, "%s = %s ; %s:%d", s->key, s->expect.text, s->file,
-			s->line);
-		if (s->why)
-			fprintf(f, ": %s", s->why);
+		/* where it came from above it, so that the setting's own line
+		 * stays as short as it was in its file and loads again */
+		fprintf(f, "; %s:%d%s%s\n", s->file, s->line,
+			s->ref ? ", see " : "", s->ref ? s->ref : "");
+		fprintf(f, "%s%s = %s", s->optional ? "-" : "", s->key,
+			s->expect.text);
+		if (s->why || s->impact != IMPACT_UNSET)
+			fprintf(f, " ; %s", s->why ? s->why : "");
 		if (s->impact != IMPACT_UNSET)
 			fprintf(f, " | impact: %s", impact_name(s->impact));
-		if (s->ref)
+		if (s->ref &&
+		    !same_str(s->ref, s->ops->ref ? s->ops->ref(s->key) : NULL))
 			fprintf(f, " | ref: %s", s->ref);
 		fputc('\n', f);
 		prev = s;

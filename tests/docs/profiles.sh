@@ -8,6 +8,8 @@
 #      describe hosttune's own short-lived process);
 #  (d) multi-value TCP buffer settings are per-field lower bounds, so a host
 #      tuned higher is never lowered;
+#  (f) `hosttune show NAME` prints INI that loads again to the same
+#      settings, reasons, references and impacts;
 #  (e) every reference that names a kernel document names one under
 #      Documentation/ with a known extension, and every profile line fits
 #      (the line limit is the parser's, and a cut line would be an error).
@@ -61,6 +63,26 @@ EOF
 	else
 		not_ok "$name: every setting has why, ref and impact"
 		sed 's/^/#   /' "$T/$name.out" | head -20
+	fi
+done
+
+# `show NAME` is INI that loads again to the same settings.
+for name in $expected; do
+	"$HT" show "$name" >"$T/flat-$name.ini" 2>&1
+	"$HT" show -f json "$T/flat-$name.ini" >"$T/flat-$name.json" 2>&1
+	if python3 - "$T/$name.json" "$T/flat-$name.json" >"$T/flat.out" 2>&1 <<'EOF'; then
+import json, sys
+a = json.load(open(sys.argv[1]))["settings"]
+b = json.load(open(sys.argv[2]))["settings"]
+assert len(a) == len(b), (len(a), len(b))
+for x, y in zip(a, b):
+    for k in ("domain", "target", "key", "expected", "why", "ref", "impact"):
+        assert x[k] == y[k], (x["key"], k, x[k], y[k])
+EOF
+		ok "show $name loads again to the same settings"
+	else
+		not_ok "show $name loads again to the same settings"
+		sed 's/^/#   /' "$T/flat.out" | tail -5
 	fi
 done
 
