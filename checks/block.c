@@ -120,16 +120,7 @@ static int block_parse_setting(const char *target, const char *key,
 				    "separated by '|' (first offered wins)",
 				    "a scheduler name", ret_err) :
 			    expect_check_bounds(&e, k->min, k->max, ret_err);
-	if (r < 0) {
-		if (*ret_err == NULL)
-			*ret_err = xstrdup("invalid value");
-		free(*ret_key);
-		*ret_key = NULL;
-		expect_free(&e);
-		return -EINVAL;
-	}
-	*ret = e;
-	return 0;
+	return check_setting_parsed(r, &e, ret_key, ret, ret_err);
 }
 
 static struct check *block_check(const struct setting *s, const char *dev)

@@ -217,16 +217,7 @@ static int boot_parse_setting(const char *target, const char *key,
 	}
 	if (r == 0)
 		r = check_writable(&e, ret_err);
-	if (r < 0) {
-		if (!*ret_err)
-			*ret_err = xstrdup("invalid value");
-		free(*ret_key);
-		*ret_key = NULL;
-		expect_free(&e);
-		return -EINVAL;
-	}
-	*ret = e;
-	return 0;
+	return check_setting_parsed(r, &e, ret_key, ret, ret_err);
 }
 
 static int boot_expand(const struct host *h, const struct setting *s,

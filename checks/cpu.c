@@ -249,15 +249,8 @@ static int cpu_parse_setting(const char *target, const char *key,
 	r = expect_parse(value, UNIT_NONE, k->kind == CK_FREQ, &e, ret_err);
 	if (r == 0)
 		r = check_value(k, &e, ret_err);
-	if (r < 0) {
-		if (!*ret_err)
-			*ret_err = xstrdup("invalid value");
-		expect_free(&e);
-		return -EINVAL;
-	}
 	*ret_key = xstrdup(key);
-	*ret = e;
-	return 0;
+	return check_setting_parsed(r, &e, ret_key, ret, ret_err);
 }
 
 /* The online CPUs; a tree without an "online" file (a partial capture)

@@ -130,16 +130,7 @@ static int numa_parse_setting(const char *target, const char *key,
 				    "(first offered wins)",
 				    "a mode", ret_err) :
 			    expect_check_bounds(&e, k->min, k->max, ret_err);
-	if (r < 0) {
-		if (!*ret_err)
-			*ret_err = xstrdup("invalid value");
-		free(*ret_key);
-		*ret_key = NULL;
-		expect_free(&e);
-		return -EINVAL;
-	}
-	*ret = e;
-	return 0;
+	return check_setting_parsed(r, &e, ret_key, ret, ret_err);
 }
 
 static int numa_expand(const struct host *h, const struct setting *s,

@@ -37,6 +37,21 @@ int impact_parse(const char *s, enum impact *ret)
 	return -EINVAL;
 }
 
+int check_setting_parsed(int r, struct expect *e, char **ret_key,
+			 struct expect *ret, char **ret_err)
+{
+	if (r < 0) {
+		if (!*ret_err)
+			*ret_err = xstrdup("invalid value");
+		free(*ret_key);
+		*ret_key = NULL;
+		expect_free(e);
+		return -EINVAL;
+	}
+	*ret = *e;
+	return 0;
+}
+
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
 	return target ? xasprintf("%s:%s:%s", domain, target, key) :

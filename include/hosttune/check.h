@@ -191,6 +191,12 @@ extern const struct check_ops *const check_registry[];
 void *check_state(const struct host *h, const struct check_ops *ops);
 const struct check_ops *check_ops_find(const char *name);
 
+/* The end of a domain's parse_setting once its key is in *ret_key and its
+ * value in *e: on r < 0 free both, make sure *ret_err says something and
+ * return -EINVAL; else hand e over to ret and return 0. */
+int check_setting_parsed(int r, struct expect *e, char **ret_key,
+			 struct expect *ret, char **ret_err);
+
 /* Make a check; id is built from ops->name, target and key. */
 struct check *check_new(const struct check_ops *ops, const char *target,
 			const char *key);
