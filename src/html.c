@@ -172,6 +172,7 @@ static const char style[] =
 	"th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;"
 	"border-bottom:1px solid #d8d8d8}"
 	"th{background:#f0f0f0}td{overflow-wrap:break-word}"
+	"td.mono{overflow-wrap:anywhere;min-width:9em}.wrap{overflow-x:auto}"
 	".num{text-align:right;font-variant-numeric:tabular-nums}"
 	"code,pre,.mono{font-family:ui-monospace,'DejaVu Sans Mono',"
 	"monospace;font-size:.9em}"
@@ -192,7 +193,7 @@ static const char style[] =
 	".warn{border-left:4px solid #c62828;padding:.3rem .7rem;"
 	"background:#fff5f5}"
 	"svg{max-width:100%;height:auto;display:block}"
-	"svg text{font:13px system-ui,'DejaVu Sans',sans-serif;fill:#1b1b1b}"
+	"svg text{font:14px system-ui,'DejaVu Sans',sans-serif;fill:#1b1b1b}"
 	".legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;"
 	"gap:.3rem 1rem;margin:.4rem 0}"
 	".sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;"
@@ -205,7 +206,8 @@ static const char style[] =
 	"table.cards thead{display:none}"
 	"table.cards tr{display:block;border:1px solid #ccc;margin:.6rem 0;"
 	"padding:.2rem}"
-	"table.cards td{display:block;border:0;padding:.15rem .3rem}"
+	"table.cards td{display:block;border:0;padding:.15rem .3rem;"
+	"min-width:0}"
 	"table.cards td[data-label]::before{content:attr(data-label) ': ';"
 	"font-weight:600;color:#333}}"
 	"@media print{body{max-width:none;padding:0;font-size:11pt}"
@@ -368,41 +370,41 @@ static void domain_counts(const struct ptrvec *checks, const char *domain,
 	}
 }
 
-#define BAR_X 120
-#define BAR_W 380
-#define ROW_H 34
+#define CHART_W 600
+#define ROW_H 52
 
-/* One domain's bar: a segment per status, each with its title. */
+/* One domain's row: its counts in words, then a bar with a segment per
+ * status, each with its title; a narrow chart, so a phone can read it. */
 static void domain_bar(FILE *f, const char *domain, const size_t *counts,
 		       size_t total, int y)
 {
-	double x = BAR_X;
+	double x = 0;
 
-	fprintf(f, "<g>\n<text x=\"0\" y=\"%d\">", y + 17);
+	fprintf(f, "<g>\n<text x=\"0\" y=\"%d\"><tspan font-weight=\"bold\">",
+		y + 16);
 	html_text(f, domain, false);
-	fputs("</text>\n", f);
+	fprintf(f,
+		"</tspan>: %zu of %zu ok, %zu deviation, %zu manual, "
+		"%zu error, %zu missing</text>\n",
+		counts[ST_OK], total, counts[ST_DEVIATION], counts[ST_MANUAL],
+		counts[ST_ERROR], counts[ST_MISSING]);
 	for (size_t i = 0; total && i < ARRAY_SIZE(chart_order); i++) {
 		enum status st = chart_order[i];
-		double w = (double)counts[st] * BAR_W / (double)total;
+		double w = (double)counts[st] * CHART_W / (double)total;
 
 		if (!counts[st])
 			continue;
 		fprintf(f,
 			"<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
-			"height=\"22\" fill=\"%s\" stroke=\"#fff\">"
+			"height=\"20\" fill=\"%s\" stroke=\"#fff\">"
 			"<title>",
-			x, y + 2, w, status_fill[st]);
+			x, y + 24, w, status_fill[st]);
 		html_text(f, domain, false);
 		fprintf(f, ": %zu %s</title></rect>\n", counts[st],
 			status_name(st));
 		x += w;
 	}
-	fprintf(f,
-		"<text x=\"%d\" y=\"%d\">%zu of %zu ok, %zu deviation, "
-		"%zu manual, %zu error, %zu missing</text>\n</g>\n",
-		BAR_X + BAR_W + 10, y + 17, counts[ST_OK], total,
-		counts[ST_DEVIATION], counts[ST_MANUAL], counts[ST_ERROR],
-		counts[ST_MISSING]);
+	fputs("</g>\n", f);
 }
 
 static void legend(FILE *f)
@@ -422,7 +424,7 @@ static void domains_section(FILE *f, const struct ptrvec *checks)
 	const char *names[64];
 	size_t n = domains_of(checks, names, ARRAY_SIZE(names));
 	size_t counts[_ST_MAX], total;
-	int height = (int)n * ROW_H + 4;
+	int height = (int)n * ROW_H;
 
 	fputs("<section id=\"domains\" aria-labelledby=\"h-domains\">\n"
 	      "<h2 id=\"h-domains\">Compliance per domain</h2>\n",
@@ -433,11 +435,11 @@ static void domains_section(FILE *f, const struct ptrvec *checks)
 	}
 	fprintf(f,
 		"<svg id=\"domain-chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"role=\"img\" viewBox=\"0 0 900 %d\" width=\"900\" "
+		"role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" "
 		"height=\"%d\" aria-labelledby=\"chart-title chart-desc\">\n"
 		"<title id=\"chart-title\">Checks per domain by status"
 		"</title>\n<desc id=\"chart-desc\">",
-		height, height);
+		CHART_W, height, CHART_W, height);
 	for (size_t i = 0; i < n; i++) {
 		domain_counts(checks, names[i], counts, &total);
 		html_text(f, names[i], false);
@@ -523,7 +525,7 @@ static void finding_row(FILE *f, const struct check *c)
 	fputs("</td>", f);
 	td_text(f, "Wanted", s ? s->expect.text : NULL, true);
 	td_text(f, "Why", s ? s->why : NULL, false);
-	td_text(f, "Reference", s ? s->ref : NULL, false);
+	td_text(f, "Reference", s ? s->ref : NULL, true);
 	source_cell(f, c);
 	fputs("</tr>\n", f);
 }
@@ -645,12 +647,16 @@ static void plan_section(FILE *f, const struct html_audit *a)
 	      "<li>Keep it after a reboot: ",
 	      f);
 	code(f, p->persist_cmd);
-	fprintf(f,
-		" (without <code>--persist</code> the changes last until the "
-		"next boot; %zu setting%s that %s now %s lost at reboot or "
-		"overridden at boot).</li>\n<li>Undo: ",
-		lost, lost == 1 ? "" : "s", lost == 1 ? "holds" : "hold",
-		lost == 1 ? "is" : "are");
+	fputs(" (without <code>--persist</code> the changes last until the "
+	      "next boot",
+	      f);
+	if (lost)
+		fprintf(f,
+			"; %zu setting%s that %s now %s lost at reboot or "
+			"overridden at boot",
+			lost, lost == 1 ? "" : "s",
+			lost == 1 ? "holds" : "hold", lost == 1 ? "is" : "are");
+	fputs(").</li>\n<li>Undo: ", f);
 	code(f, p->rollback_cmd);
 	fputs(" restores the newest snapshot still in effect, the one apply "
 	      "saved, and ends every change made after it.</li>\n</ol>\n",
