@@ -75,12 +75,11 @@ void html_text(FILE *f, const char *s, bool keep_lines)
 			fputs("&quot;", f);
 		else if (*p == '\'')
 			fputs("&#39;", f);
-		else if (keep_lines && (*p == '\n' || *p == '\t'))
+		else if ((*p >= 0x20 && *p < 0x7f) ||
+			 (keep_lines && (*p == '\n' || *p == '\t')))
 			fputc(*p, f);
-		else if (*p < 0x20 || *p == 0x7f)
+		else if (*p < 0x80) /* the other control bytes */
 			fprintf(f, "<span class=\"esc\">\\x%02x</span>", *p);
-		else if (*p < 0x80)
-			fputc(*p, f);
 		else if ((n = utf8_len(p, &cp)) == 0) {
 			fprintf(f, "<span class=\"esc\">\\x%02x</span>", *p);
 			n = 1;
@@ -533,6 +532,7 @@ static void finding_row(FILE *f, const struct check *c)
 static void findings_section(FILE *f, const struct html_audit *a)
 {
 	const struct ptrvec *checks = a->r->checks;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): v holds pointers */
 	const struct check **v = xcalloc(checks->n + 1, sizeof(*v));
 	size_t n = 0;
 
@@ -542,6 +542,7 @@ static void findings_section(FILE *f, const struct html_audit *a)
 		if (c->status != ST_OK && judged(c, a->strict))
 			v[n++] = c;
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): v holds pointers */
 	qsort(v, n, sizeof(*v), cmp_finding);
 	fprintf(f,
 		"<section id=\"findings\" aria-labelledby=\"h-findings\">\n"
@@ -771,7 +772,8 @@ static void config_row(FILE *f, const struct html_config *c)
 
 static double plot_x(double v, double lo, double hi)
 {
-	return PLOT_X + (hi > lo ? (v - lo) / (hi - lo) * PLOT_W : PLOT_W / 2);
+	return PLOT_X +
+	       (hi > lo ? (v - lo) / (hi - lo) * PLOT_W : PLOT_W / 2.0);
 }
 
 /* One configuration's samples as dots on the shared axis, its median as
