@@ -142,6 +142,51 @@ void cli_signals_release(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
+void cli_shell_word(struct strbuf *sb, const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_@%+=:,./-";
+
+	if (*s && s[strspn(s, safe)] == '\0') {
+		strbuf_puts(sb, s);
+		return;
+	}
+	strbuf_puts(sb, "'");
+	for (; *s; s++)
+		if (*s == '\'')
+			strbuf_puts(sb, "'\\''");
+		else
+			strbuf_add(sb, s, 1);
+	strbuf_puts(sb, "'");
+}
+
+char *cli_command(const struct cli *cli, const char *verb,
+		  const char *const *args)
+{
+	struct strbuf sb = { 0 };
+
+	strbuf_puts(&sb, "hosttune");
+	if (strcmp(cli->root, "/")) {
+		strbuf_puts(&sb, " --root ");
+		cli_shell_word(&sb, cli->root);
+	}
+	for (size_t i = 0; i < cli->profile_dirs.n; i++) {
+		strbuf_puts(&sb, " -p ");
+		cli_shell_word(&sb, cli->profile_dirs.v[i]);
+	}
+	if (cli->state_dir_given) {
+		strbuf_puts(&sb, " --state-dir ");
+		cli_shell_word(&sb, cli->state_dir);
+	}
+	strbuf_printf(&sb, " %s", verb);
+	for (; args && *args; args++) {
+		strbuf_puts(&sb, " ");
+		cli_shell_word(&sb, *args);
+	}
+	return strbuf_take(&sb);
+}
+
 /* How to run rollback of id with the same --root and --state-dir. */
 char *cli_rollback_hint(const struct cli *cli, const char *id)
 {

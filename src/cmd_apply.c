@@ -96,7 +96,8 @@ static size_t boot_manual(const struct txn *t, char **ret_ids)
 }
 
 /* Boot settings change only at boot: say what it takes. */
-static void print_boot_notice(struct cli *cli, const struct txn *t, int code)
+static void print_boot_notice(const struct cli *cli, FILE *f,
+			      const struct txn *t, int code)
 {
 	_cleanup_free_ char *ids = NULL;
 	size_t n = boot_manual(t, &ids);
@@ -104,14 +105,14 @@ static void print_boot_notice(struct cli *cli, const struct txn *t, int code)
 	if (!n || cli->format != FMT_TEXT || cli->verbosity < 0)
 		return;
 	if (!cli->persist)
-		fprintf(cli->out,
+		fprintf(f,
 			"%zu boot setting%s not on the running kernel's "
 			"command line (%s): it changes only at boot; apply "
 			"--persist writes /%s, then run update-grub and "
 			"reboot\n",
 			n, n == 1 ? " is" : "s are", ids, CMDLINE_DROPIN);
 	else if (code == EXIT_OK && !cli->dry_run)
-		fprintf(cli->out,
+		fprintf(f,
 			"%zu boot setting%s (%s) %s set in /%s: run "
 			"update-grub and reboot for the kernel command line to "
 			"change\n",
@@ -119,7 +120,34 @@ static void print_boot_notice(struct cli *cli, const struct txn *t, int code)
 			CMDLINE_DROPIN);
 }
 
-static void print_summary(struct cli *cli, const struct txn *t,
+/* A refused plan (t->plan_err): every change marked as one apply will
+ * not make, and the message apply prints, without "hosttune: ". NULL
+ * when the plan stands. */
+static char *plan_refusal(const struct cli *cli, struct txn *t,
+			  const char *shown)
+{
+	char *msg;
+
+	if (!t->plan_err)
+		return NULL;
+	msg = xasprintf("cannot apply %s%s:\n%.*s", shown,
+			cli->dry_run ? "" : "; nothing was changed",
+			(int)strlen(t->plan_err) - 1, t->plan_err);
+	/* apply refuses the whole plan, so a dry run shows no change as one
+	 * it would make */
+	refuse_all(t, cli->dry_run ? "apply would refuse this plan" :
+				     "not made: the plan was refused");
+	return msg;
+}
+
+/* The exit code of a dry run: 1 when it found changes to make (or a plan
+ * apply refuses). */
+static int dry_run_code(const struct txn *t, const char *refusal)
+{
+	return refusal || txn_count(t) ? EXIT_DEVIATION : EXIT_OK;
+}
+
+static void print_summary(const struct cli *cli, FILE *f, const struct txn *t,
 			  const char *profile, int code)
 {
 	size_t n = txn_count(t);
@@ -127,32 +155,33 @@ static void print_summary(struct cli *cli, const struct txn *t,
 	if (cli->format != FMT_TEXT || cli->verbosity < 0)
 		return;
 	if (n == 0 && code == EXIT_OK && boot_manual(t, NULL))
-		fprintf(cli->out,
-			"nothing to change at run time (%zu checks)\n",
+		fprintf(f, "nothing to change at run time (%zu checks)\n",
 			t->checks.n);
 	else if (n == 0 && code == EXIT_OK)
-		fprintf(cli->out,
+		fprintf(f,
 			"nothing to change: the host already matches "
 			"%s (%zu checks)\n",
 			profile, t->checks.n);
 	else if (n && cli->dry_run && t->plan_err)
-		fprintf(cli->out, "no change would be made: apply refuses a "
-				  "plan with settings it cannot make (see "
-				  "above)\n");
+		fprintf(f, "no change would be made: apply refuses a "
+			   "plan with settings it cannot make (see "
+			   "above)\n");
 	else if (n && cli->dry_run)
-		fprintf(cli->out,
+		fprintf(f,
 			"%zu change%s would be made (dry run: nothing "
 			"was written)\n",
 			n, n == 1 ? "" : "s");
 	else if (n && code == EXIT_OK) {
 		_cleanup_free_ char *hint = cli_rollback_hint(cli, t->undo.id);
 
-		fprintf(cli->out, "%zu change%s applied; undo with: %s\n", n,
+		fprintf(f, "%zu change%s applied; undo with: %s\n", n,
 			n == 1 ? "" : "s", hint);
 	}
 }
 
-static void print_report(struct cli *cli, const struct txn *t,
+/* The report of apply to f: for a dry run, what cli_apply_dry_run shows
+ * too. */
+static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 			 const char *shown, int code)
 {
 	struct ptrvec names = { 0 };
@@ -174,18 +203,18 @@ static void print_report(struct cli *cli, const struct txn *t,
 	if (t->plan_err)
 		rep.dry_run = false;
 	if (cli->format == FMT_JSON)
-		report_json(cli->out, &rep);
+		report_json(f, &rep);
 	else if (txn_count(t))
-		report_changes_text(cli->out, &rep);
-	print_summary(cli, t, shown, code);
+		report_changes_text(f, &rep);
+	print_summary(cli, f, t, shown, code);
 	if (cli->persist && cli->format == FMT_TEXT && cli->verbosity >= 0 &&
 	    code == EXIT_OK && !cli->dry_run)
-		fprintf(cli->out,
+		fprintf(f,
 			"%s holds after a reboot: "
 			"/etc/sysctl.d/90-hosttune.conf, and "
 			"hosttune-apply.service applies it at boot\n",
 			shown);
-	print_boot_notice(cli, t, code);
+	print_boot_notice(cli, f, t, code);
 	ptrvec_free(&names, NULL);
 }
 
@@ -302,7 +331,7 @@ static char *profile_record(const char *arg)
 int cmd_apply(struct cli *cli)
 {
 	struct profile p = { 0 };
-	_cleanup_free_ char *active = NULL, *record = NULL;
+	_cleanup_free_ char *active = NULL, *record = NULL, *refusal = NULL;
 	char *names[1];
 	struct txn t;
 	int code, r;
@@ -341,25 +370,62 @@ int cmd_apply(struct cli *cli)
 		code = cli_audit_failed(r);
 		goto out;
 	}
-	if (r < 0) {
-		cli_error("cannot apply %s%s:\n%.*s", cli->argv[0],
-			  cli->dry_run ? "" : "; nothing was changed",
-			  (int)strlen(t.plan_err) - 1, t.plan_err);
-		code = cli->dry_run ? EXIT_DEVIATION : EXIT_RUNTIME;
-		/* apply refuses the whole plan, so a dry run shows no change
-		 * as one it would make */
-		refuse_all(&t, cli->dry_run ? "apply would refuse this plan" :
-					      "not made: the plan was refused");
-		if (!cli->dry_run && cli->format != FMT_JSON)
-			goto out;
-	} else if (txn_count(&t) && cli->dry_run) {
-		code = EXIT_DEVIATION;
+	refusal = plan_refusal(cli, &t, names[0]);
+	if (cli->dry_run) {
+		code = dry_run_code(&t, refusal);
+	} else if (refusal) {
+		code = EXIT_RUNTIME;
 	} else if (txn_count(&t)) {
 		code = apply_run(cli, &t, p.name);
 	}
-	print_report(cli, &t, names[0], code);
+	if (refusal) {
+		cli_error("%s", refusal);
+		if (!cli->dry_run && cli->format != FMT_JSON)
+			goto out;
+	}
+	print_report(cli, cli->out, &t, names[0], code);
 out:
 	txn_free(&t);
 	profile_free(&p);
+	return code;
+}
+
+int cli_apply_dry_run(struct cli *cli, const char *shown,
+		      const struct profile *p, char **ret_out,
+		      char **ret_refusal)
+{
+	/* the options of a plain `apply PROFILE --dry-run`: print_report
+	 * reads only these of view, and the plan reads cli's own host */
+	struct cli view = *cli;
+	_cleanup_free_ char *refusal = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	struct txn t;
+	FILE *f;
+	int code, r;
+
+	view.format = FMT_TEXT;
+	view.verbosity = 0;
+	view.dry_run = true;
+	view.force = false;
+	view.persist = false;
+	view.use_color = false;
+	cli_txn_init(cli, &t);
+	r = txn_plan_profile(&t, p);
+	if (r < 0 && !t.plan_err) {
+		txn_free(&t);
+		return r;
+	}
+	refusal = plan_refusal(&view, &t, shown);
+	code = dry_run_code(&t, refusal);
+	f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	print_report(&view, f, &t, shown, code);
+	if (fclose(f) != 0)
+		abort();
+	txn_free(&t);
+	*ret_out = buf;
+	*ret_refusal = TAKE_PTR(refusal);
 	return code;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <string.h>
 #include <time.h>
 
 #include "hosttune/bootconf.h"
 #include "hosttune/cli.h"
+#include "hosttune/html.h"
 
 static double now(void)
 {
@@ -55,6 +57,77 @@ static void judge_boot(struct cli *cli, struct ptrvec *checks)
 	profile_free(&active);
 }
 
+/* The html page's implementation plan: apply's own dry run of the
+ * profile audited, and the commands that apply and undo it. */
+struct audit_plan {
+	struct html_plan plan;
+	char *text, *refusal, *dry_run_cmd, *apply_cmd, *persist_cmd,
+		*rollback_cmd, *why_none;
+};
+
+static void audit_plan_make(struct cli *cli, const struct profile *p,
+			    char **names, int n, struct audit_plan *ap)
+{
+	const char *dry[] = { names[0], "--dry-run", NULL };
+	const char *apply[] = { names[0], NULL };
+	const char *persist[] = { names[0], "--persist", NULL };
+	int r;
+
+	*ap = (struct audit_plan){ 0 };
+	if (n > 1) {
+		ap->why_none = xstrdup(
+			"apply takes one profile: to apply all of these, "
+			"write one that includes them (include = A, B) and "
+			"audit that.");
+		ap->plan.why_none = ap->why_none;
+		return;
+	}
+	r = cli_apply_dry_run(cli, names[0], p, &ap->text, &ap->refusal);
+	if (r < 0) {
+		ap->why_none =
+			xasprintf("apply could not plan: %s", strerror(-r));
+		ap->plan.why_none = ap->why_none;
+		return;
+	}
+	ap->dry_run_cmd = cli_command(cli, "apply", dry);
+	ap->apply_cmd = cli_command(cli, "apply", apply);
+	ap->persist_cmd = cli_command(cli, "apply", persist);
+	ap->rollback_cmd = cli_command(cli, "rollback", NULL);
+	ap->plan = (struct html_plan){
+		.profile = names[0],
+		.dry_run_cmd = ap->dry_run_cmd,
+		.apply_cmd = ap->apply_cmd,
+		.persist_cmd = ap->persist_cmd,
+		.rollback_cmd = ap->rollback_cmd,
+		.text = ap->text,
+		.refusal = ap->refusal,
+		.exit_code = r,
+	};
+}
+
+static void audit_plan_free(struct audit_plan *ap)
+{
+	free(ap->text);
+	free(ap->refusal);
+	free(ap->dry_run_cmd);
+	free(ap->apply_cmd);
+	free(ap->persist_cmd);
+	free(ap->rollback_cmd);
+	free(ap->why_none);
+}
+
+static void print_html(struct cli *cli, const struct report *rep,
+		       const struct profile *p, char **names, int n)
+{
+	struct audit_plan ap;
+	struct html_audit a = { .r = rep, .strict = cli->strict };
+
+	audit_plan_make(cli, p, names, n, &ap);
+	a.plan = &ap.plan;
+	report_html(cli->out, &a);
+	audit_plan_free(&ap);
+}
+
 int cmd_audit(struct cli *cli)
 {
 	static char *default_profile[] = { "baseline" };
@@ -105,6 +178,8 @@ int cmd_audit(struct cli *cli)
 		report_json(cli->out, &rep);
 	else if (cli->format == FMT_PROMETHEUS)
 		report_prometheus(cli->out, &rep);
+	else if (cli->format == FMT_HTML)
+		print_html(cli, &rep, &p, names, n);
 	else
 		report_text(cli->out, &rep);
 	code = audit_findings(&checks, cli->strict) ? EXIT_DEVIATION : EXIT_OK;

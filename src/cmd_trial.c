@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "hosttune/cli.h"
+#include "hosttune/html.h"
 #include "hosttune/stats.h"
 
 #define TRIAL_OUTPUT_MAX (1024 * 1024)
@@ -336,6 +337,69 @@ static void print_json(const struct trial *tr, const struct verdict *v,
 	json_finish(&j);
 }
 
+static double seconds(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+static struct html_config html_config_of(const char *name,
+					 const struct sample_set *s,
+					 const struct summary_stats *st)
+{
+	return (struct html_config){
+		.name = name,
+		.v = s->v,
+		.n = s->n,
+		.st = *st,
+		.user_s = seconds(&s->ru.ru_utime),
+		.sys_s = seconds(&s->ru.ru_stime),
+	};
+}
+
+static void print_html(const struct trial *tr, const struct verdict *v,
+		       const char *profile)
+{
+	struct cli *cli = tr->cli;
+	struct report_host host;
+	struct strbuf cmd = { 0 };
+	_cleanup_free_ char *rollback = NULL;
+	const char *id[] = { tr->t->undo.id, NULL };
+	struct html_trial ht;
+
+	for (char **a = tr->cmd; *a; a++) {
+		if (a != tr->cmd)
+			strbuf_puts(&cmd, " ");
+		cli_shell_word(&cmd, *a);
+	}
+	if (v->keep)
+		rollback = cli_command(cli, "rollback", id);
+	report_host_read(&cli->host, &host);
+	ht = (struct html_trial){
+		.host = &host,
+		.profile = profile,
+		.root = cli->root,
+		.command = cmd.s,
+		.metric = cli->metric,
+		.higher_is_better = cli->higher_is_better,
+		.seed = tr->seed,
+		.runs = cli->runs,
+		.current = html_config_of("current", &tr->base, &v->base),
+		.with_profile = html_config_of("profile", &tr->prof, &v->prof),
+		.change = v->change,
+		.lo = v->lo,
+		.hi = v->hi,
+		.p = v->p,
+		.verdict = v->word,
+		.kept = v->keep,
+		.snapshot = tr->t->undo.id,
+		.rollback_cmd = rollback,
+		.changes = &tr->t->changes,
+	};
+	report_html_trial(cli->out, &ht);
+	report_host_free(&host);
+	free(cmd.s);
+}
+
 /* End where the verdict says: the profile kept (its snapshot in effect,
  * rollback undoes it), or the host exactly as it was. */
 static int finish(struct trial *tr, bool keep)
@@ -413,6 +477,8 @@ int cmd_trial(struct cli *cli)
 		if (code == 0) {
 			if (cli->format == FMT_JSON)
 				print_json(&tr, &v, cli->argv[0], 0);
+			else if (cli->format == FMT_HTML)
+				print_html(&tr, &v, cli->argv[0]);
 			else
 				print_text(&tr, &v);
 			code = !strcmp(v.word, "better") ? EXIT_OK :

@@ -10,8 +10,8 @@
 #define TEXT_JSON (FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON))
 
 static const struct verb verbs[] = {
-	{ "audit", cmd_audit, OPT_STRICT, TEXT_JSON | FMT_BIT(FMT_PROMETHEUS),
-	  NEED_HOST,
+	{ "audit", cmd_audit, OPT_STRICT,
+	  TEXT_JSON | FMT_BIT(FMT_PROMETHEUS) | FMT_BIT(FMT_HTML), NEED_HOST,
 	  "audit [PROFILE...] [--strict]\n"
 	  "  Compare the host with the profiles (default: the active\n"
 	  "  profile that apply --persist recorded, else baseline), later\n"
@@ -21,7 +21,9 @@ static const struct verb verbs[] = {
 	  "  or an outside action), 2 on bad input.\n"
 	  "  --strict    a missing setting is a finding too (not one whose\n"
 	  "              key starts with '-', which is optional)\n"
-	  "  Formats: text, json, prometheus.\n" },
+	  "  -f html: one page with a weighted score, the findings by\n"
+	  "  impact and apply's plan (its dry run, and how to undo it).\n"
+	  "  Formats: text, json, prometheus, html.\n" },
 	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE | OPT_PERSIST, TEXT_JSON,
 	  NEED_HOST | NEED_WRITE,
 	  "apply [PROFILE] [--dry-run] [--force] [--persist]\n"
@@ -50,7 +52,7 @@ static const struct verb verbs[] = {
 	  "  then stays in effect. Formats: text, json.\n" },
 	{ "trial", cmd_trial,
 	  OPT_RUNS | OPT_METRIC | OPT_HIGHER | OPT_KEEP_IF_BETTER | OPT_SEED,
-	  TEXT_JSON, NEED_HOST | NEED_WRITE,
+	  TEXT_JSON | FMT_BIT(FMT_HTML), NEED_HOST | NEED_WRITE,
 	  "trial PROFILE [--runs N] [--metric REGEX] [--higher-is-better]\n"
 	  "      [--keep-if-better[=PCT]] [--seed N] -- COMMAND [ARG...]\n"
 	  "  Measure COMMAND with the host's values and with the profile's,\n"
@@ -67,7 +69,7 @@ static const struct verb verbs[] = {
 	  "                      at least, with confidence (default 0)\n"
 	  "  --seed N            the order's seed (printed in the report)\n"
 	  "  Exit 0 when the profile is better, 1 otherwise.\n"
-	  "  Formats: text, json.\n" },
+	  "  Formats: text, json, html.\n" },
 	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL, TEXT_JSON, NEED_HOST,
 	  "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
 	  "  Save the current values of what PROFILE covers (default:\n"
@@ -98,6 +100,7 @@ static const char *const format_names[] = {
 	[FMT_TEXT] = "text",
 	[FMT_JSON] = "json",
 	[FMT_PROMETHEUS] = "prometheus",
+	[FMT_HTML] = "html",
 };
 
 static const char global_usage[] =
@@ -124,7 +127,8 @@ static const char global_usage[] =
 	"  -r, --root DIR         read and write the tree under DIR, not /\n"
 	"  -p, --profile-dir DIR  look for profiles in DIR first (repeatable)\n"
 	"  -s, --state-dir DIR    snapshots and lock (default /var/lib/hosttune)\n"
-	"  -f, --format FMT       text, json or prometheus (audit)\n"
+	"  -f, --format FMT       text, json, prometheus or html (COMMAND --help\n"
+	"                         says which a command writes)\n"
 	"  -o, --output FILE      write the report to FILE, atomically (- is\n"
 	"                         standard output)\n"
 	"      --color[=WHEN]     auto, always (a bare --color) or never\n"

@@ -20,11 +20,13 @@ cd "$(dirname "$0")/.."
 # valgrind, cppcheck, clang-tidy (ASan and UBSan come with gcc).
 # Fuzzing (make fuzz): clang, libclang-rt-14-dev (libFuzzer and the
 # sanitizer runtimes), llvm-14 (llvm-symbolizer, for readable reports).
+# chromium: tests/cli/html-browser.sh renders the -f html pages headless
+# (no console message, a screenshot); without it that test skips.
 packages="gcc make pkg-config libc6-dev libcap-dev libmnl-dev libinih-dev
 libcmocka-dev linux-libc-dev strace python3 iproute2 util-linux procps man-db
 ethtool hyperfine prometheus prometheus-node-exporter ansible-core debhelper
 lintian bash-completion systemd valgrind cppcheck clang-tidy clang-format
-clang libclang-rt-14-dev llvm-14"
+clang libclang-rt-14-dev llvm-14 chromium"
 
 missing=
 for p in $packages; do

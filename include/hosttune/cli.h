@@ -129,6 +129,23 @@ int cli_commit(struct cli *cli, struct txn *t, const char *kind,
 void cli_report_failures(const struct txn *t, const char *prefix);
 /* "hosttune [--root R] [--state-dir S] rollback ID", for hints. */
 char *cli_rollback_hint(const struct cli *cli, const char *id);
+/* Append s to sb as one word for a POSIX shell: as it is when it is
+ * plainly safe, else in single quotes. */
+void cli_shell_word(struct strbuf *sb, const char *s);
+/* "hosttune [--root R] [-p DIR]... [--state-dir S] VERB ARG...", each
+ * word quoted for a shell: a command for the user to run next, with the
+ * options that chose this host, profiles and state. args ends with NULL. */
+char *cli_command(const struct cli *cli, const char *verb,
+		  const char *const *args);
+/* What `hosttune apply PROFILE --dry-run` (text, no --force or --persist)
+ * prints for p, named as shown, on this host: its standard output in
+ * *ret_out, and what it says on standard error (without "hosttune: ")
+ * in *ret_refusal, or NULL. Reads the host, writes nothing, takes no
+ * lock, prints nothing. The dry run's exit code, or a negative errno when
+ * the host could not be read. */
+int cli_apply_dry_run(struct cli *cli, const char *shown,
+		      const struct profile *p, char **ret_out,
+		      char **ret_refusal);
 /* Hold back termination signals while a transaction writes. */
 void cli_signals_hold(sigset_t *old);
 void cli_signals_release(const sigset_t *old);

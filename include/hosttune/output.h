@@ -7,7 +7,7 @@
 #include "hosttune/json.h"
 #include "hosttune/transaction.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS };
+enum format { FMT_TEXT, FMT_JSON, FMT_PROMETHEUS, FMT_HTML };
 
 /* What a command reports: every field optional but command. */
 /* The host a report is about, read beneath --root: a captured image names

@@ -69,9 +69,11 @@ same "after an option's value come profiles ('snapshot --name s <TAB>')" \
 
 # ---- option values ----
 same "'-f <TAB>' before a verb: every format" "$(comp "$HT" -f '')" \
-	"json prometheus text"
-same "'audit -f <TAB>': text json prometheus" "$(comp "$HT" audit -f '')" \
-	"json prometheus text"
+	"html json prometheus text"
+same "'audit -f <TAB>': text json prometheus html" "$(comp "$HT" audit -f '')" \
+	"html json prometheus text"
+same "'trial -f <TAB>': text json html" "$(comp "$HT" trial -f '')" \
+	"html json text"
 same "'apply --format <TAB>': text json" "$(comp "$HT" apply --format '')" \
 	"json text"
 same "'lint -f <TAB>': text" "$(comp "$HT" lint -f '')" "text"
