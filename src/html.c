@@ -14,49 +14,6 @@
 
 /* ---- text ------------------------------------------------------------ */
 
-/* The length of the valid UTF-8 sequence at p (its code point in *ret),
- * or 0: overlong forms, surrogates and values past U+10FFFF are invalid.
- * A NUL ends the check, so nothing past the string is read. */
-static size_t utf8_len(const unsigned char *p, uint32_t *ret)
-{
-	uint32_t cp;
-	size_t n;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[k] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	*ret = cp;
-	return n;
-}
-
-/* Characters that would hide or reorder what is around them: C1
- * controls, bidirectional marks, embeddings, overrides and isolates, line
- * and paragraph separators, the byte-order mark. */
-static bool invisible(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c ||
-	       (cp >= 0x200e && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
-}
-
 void html_text(FILE *f, const char *s, bool keep_lines)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "-");
@@ -80,10 +37,10 @@ void html_text(FILE *f, const char *s, bool keep_lines)
 			fputc(*p, f);
 		else if (*p < 0x80) /* the other control bytes */
 			fprintf(f, "<span class=\"esc\">\\x%02x</span>", *p);
-		else if ((n = utf8_len(p, &cp)) == 0) {
+		else if ((n = utf8_seq(p, &cp)) == 0) {
 			fprintf(f, "<span class=\"esc\">\\x%02x</span>", *p);
 			n = 1;
-		} else if (invisible(cp))
+		} else if (codepoint_hides(cp))
 			fprintf(f, "<span class=\"esc\">\\u%04x</span>", cp);
 		else
 			fwrite(p, 1, n, f);

@@ -328,16 +328,71 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 
 /* Values come from the host and from fixture trees: never let one move the
  * cursor or change the terminal. */
+/* The length of the valid UTF-8 sequence at p (its code point in *ret),
+ * or 0: overlong forms, surrogates and values past U+10FFFF are invalid.
+ * A NUL ends the check, so nothing past the string is read. */
+size_t utf8_seq(const unsigned char *p, uint32_t *ret)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	*ret = cp;
+	return n;
+}
+
+/* Characters that would hide or reorder what is around them: C1
+ * controls, bidirectional marks, embeddings, overrides and isolates, line
+ * and paragraph separators, the byte-order mark. */
+bool codepoint_hides(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c ||
+	       (cp >= 0x200e && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 char *display_escape(const char *s)
 {
 	struct strbuf sb = { 0 };
 
 	if (!s)
 		return xstrdup("-");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		uint32_t cp = 0;
+		size_t n = 1;
+
 		if (*p < 0x20 || *p == 0x7f)
 			strbuf_printf(&sb, "\\x%02x", *p);
-		else
+		else if (*p < 0x80)
 			strbuf_add(&sb, (const char *)p, 1);
+		else if ((n = utf8_seq(p, &cp)) == 0) {
+			strbuf_printf(&sb, "\\x%02x", *p);
+			n = 1;
+		} else if (codepoint_hides(cp))
+			strbuf_printf(&sb, "\\u%04x", (unsigned)cp);
+		else
+			strbuf_add(&sb, (const char *)p, n);
+		p += n;
+	}
 	return strbuf_take(&sb);
 }

@@ -86,8 +86,18 @@ char *normalize_ws(const char *s);
 char *strip(char *s);
 bool startswith(const char *s, const char *prefix);
 bool has_control_chars(const char *s);
-/* A copy for a terminal or a message: control bytes as \xNN, so no value
- * from a file or the host can move the cursor; NULL gives "-". */
+/* The length of the valid UTF-8 sequence at p (its code point in *ret),
+ * or 0: overlong forms, surrogates and values past U+10FFFF are invalid.
+ * A NUL ends the check, so nothing past the string is read. */
+size_t utf8_seq(const unsigned char *p, uint32_t *ret);
+/* Characters that would hide or reorder what is around them: C1
+ * controls, bidirectional marks, embeddings, overrides and isolates, line
+ * and paragraph separators, the byte-order mark. */
+bool codepoint_hides(uint32_t cp);
+/* A copy for a terminal or a message: control bytes and invalid UTF-8 as
+ * \xNN, characters that hide or reorder text as \uNNNN, so no value from
+ * a file or the host can move the cursor or disguise what is shown; NULL
+ * gives "-". */
 char *display_escape(const char *s);
 
 /* Read an open file whole (at most max bytes: -EFBIG beyond). */

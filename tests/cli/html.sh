@@ -154,6 +154,17 @@ check "hostile: the profile's reason and ref are text" \
 check "hostile: the host name is text, in the title too" \
 	grep -qF '<title>hosttune audit: &lt;script&gt;host&lt;/script&gt;</title>' \
 	"$TMP/hostile.html"
+# The terminal report of the same host: nothing that hides or reorders
+# text, and no invalid UTF-8, reaches it raw.
+"$HT" -s "$TMP/s" --color never audit --root "$H" "$TMP/hostile.ini" \
+	>"$TMP/hostile.txt" 2>&1
+check "hostile text audit: the right-to-left override is an escape" \
+	grep -qF '\u202eevil' "$TMP/hostile.txt"
+check "hostile text audit: invalid UTF-8 is shown byte by byte" \
+	grep -qF '\xff\xfe' "$TMP/hostile.txt"
+check "hostile text audit: no raw override, invalid byte or escape" \
+	sh -c '! LC_ALL=C grep -q "$(printf "\342\200\256\\|\377\\|\033")" "$1"' \
+	sh "$TMP/hostile.txt"
 expect_exit 1 "hostile: apply --dry-run (for the comparison)" \
 	timeout 20 "$HT" -s "$TMP/s" apply --dry-run --root "$H" "$TMP/hostile.ini"
 cp "$TMP/last.out" "$TMP/hdry.out"

@@ -90,6 +90,29 @@ static void test_invisible_controls_visible(void **state)
 	     ESC("\\u2066") "x" ESC("\\u2069"));
 }
 
+/* The terminal gets the same protection: display_escape() (util.c) shows
+ * what would hide or reorder text, and invalid UTF-8, as escapes. */
+static void term_same(const char *in, const char *want)
+{
+	char *got = display_escape(in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_terminal_escapes_match(void **state)
+{
+	(void)state;
+	term_same("a\033[31mb", "a\\x1b[31mb");
+	term_same("a\xe2\x80\xae"
+		  "b",
+		  "a\\u202eb");
+	term_same("\xff\xfe ok", "\\xff\\xfe ok");
+	term_same("\xc0\xaf", "\\xc0\\xaf"); /* overlong '/' */
+	term_same("caf\xc3\xa9 \xe6\x97\xa5", "caf\xc3\xa9 \xe6\x97\xa5");
+	term_same(NULL, "-");
+}
+
 /* Checks with a status and an impact, as an audit makes them. */
 struct fixture {
 	struct setting set[8];
@@ -156,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_control_bytes_visible),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_invisible_controls_visible),
+		cmocka_unit_test(test_terminal_escapes_match),
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_score_rounds_down),
 	};
