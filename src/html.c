@@ -765,8 +765,9 @@ static void trial_plot(FILE *f, const struct html_trial *t, const char *unit)
 	double hi = fmax(t->current.st.max, t->with_profile.st.max);
 	double pad = (hi - lo) * 0.04;
 
-	/* a little room at each end, so no dot sits on the edge */
-	lo -= pad;
+	/* a little room at each end, so no dot sits on the edge; but an axis
+	 * of times or counts never starts below zero */
+	lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
 	hi += pad;
 	fputs("<svg id=\"sample-chart\" xmlns=\"http://www.w3.org/2000/svg\" "
 	      "role=\"img\" viewBox=\"0 0 900 130\" width=\"900\" "
