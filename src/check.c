@@ -39,8 +39,8 @@ int impact_parse(const char *s, enum impact *ret)
 
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
-	return target ? xasprintf("%s:%s:%s", domain, target, key) :
-			xasprintf("%s:%s", domain, key);
+	return target ? xstrjoin(domain, ":", target, ":", key, NULL) :
+			xstrjoin(domain, ":", key, NULL);
 }
 
 struct check *check_new(const struct check_ops *ops, const char *target,

@@ -55,6 +55,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The strings up to the NULL, joined: what xasprintf("%s%s%s") would give,
+ * without a format to interpret (it is on the per-setting paths). */
+char *xstrjoin(const char *first, ...) __attribute__((sentinel));
 
 /* A growable array of pointers. */
 struct ptrvec {
