@@ -39,8 +39,8 @@ int impact_parse(const char *s, enum impact *ret)
 
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
-	return target ? xstrjoin(domain, ":", target, ":", key, NULL) :
-			xstrjoin(domain, ":", key, NULL);
+	return target ? xstrjoin(domain, ":", target, ":", key) :
+			xstrjoin(domain, ":", key);
 }
 
 struct check *check_new(const struct check_ops *ops, const char *target,

@@ -379,7 +379,7 @@ static int handle_profile_key(struct load_ctx *c, const char *name,
 static char *setting_ident(const struct setting *s)
 {
 	return xstrjoin(s->ops->name, "\n", s->target ? s->target : "", "\n",
-			s->key, NULL);
+			s->key);
 }
 
 static int handler(void *user, const char *inih_section, const char *inih_name,

@@ -55,7 +55,7 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *xstrjoin(const char *first, ...)
+char *xstrjoin_null(const char *first, ...)
 {
 	va_list ap;
 	size_t len = 0, k;

@@ -662,10 +662,10 @@ static void test_xstrjoin(void **state)
 	char *s;
 
 	(void)state;
-	s = xstrjoin("sysctl", ":", "", ":", "vm.swappiness", NULL);
+	s = xstrjoin("sysctl", ":", "", ":", "vm.swappiness");
 	assert_string_equal(s, "sysctl::vm.swappiness");
 	free(s);
-	s = xstrjoin("", NULL);
+	s = xstrjoin("");
 	assert_string_equal(s, "");
 	free(s);
 }
