@@ -238,7 +238,7 @@ static char *key_path(const char *key)
 {
 	_cleanup_free_ char *p = swap_separators(key);
 
-	return xasprintf("proc/sys/%s", p);
+	return xstrjoin("proc/sys/", p);
 }
 
 /* A multi-value key takes one form per field, as many as it has. */

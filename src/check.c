@@ -54,8 +54,8 @@ int check_setting_parsed(int r, struct expect *e, char **ret_key,
 
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
-	return target ? xasprintf("%s:%s:%s", domain, target, key) :
-			xasprintf("%s:%s", domain, key);
+	return target ? xstrjoin(domain, ":", target, ":", key) :
+			xstrjoin(domain, ":", key);
 }
 
 struct check *check_new(const struct check_ops *ops, const char *target,

@@ -257,8 +257,8 @@ static void print_text(const struct trial *tr, const struct verdict *v)
 {
 	FILE *f = tr->cli->out;
 	const char *unit = tr->metric ? "" : " s";
-	double lo = fmin(v->base.min, v->prof.min);
-	double hi = fmax(v->base.max, v->prof.max);
+	double lo = v->base.min < v->prof.min ? v->base.min : v->prof.min;
+	double hi = v->base.max > v->prof.max ? v->base.max : v->prof.max;
 
 	fprintf(f, "%-8s  %4s  %12s  %12s  %12s  %12s  %12s\n", "CONFIG",
 		"RUNS", "MEDIAN", "P95", "MIN", "MAX", "MAD");

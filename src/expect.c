@@ -64,8 +64,16 @@ int num_cmp(const struct num *a, const struct num *b)
 
 char *num_format(const struct num *n)
 {
-	return xasprintf("%s%llu", n->neg ? "-" : "",
-			 (unsigned long long)n->mag);
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t m = n->mag;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + m % 10);
+	while (m /= 10);
+	if (n->neg)
+		*--p = '-';
+	return xstrdup(p);
 }
 
 char *choice_selected(const char *s)

@@ -378,8 +378,8 @@ static int handle_profile_key(struct load_ctx *c, const char *name,
 /* What makes two settings the same one: domain, target and key. */
 static char *setting_ident(const struct setting *s)
 {
-	return xasprintf("%s\n%s\n%s", s->ops->name, s->target ? s->target : "",
-			 s->key);
+	return xstrjoin(s->ops->name, "\n", s->target ? s->target : "", "\n",
+			s->key);
 }
 
 static int handler(void *user, const char *inih_section, const char *inih_name,

@@ -55,6 +55,28 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xstrjoin_null(const char *first, ...)
+{
+	va_list ap;
+	size_t len = 0, k;
+	char *s, *p;
+
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		len += strlen(a);
+	va_end(ap);
+	p = s = xmalloc(len + 1);
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *)) {
+		k = strlen(a);
+		memcpy(p, a, k);
+		p += k;
+	}
+	va_end(ap);
+	*p = '\0';
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -36,6 +36,10 @@ struct host {
 	uint64_t caps;
 	/* Per-run state of each domain, by registry index (check_state()). */
 	struct host_slot *slots;
+	/* The procfs directory of the last file opened (hostfs.c): NULL on
+	 * a host not made by host_open, which then resolves every path from
+	 * the root. */
+	struct host_dircache *dir;
 };
 
 /* Largest value hostfs_read() accepts from one file. */

@@ -35,6 +35,10 @@ void stats_change(const double *a, size_t na, const double *b, size_t nb,
 		  uint64_t seed, double *ret_change, double *ret_lo,
 		  double *ret_hi);
 
+/* The complementary error function, in hosttune's own code so that it
+ * does not load libm (as accurate as libm's erfc; see stats.c). */
+double stats_erfc(double x);
+
 /* The two-sided p-value of the Mann-Whitney U test of a against b. */
 double stats_mannwhitney_p(const double *a, size_t na, const double *b,
 			   size_t nb);

@@ -55,6 +55,11 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The strings joined: what xasprintf("%s%s%s") would give, without a
+ * format to interpret (it is on the per-setting paths). The macro ends
+ * the list with a typed null pointer. */
+char *xstrjoin_null(const char *first, ...) __attribute__((sentinel));
+#define xstrjoin(...) xstrjoin_null(__VA_ARGS__, (const char *)NULL)
 
 /* A growable array of pointers. */
 struct ptrvec {

@@ -629,6 +629,47 @@ static void test_copy_is_independent(void **state)
 	expect_free(&c);
 }
 
+/* num_format writes the digits itself: the ends of the range, zero and
+ * the sign, as printf would. */
+static void test_num_format_ends(void **state)
+{
+	const struct {
+		bool neg;
+		uint64_t mag;
+		const char *want;
+	} t[] = {
+		{ false, 0, "0" },
+		{ false, 7, "7" },
+		{ true, 1, "-1" },
+		{ false, 1000, "1000" },
+		{ true, 9223372036854775808ULL, "-9223372036854775808" },
+		{ false, UINT64_MAX, "18446744073709551615" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct num n = { .neg = t[i].neg, .mag = t[i].mag };
+		char *got = num_format(&n);
+
+		assert_string_equal(got, t[i].want);
+		free(got);
+	}
+}
+
+/* xstrjoin, which replaced xasprintf("%s...") on the per-setting paths. */
+static void test_xstrjoin(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = xstrjoin("sysctl", ":", "", ":", "vm.swappiness");
+	assert_string_equal(s, "sysctl::vm.swappiness");
+	free(s);
+	s = xstrjoin("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +730,8 @@ int main(void)
 		cmocka_unit_test(test_plan_alternatives_writes_first),
 		cmocka_unit_test(test_plan_max_writes_maximum),
 		cmocka_unit_test(test_copy_is_independent),
+		cmocka_unit_test(test_num_format_ends),
+		cmocka_unit_test(test_xstrjoin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

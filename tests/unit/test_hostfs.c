@@ -613,6 +613,92 @@ static void test_lstat_sees_a_symlink(void **state)
 	free(link);
 }
 
+/* ---- the /proc directory kept open between opens ---- */
+
+/* With proc/self kept open (a file read there first), its magic links
+ * are refused as they are from the root: the open relative to the kept
+ * directory is O_NOFOLLOW, and its failure goes back to openat2. */
+static void test_kept_proc_dir_refuses_magic_links(void **state)
+{
+	struct host h = { .root_fd = -1 };
+	char *v = NULL;
+	int fd;
+
+	(void)state;
+	assert_int_equal(host_open("/", &h), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(hostfs_read(&h, "proc/self/comm", &v, NULL),
+				 0);
+		free(v);
+		v = NULL;
+		fd = hostfs_open(&h, "proc/self/root", O_RDONLY | O_DIRECTORY);
+		if (fd >= 0)
+			fail_msg("proc/self/root opened (round %d)", round);
+		fd = hostfs_open(&h, "proc/self/cwd", O_RDONLY | O_DIRECTORY);
+		if (fd >= 0)
+			fail_msg("proc/self/cwd opened (round %d)", round);
+	}
+	host_close(&h);
+}
+
+/* Reads through the kept directory are the reads from the root: each key
+ * of a /proc/sys directory, one after another, against a fresh host. */
+static void test_kept_proc_dir_reads_as_from_root(void **state)
+{
+	const char *keys[] = { "proc/sys/kernel/ostype",
+			       "proc/sys/kernel/osrelease",
+			       "proc/sys/vm/overcommit_memory",
+			       "proc/sys/kernel/ostype" };
+	struct host h = { .root_fd = -1 };
+
+	(void)state;
+	assert_int_equal(host_open("/", &h), 0);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct host fresh = { .root_fd = -1 };
+		char *a = NULL, *b = NULL;
+
+		assert_int_equal(host_open("/", &fresh), 0);
+		assert_int_equal(hostfs_read(&h, keys[i], &a, NULL), 0);
+		assert_int_equal(hostfs_read(&fresh, keys[i], &b, NULL), 0);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		host_close(&fresh);
+	}
+	assert_int_equal(hostfs_read(&h, "proc/sys/kernel/no-such-key",
+				     &(char *){ NULL }, NULL),
+			 -ENOENT);
+	host_close(&h);
+}
+
+/* A fixture tree's directory is never kept, even below its proc/:
+ * replaced between two reads (renamed away, made again), the second read
+ * sees the new one. */
+static void test_replaced_fixture_dir_is_read_anew(void **state)
+{
+	struct env *e = *state;
+	char *p = in_root(e, "proc"), *d = in_root(e, "proc/kept");
+	char *old = in_root(e, "proc/kept.old"), *f = in_root(e, "proc/kept/v");
+	char *v = NULL;
+
+	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put_file(f, "1\n", 2);
+	assert_int_equal(hostfs_read(&e->h, "proc/kept/v", &v, NULL), 0);
+	assert_string_equal(v, "1");
+	free(v);
+	assert_int_equal(rename(d, old), 0);
+	assert_int_equal(mkdir(d, 0755), 0);
+	put_file(f, "2\n", 2);
+	assert_int_equal(hostfs_read(&e->h, "proc/kept/v", &v, NULL), 0);
+	assert_string_equal(v, "2");
+	free(v);
+	free(p);
+	free(d);
+	free(old);
+	free(f);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -651,6 +737,9 @@ static const struct CMUnitTest tests[] = {
 	T(test_write_invalid_path_fails),
 	T(test_stat_reports_type),
 	T(test_lstat_sees_a_symlink),
+	cmocka_unit_test(test_kept_proc_dir_refuses_magic_links),
+	cmocka_unit_test(test_kept_proc_dir_reads_as_from_root),
+	T(test_replaced_fixture_dir_is_read_anew),
 };
 
 /* hostfs.c remembers whether openat2 works, so the fallback run happens

@@ -59,6 +59,26 @@ static void test_summary_as_numpy(void **state)
 	near(s.p95, 10, 0);
 }
 
+/* hosttune's erfc against libm's (this test alone links libm), over the
+ * range the p-value uses and beyond: relative error within 1e-13 where
+ * the value is a normal double, and the symmetry erfc(-x) = 2 - erfc(x). */
+static void test_erfc_as_libm(void **state)
+{
+	(void)state;
+	for (int i = -600; i <= 2700; i++) {
+		double x = i / 100.0, want = erfc(x), got = stats_erfc(x);
+
+		if (want > 1e-300 && fabs(got - want) > 1e-13 * want)
+			fail_msg("erfc(%g) = %.17g, libm %.17g", x, got, want);
+		if (want <= 1e-300 && got > 1e-290)
+			fail_msg("erfc(%g) = %g, libm %g", x, got, want);
+	}
+	near(stats_erfc(0), 1, 0);
+	near(stats_erfc(30), 0, 0);
+	near(stats_erfc(-30), 2, 0);
+	assert_true(isnan(stats_erfc(NAN)));
+}
+
 static void test_mannwhitney_as_scipy(void **state)
 {
 	(void)state;
@@ -106,6 +126,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_as_numpy),
+		cmocka_unit_test(test_erfc_as_libm),
 		cmocka_unit_test(test_mannwhitney_as_scipy),
 		cmocka_unit_test(test_change_and_interval),
 		cmocka_unit_test(test_rand_is_seeded),
