@@ -761,8 +761,13 @@ static void sample_row(FILE *f, const struct html_config *c, double lo,
 
 static void trial_plot(FILE *f, const struct html_trial *t, const char *unit)
 {
-	double lo = fmin(t->current.st.min, t->with_profile.st.min);
-	double hi = fmax(t->current.st.max, t->with_profile.st.max);
+	/* comparisons, not fmin/fmax: hosttune does not link libm */
+	double lo = t->current.st.min < t->with_profile.st.min ?
+			    t->current.st.min :
+			    t->with_profile.st.min;
+	double hi = t->current.st.max > t->with_profile.st.max ?
+			    t->current.st.max :
+			    t->with_profile.st.max;
 	double pad = (hi - lo) * 0.04;
 
 	/* a little room at each end, so no dot sits on the edge; but an axis
