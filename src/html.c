@@ -6,7 +6,6 @@
  * Content-Security-Policy allows only its own inline style (and data:
  * images, of which it has none).
  */
-#include <math.h>
 #include <string.h>
 #include <time.h>
 
