@@ -106,13 +106,12 @@ static int drop_bounding(uint64_t keep)
 	return 0;
 }
 
-int caps_limit_to(uint64_t keep)
+/* Every set but the bounding set down to keep, and no_new_privs. */
+static int limit_sets(uint64_t keep)
 {
 	cap_t caps;
-	int r = drop_bounding(keep);
+	int r = 0;
 
-	if (r < 0)
-		return r;
 	/* no exec of ours (there is none) could ever gain privilege */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
@@ -135,4 +134,16 @@ int caps_limit_to(uint64_t keep)
 		r = -errno;
 	cap_free(caps);
 	return r;
+}
+
+int caps_limit_to(uint64_t keep)
+{
+	int r = drop_bounding(keep);
+
+	return r < 0 ? r : limit_sets(keep);
+}
+
+int caps_drop_all(void)
+{
+	return limit_sets(0);
 }

@@ -482,7 +482,7 @@ static int setup_verb(struct cli *cli, const struct verb *verb)
 	}
 	/* what only reads needs no privilege once the host is open: root
 	 * reads root's files as their owner */
-	if (!(verb->needs & NEED_WRITE) && caps_limit_to(0) < 0 &&
+	if (!(verb->needs & NEED_WRITE) && caps_drop_all() < 0 &&
 	    cli->privileged) {
 		cli_error("cannot drop capabilities: %s", strerror(errno));
 		return EXIT_RUNTIME;

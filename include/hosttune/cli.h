@@ -165,6 +165,14 @@ int cmd_trial(struct cli *cli);
  * PR_SET_NO_NEW_PRIVS). */
 int caps_missing(uint64_t needed, char **ret_names);
 int caps_limit_to(uint64_t keep);
+/* Drop every capability for a verb that only reads: effective, permitted,
+ * inheritable and ambient sets, with PR_SET_NO_NEW_PRIVS, but not the
+ * bounding set one capability at a time (each PR_CAPBSET_DROP is a
+ * commit_creds; the 40-odd of them were a tenth of an audit). With
+ * no_new_privs and nothing permitted, no execve can grant a capability,
+ * root's implicit ones included (security/commoncap.c), so the bounding
+ * set has nothing left to bound. */
+int caps_drop_all(void);
 bool caps_privileged(void);
 /* The permitted set, as a mask of CAP_* bits. */
 uint64_t caps_permitted(void);
