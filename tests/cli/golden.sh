@@ -185,9 +185,6 @@ check "audit -f json: no raw escape bytes" no_esc "$TMP/audit-json.raw"
 
 # Options before the command, after it and after the operands: same bytes,
 # but the audit's time (host.time), which moves on between runs.
-same_but_time() {
-	norm <"$1" >"$1.norm" && norm <"$2" >"$2.norm" && cmp -s "$1.norm" "$2.norm"
-}
 ht s -f json --root "$R" audit "$P/basic.ini" >"$TMP/j2" 2>&1
 check "options before the command: same JSON" same_but_time "$TMP/audit-json.raw" "$TMP/j2"
 ht s audit "$P/basic.ini" --root "$R" --format=json >"$TMP/j3" 2>&1
