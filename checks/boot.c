@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hosttune/bootconf.h"
 #include "hosttune/check.h"
 #include "hosttune/cmdline.h"
 
@@ -233,7 +234,7 @@ struct boot_state {
 	int err; /* 0, or why it could not be read */
 	char *why; /* the parser's words for -EINVAL */
 	struct cmdline cl;
-	char *dropin; /* hosttune's drop-in, or NULL */
+	struct bootconf grub; /* what update-grub would read */
 };
 
 static void boot_state_free(void *v)
@@ -243,7 +244,7 @@ static void boot_state_free(void *v)
 	if (!st)
 		return;
 	free(st->why);
-	free(st->dropin);
+	bootconf_free(&st->grub);
 	cmdline_free(&st->cl);
 	free(st);
 }
@@ -256,8 +257,7 @@ static int boot_state_load(const struct host *h, void **ret)
 	st->err = hostfs_read_max(h, "proc/cmdline", CMDLINE_MAX, &text, NULL);
 	if (st->err == 0)
 		st->err = cmdline_parse(text, &st->cl, &st->why);
-	if (hostfs_read(h, CMDLINE_DROPIN, &st->dropin, NULL) < 0)
-		st->dropin = NULL;
+	bootconf_load_grub(h, &st->grub);
 	*ret = st;
 	return 0;
 }
@@ -306,14 +306,21 @@ static char *manual_detail(const struct boot_state *st, const struct check *c,
 			   const struct cmdline_param *p)
 {
 	enum cmdline_want want = cmdline_want_of(&c->setting->expect);
-	_cleanup_free_ char *value = NULL;
+	_cleanup_free_ char *value = NULL, *source = NULL;
 	bool absent = false;
 	int line = 0;
 
-	if (st->dropin && cmdline_dropin_find(st->dropin, c->key, &line,
-					      &absent, &value) == 1) {
+	if (st->grub.grub_dropin &&
+	    cmdline_dropin_find(st->grub.grub_dropin, c->key, &line, &absent,
+				&value) == 1) {
 		struct cmdline_param set = { c->key, value };
+		/* what update-grub makes of every file, ours in its place */
+		int r = bootconf_judge(&st->grub, c, &source);
 
+		if (r == 0 && source && !startswith(source + 1, CMDLINE_DROPIN))
+			return xasprintf("set in /%s, but overridden at boot "
+					 "by %s",
+					 CMDLINE_DROPIN, source);
 		if (cmdline_satisfies(&c->setting->expect,
 				      absent ? NULL : &set))
 			return xasprintf("set in /%s; takes effect after "

@@ -228,70 +228,84 @@ static char *grub_assignment(const char *line, const char *name)
 	return xstrdup(v);
 }
 
-/* The parameters of value, in order, those with a '$' left out. */
-static void grub_params(struct bootconf *b, const char *value, int no)
+static const char *const grub_vars[] = { "GRUB_CMDLINE_LINUX",
+					 "GRUB_CMDLINE_LINUX_DEFAULT" };
+
+/* Every assignment of either variable in data, in order, with source
+ * "label:LINE". */
+static void grub_assignments(struct bootconf *b, const char *data,
+			     const char *label)
 {
-	struct cmdline cl = { 0 };
-	_cleanup_free_ char *err = NULL;
+	int no = 0;
 
-	if (cmdline_parse(value, &cl, &err) < 0)
-		return;
-	for (size_t i = 0; i < cl.n; i++) {
-		struct boot_assign *a;
+	for (const char *line = data, *next; line; line = next) {
+		_cleanup_free_ char *copy = NULL;
 
-		if (strchr(cl.v[i].name, '$') ||
-		    (cl.v[i].value && strchr(cl.v[i].value, '$')))
-			continue;
-		a = xcalloc(1, sizeof(*a));
-		a->key = xstrdup(cl.v[i].name);
-		a->value = cl.v[i].value ? xstrdup(cl.v[i].value) : NULL;
-		a->source = xasprintf("/etc/default/grub:%d", no);
-		ptrvec_push(&b->grub, a);
+		next = strchr(line, '\n');
+		no++;
+		copy = next ? xstrndup(line, (size_t)(next - line)) :
+			      xstrdup(line);
+		if (next)
+			next++;
+		for (size_t v = 0; v < ARRAY_SIZE(grub_vars); v++) {
+			char *value =
+				grub_assignment(strip(copy), grub_vars[v]);
+			struct boot_assign *a;
+
+			if (!value)
+				continue;
+			a = xcalloc(1, sizeof(*a));
+			a->key = xstrdup(grub_vars[v]);
+			a->value = value;
+			a->source = xasprintf("%s:%d", label, no);
+			ptrvec_push(&b->grub, a);
+		}
 	}
-	cmdline_free(&cl);
 }
 
-/* The kernel's line as update-grub makes it from /etc/default/grub: the
- * last GRUB_CMDLINE_LINUX, then the last GRUB_CMDLINE_LINUX_DEFAULT. */
+/* What update-grub reads for the kernel's line: /etc/default/grub, then
+ * each /etc/default/grub.d/NAME.cfg in name order, hosttune's drop-in among
+ * them. */
 static void load_grub(const struct host *h, struct bootconf *b)
 {
-	static const char *const vars[] = { "GRUB_CMDLINE_LINUX",
-					    "GRUB_CMDLINE_LINUX_DEFAULT" };
 	_cleanup_free_ char *data = NULL;
+	char **names = NULL;
+	size_t n = 0;
 
 	if (hostfs_read(h, CMDLINE_DROPIN, &b->grub_dropin, NULL) < 0)
 		b->grub_dropin = NULL;
-	if (hostfs_read(h, "etc/default/grub", &data, NULL) < 0)
-		return;
-	b->grub_found = true;
-	for (size_t v = 0; v < ARRAY_SIZE(vars); v++) {
-		_cleanup_free_ char *last = NULL;
-		int no = 0, last_no = 0;
-
-		for (char *line = data, *next; line; line = next) {
-			char *value;
-
-			next = strchr(line, '\n');
-			no++;
-			{
-				_cleanup_free_ char *copy =
-					next ? xstrndup(line,
-							(size_t)(next - line)) :
-					       xstrdup(line);
-
-				value = grub_assignment(strip(copy), vars[v]);
-			}
-			if (next)
-				next++;
-			if (!value)
-				continue;
-			free(last);
-			last = value;
-			last_no = no;
-		}
-		if (last)
-			grub_params(b, last, last_no);
+	if (hostfs_read(h, "etc/default/grub", &data, NULL) == 0) {
+		b->grub_found = true;
+		grub_assignments(b, data, "/etc/default/grub");
 	}
+	if (hostfs_list(h, "etc/default/grub.d", &names, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *rel = NULL, *cfg = NULL, *label = NULL;
+		size_t len = strlen(names[i]);
+
+		if (len < 5 || strcmp(names[i] + len - 4, ".cfg"))
+			continue;
+		rel = xstrjoin("etc/default/grub.d/", names[i]);
+		if (!strcmp(rel, CMDLINE_DROPIN)) {
+			if (b->grub_dropin)
+				ptrvec_push(
+					&b->grub,
+					xcalloc(1, sizeof(struct boot_assign)));
+			continue;
+		}
+		if (hostfs_read(h, rel, &cfg, NULL) < 0)
+			continue;
+		label = xstrjoin("/", rel);
+		grub_assignments(b, cfg, label);
+	}
+	strv_free(names, n);
+}
+
+void bootconf_load_grub(const struct host *h, struct bootconf *b)
+{
+	*b = (struct bootconf){ 0 };
+	load_grub(h, b);
 }
 
 int bootconf_load(const struct host *h, struct bootconf *b)
@@ -303,37 +317,151 @@ int bootconf_load(const struct host *h, struct bootconf *b)
 	return 0;
 }
 
-/* A kernel parameter at boot: hosttune's drop-in wins, then the last
- * word update-grub puts on the line. */
+/* Where a parameter stands in one variable while update-grub reads the
+ * files: its occurrences, in order, each with the line that put it. */
+struct grub_word {
+	char *value; /* NULL for a bare flag */
+	const char *source;
+};
+
+static void words_clear(struct ptrvec *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		struct grub_word *g = w->v[i];
+
+		free(g->value);
+		free(g);
+	}
+	w->n = 0;
+}
+
+static void word_push(struct ptrvec *w, const char *value, const char *source)
+{
+	struct grub_word *g = xcalloc(1, sizeof(*g));
+
+	g->value = value ? xstrdup(value) : NULL;
+	g->source = source;
+	ptrvec_push(w, g);
+}
+
+/* "$NAME" or "${NAME}": which of the two variables, or -1. */
+static int grub_reference(const struct cmdline_param *p)
+{
+	for (size_t v = 0; v < ARRAY_SIZE(grub_vars); v++) {
+		size_t n = strlen(grub_vars[v]);
+		const char *s = p->name;
+
+		if (p->value || s[0] != '$')
+			continue;
+		if (!strcmp(s + 1, grub_vars[v]) ||
+		    (s[1] == '{' && !strncmp(s + 2, grub_vars[v], n) &&
+		     !strcmp(s + 2 + n, "}")))
+			return (int)v;
+	}
+	return -1;
+}
+
+/* One assignment of variable v: its words of the parameter name, a
+ * reference to either variable bringing that variable's words along.
+ * True when the new value keeps v's own (it refers to v). */
+static bool grub_assign(struct ptrvec words[2], int v,
+			const struct boot_assign *a, const char *name)
+{
+	struct cmdline cl = { 0 };
+	_cleanup_free_ char *err = NULL;
+	struct ptrvec out = { 0 };
+	bool keeps = false;
+
+	if (cmdline_parse(a->value, &cl, &err) < 0)
+		return true; /* not what update-grub would make sense of */
+	for (size_t i = 0; i < cl.n; i++) {
+		int ref = grub_reference(&cl.v[i]);
+
+		if (ref == v)
+			keeps = true;
+		if (ref >= 0) {
+			for (size_t k = 0; k < words[ref].n; k++) {
+				const struct grub_word *g = words[ref].v[k];
+
+				word_push(&out, g->value, g->source);
+			}
+		} else if (!strchr(cl.v[i].name, '$') &&
+			   !(cl.v[i].value && strchr(cl.v[i].value, '$')) &&
+			   !strcmp(cl.v[i].name, name)) {
+			word_push(&out, cl.v[i].value, a->source);
+		}
+	}
+	cmdline_free(&cl);
+	words_clear(&words[v]);
+	ptrvec_free(&words[v], NULL);
+	words[v] = out;
+	return keeps;
+}
+
+/* A kernel parameter at boot: the last word of its name on the line
+ * update-grub makes, GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT,
+ * after every file has had its say, hosttune's drop-in in its place. */
 static int boot_judge(const struct bootconf *b, const struct check *c,
 		      char **ret_source)
 {
 	const struct expect *e = &c->setting->expect;
-	_cleanup_free_ char *value = NULL;
-	bool absent = false;
-	int line = 0;
+	struct ptrvec words[2] = { { 0 }, { 0 } };
+	_cleanup_free_ char *dropin_source = NULL;
+	const char *reset = NULL; /* a later fresh GRUB_CMDLINE_LINUX_DEFAULT */
+	const struct grub_word *last = NULL;
+	int r = -1;
 
-	if (b->grub_dropin && cmdline_dropin_find(b->grub_dropin, c->key, &line,
-						  &absent, &value)) {
-		struct cmdline_param p = { c->key, value };
-
-		*ret_source = xasprintf("/%s:%d", CMDLINE_DROPIN, line);
-		return cmdline_satisfies(e, absent ? NULL : &p);
-	}
-	for (size_t i = b->grub.n; i-- > 0;) {
+	for (size_t i = 0; i < b->grub.n; i++) {
 		const struct boot_assign *a = b->grub.v[i];
-		struct cmdline_param p = { a->key, a->value };
+		_cleanup_free_ char *value = NULL;
+		bool absent = false;
+		int line = 0;
 
-		if (strcmp(a->key, c->key))
+		if (a->key) {
+			int v = strcmp(a->key, grub_vars[0]) ? 1 : 0;
+
+			if (!grub_assign(words, v, a, c->key) && v == 1 &&
+			    dropin_source)
+				reset = a->source;
 			continue;
-		*ret_source = xstrdup(a->source);
-		return cmdline_satisfies(e, &p);
+		}
+		/* the drop-in: the parameter leaves GRUB_CMDLINE_LINUX_DEFAULT
+		 * (both, when absent) and its word ends the line */
+		if (cmdline_dropin_find(b->grub_dropin, c->key, &line, &absent,
+					&value) != 1)
+			continue;
+		free(dropin_source);
+		dropin_source = xasprintf("/%s:%d", CMDLINE_DROPIN, line);
+		reset = NULL;
+		words_clear(&words[1]);
+		if (absent)
+			words_clear(&words[0]);
+		else
+			word_push(&words[1], value, dropin_source);
 	}
-	/* nothing puts it on the line: absent at boot */
-	if (!b->grub_found || cmdline_want_of(e) != CMDLINE_ABSENT)
-		return -1;
-	*ret_source = xstrdup("/etc/default/grub");
-	return 1;
+	if (words[1].n)
+		last = words[1].v[words[1].n - 1];
+	else if (words[0].n)
+		last = words[0].v[words[0].n - 1];
+	if (last) {
+		struct cmdline_param p = { c->key, last->value };
+
+		*ret_source = xstrdup(last->source);
+		r = cmdline_satisfies(e, &p);
+	} else if (dropin_source ||
+		   (b->grub_found && cmdline_want_of(e) == CMDLINE_ABSENT)) {
+		/* nothing puts it on the line: absent at boot; where the
+		 * drop-in's word was dropped, the line that dropped it */
+		r = cmdline_satisfies(e, NULL);
+		*ret_source = xstrdup(!r && reset   ? reset :
+				      dropin_source ? dropin_source :
+						      "/etc/default/grub");
+	}
+	for (size_t v = 0; v < 2; v++) {
+		words_clear(&words[v]);
+		ptrvec_free(&words[v], NULL);
+	}
+	return r;
 }
 
 /* The boot assignment of a sysctl: the last explicit one, else the last

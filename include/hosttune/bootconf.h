@@ -17,9 +17,12 @@
  * - mount options from /etc/fstab;
  * - kernel command-line parameters (the boot domain) from what
  *   update-grub puts on the kernel's line: GRUB_CMDLINE_LINUX, then
- *   GRUB_CMDLINE_LINUX_DEFAULT, as /etc/default/grub assigns them last
- *   (words with a '$' are not followed), then hosttune's drop-in
- *   /etc/default/grub.d/hosttune.cfg, which wins;
+ *   GRUB_CMDLINE_LINUX_DEFAULT, as /etc/default/grub and then each
+ *   /etc/default/grub.d/NAME.cfg in name order assign them (a reference to
+ *   either variable is followed; other words with a '$' are not), with
+ *   hosttune's drop-in /etc/default/grub.d/hosttune.cfg taking effect at
+ *   its place in that order: a later file that sets a parameter again, or
+ *   assigns the variable afresh, overrides it, and the audit says so;
  * - every other domain from the profile hosttune-apply.service applies at
  *   boot (the active profile).
  *
@@ -38,8 +41,11 @@ struct bootconf {
 	struct ptrvec assigns; /* struct boot_assign *, in the order read */
 	struct ptrvec fstab; /* struct boot_assign *: key mount point,
 				value its options */
-	struct ptrvec grub; /* struct boot_assign *: key a kernel parameter
-			       (canonical), value NULL for a bare flag */
+	/* struct boot_assign *, in the order update-grub reads them: key
+	 * "GRUB_CMDLINE_LINUX" or "GRUB_CMDLINE_LINUX_DEFAULT", value what
+	 * is assigned (one level of quotes removed); key NULL marks where
+	 * hosttune's drop-in is read */
+	struct ptrvec grub;
 	bool grub_found; /* /etc/default/grub was read */
 	char *grub_dropin; /* hosttune's boot-loader drop-in, or NULL */
 	const struct profile *active; /* NULL: no active profile */
@@ -47,6 +53,9 @@ struct bootconf {
 };
 
 int bootconf_load(const struct host *h, struct bootconf *b);
+/* Only what update-grub reads (the boot domain's part); bootconf_free
+ * frees it. */
+void bootconf_load_grub(const struct host *h, struct bootconf *b);
 void bootconf_free(struct bootconf *b);
 
 /* Where c's setting stands at boot: *ret_source (caller frees) the file

@@ -132,6 +132,29 @@ check "... the line that sets it" [ $? = 0 ]
 grep -q '^boot:mitigations manual auto True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
 check "... for an absent one too" [ $? = 0 ]
 
+# Another grub.d file after ours in name order has the last word, as
+# update-grub sources them in that order; one before ours does not.
+G=$TMP/r/etc/default/grub.d
+printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT skew_tick=0"\n' >"$G/zz-local.cfg"
+printf 'GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} isolcpus=1"\n' >"$G/00-early.cfg"
+ht -f json audit "$P" >"$TMP/over.json"
+results "$TMP/over.json" >"$TMP/res"
+grep -q '^boot:skew_tick manual 0 False /etc/default/grub.d/zz-local.cfg:1$' "$TMP/res"
+check "json: a later grub.d file that sets it again overrides the drop-in" [ $? = 0 ]
+grep -q '^boot:isolcpus ok 2-3 True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
+check "... an earlier one does not" [ $? = 0 ]
+expect_exit 1 "audit with an overriding file" ht audit "$P"
+grep -q '^boot:skew_tick  *manual .*(set in /etc/default/grub.d/hosttune.cfg, but overridden at boot by /etc/default/grub.d/zz-local.cfg:1)$' "$TMP/last.out"
+check "... and the text says which file overrides it" [ $? = 0 ]
+printf '# a fresh assignment drops what came before\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' >"$G/zz-local.cfg"
+ht -f json audit "$P" >"$TMP/over.json"
+results "$TMP/over.json" >"$TMP/res"
+grep -q '^boot:nohz_full manual ! False /etc/default/grub.d/zz-local.cfg:2$' "$TMP/res"
+check "json: a later fresh assignment of GRUB_CMDLINE_LINUX_DEFAULT drops the drop-in's words" [ $? = 0 ]
+grep -q '^boot:mitigations manual auto True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
+check "... but not what it removed from GRUB_CMDLINE_LINUX" [ $? = 0 ]
+rm -f "$G/zz-local.cfg" "$G/00-early.cfg"
+
 cp "$D" "$TMP/dropin.1"
 expect_exit 0 "a second apply --persist" ht apply --persist "$P"
 grep -q '^nothing to change at run time' "$TMP/last.out"
