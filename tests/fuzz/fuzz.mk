@@ -29,9 +29,10 @@ FUZZ_MAX_LEN_cpuset := 1024
 FUZZ_MAX_LEN_bootconf := 4096
 
 # The profile harness reads no file: realpath() finds nothing. The
-# bootconf harness is handed its files by a wrapped hostfs_read().
+# bootconf harness is handed its files by a wrapped hostfs_read(), and
+# a grub.d listing by a wrapped hostfs_list().
 FUZZ_LDFLAGS_profile := -Wl,--wrap=realpath
-FUZZ_LDFLAGS_bootconf := -Wl,--wrap=hostfs_read
+FUZZ_LDFLAGS_bootconf := -Wl,--wrap=hostfs_read -Wl,--wrap=hostfs_list
 
 .PHONY: fuzz fuzz-build fuzz-regress fuzz-clean
 fuzz-build: $(FUZZ_BINS)

@@ -21,6 +21,26 @@
 
 static const char *part_sysctl, *part_fstab;
 
+/* /etc/default/grub.d holds a file before hosttune's drop-in and one
+ * after it, each read as the first part too. */
+int __wrap_hostfs_list(const struct host *h, const char *rel, char ***ret_names,
+		       size_t *ret_n);
+int __wrap_hostfs_list(const struct host *h, const char *rel, char ***ret_names,
+		       size_t *ret_n)
+{
+	static const char *const names[] = { "00-early.cfg", "hosttune.cfg",
+					     "zz-late.cfg" };
+	char **v = xcalloc(ARRAY_SIZE(names), sizeof(*v));
+
+	(void)h;
+	(void)rel;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		v[i] = xstrdup(names[i]);
+	*ret_names = v;
+	*ret_n = ARRAY_SIZE(names);
+	return 0;
+}
+
 int __wrap_hostfs_read(const struct host *h, const char *rel, char **ret,
 		       mode_t *ret_mode);
 int __wrap_hostfs_read(const struct host *h, const char *rel, char **ret,
