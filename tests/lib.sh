@@ -82,7 +82,8 @@ record_host_values() {
 	HT_HOST_KEYS="$*"
 	HT_HOST_NET=$(readlink /proc/self/ns/net)
 	HT_HOST_IPC=$(readlink /proc/self/ns/ipc)
-	export HT_HOST_VALUES HT_HOST_KEYS HT_HOST_NET HT_HOST_IPC
+	HT_HOST_MNT=$(readlink /proc/self/ns/mnt)
+	export HT_HOST_VALUES HT_HOST_KEYS HT_HOST_NET HT_HOST_IPC HT_HOST_MNT
 }
 
 host_values_unchanged() {
@@ -106,16 +107,39 @@ host_values_unchanged() {
 }
 
 # Inside in_namespaces, before the first write: stop unless this process
-# really is in network and IPC namespaces other than the host's.
+# really is in namespaces other than the host's, of each kind named (net,
+# ipc, mnt; by default net and ipc), as record_host_values saw them.
 assert_private_namespaces() {
-	if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
-		[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ]; then
-		not_ok "running in private network and IPC namespaces"
+	[ $# = 0 ] && set -- net ipc
+	_what= _shared= _i=0
+	for _ns in "$@"; do
+		_i=$((_i + 1))
+		case $_ns in
+		net) _name=network _host=$HT_HOST_NET ;;
+		ipc) _name=IPC _host=$HT_HOST_IPC ;;
+		mnt) _name=mount _host=$HT_HOST_MNT ;;
+		esac
+		[ "$(readlink "/proc/self/ns/$_ns")" = "$_host" ] && _shared=1
+		if [ -z "$_what" ]; then
+			_what=$_name
+		elif [ "$_i" = $# ]; then
+			_what="$_what and $_name"
+		else
+			_what="$_what, $_name"
+		fi
+	done
+	if [ $# = 1 ]; then
+		_what="running in a private $_what namespace"
+	else
+		_what="running in private $_what namespaces"
+	fi
+	if [ -n "$_shared" ]; then
+		not_ok "$_what"
 		rm -rf "$HT_HOST_VALUES"
 		done_testing
 		exit 1
 	fi
-	ok "running in private network and IPC namespaces"
+	ok "$_what"
 }
 
 # The end of such a test: the host's values, read in its namespaces, are

@@ -21,13 +21,7 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 fi
 in_namespaces "$@"
 
-if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ]; then
-	not_ok "running in a private network namespace"
-	rm -rf "$HT_HOST_VALUES"
-	done_testing
-	exit 1
-fi
-ok "running in a private network namespace"
+assert_private_namespaces net
 
 somaxconn() { cat /proc/sys/net/core/somaxconn; }
 echo 4096 >/proc/sys/net/core/somaxconn

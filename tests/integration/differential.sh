@@ -74,21 +74,12 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 	need_cmd nsenter
 	# The host's own value of the one sysctl written, for the end.
 	record_host_values net/ipv4/ip_local_reserved_ports
-	HT_HOST_MNT=$(readlink /proc/self/ns/mnt)
-	export HT_HOST_MNT
 	rm -rf "$TMP" # exec below: lib.sh's EXIT trap would never run
 fi
 in_namespaces "$@"
 
 # Never create a link or a mount unless the namespaces are our own.
-if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
-	[ "$(readlink /proc/self/ns/mnt)" = "$HT_HOST_MNT" ]; then
-	not_ok "running in private network and mount namespaces"
-	rm -rf "$HT_HOST_VALUES"
-	done_testing
-	exit 1
-fi
-ok "running in private network and mount namespaces"
+assert_private_namespaces net mnt
 
 # python3 writes "@ok DESC", "@not_ok DESC" and "# ..." lines; this turns
 # them into TAP with lib.sh's numbering.

@@ -29,15 +29,7 @@ if [ "${HT_IN_NS:-}" != 1 ]; then
 fi
 in_namespaces "$@"
 
-if [ "$(readlink /proc/self/ns/net)" = "$HT_HOST_NET" ] ||
-	[ "$(readlink /proc/self/ns/ipc)" = "$HT_HOST_IPC" ] ||
-	[ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/$PPID/ns/mnt)" ]; then
-	not_ok "running in private network, IPC and mount namespaces"
-	rm -rf "$HT_HOST_VALUES"
-	done_testing
-	exit 1
-fi
-ok "running in private network, IPC and mount namespaces"
+assert_private_namespaces net ipc mnt
 
 # /etc and /var/lib writable here only.
 for d in /etc /var/lib; do
