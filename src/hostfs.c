@@ -412,12 +412,9 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	fd = hostfs_open(h, rel, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+	r = fstat_regular(fd, &st);
+	if (r < 0)
+		return r;
 	if (ret_mode)
 		*ret_mode = st.st_mode;
 	r = read_whole(fd, &st, max, once, &buf, &len);

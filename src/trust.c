@@ -78,6 +78,7 @@ int trusted_open(const char *path, bool check_owner, uid_t uid,
 	_cleanup_close_ int dfd = -1, fd = -1;
 	const char *base = strrchr(path, '/'), *last = NULL;
 	struct stat st;
+	int r;
 
 	*ret_err = NULL;
 	if (!check_owner) {
@@ -103,14 +104,11 @@ int trusted_open(const char *path, bool check_owner, uid_t uid,
 	}
 	if (fd < 0)
 		return errno == ELOOP ? -EMLINK : -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode)) {
+	r = fstat_regular(fd, &st);
+	if (r == -EINVAL)
 		*ret_err = xasprintf("%s: not a regular file", path);
-		return -EINVAL;
-	}
+	if (r < 0)
+		return r;
 	if (check_owner && st.st_uid != 0 && st.st_uid != uid) {
 		*ret_err = xasprintf("%s: refusing a %s owned by uid %u while "
 				     "running privileged",

@@ -275,20 +275,27 @@ int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len)
 	return 0;
 }
 
+int fstat_regular(int fd, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return -errno;
+	if (S_ISDIR(st->st_mode))
+		return -EISDIR;
+	return S_ISREG(st->st_mode) ? 0 : -EINVAL;
+}
+
 int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;
+	int r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
+	r = fstat_regular(fd, &st);
+	if (r < 0)
+		return r;
 	return read_fd_limited(fd, max, ret, ret_len);
 }
 
