@@ -46,19 +46,19 @@ golden boot-audit
 expect_exit 1 "audit -f json" ht -f json audit "$P"
 golden boot-audit-json
 results "$TMP/last.out" >"$TMP/res"
-grep -q '^boot:mitigations manual auto False /etc/default/grub:10$' "$TMP/res"
-check "json: a parameter GRUB_CMDLINE_LINUX keeps is not persisted, with its line" [ $? = 0 ]
-grep -q '^boot:threadirqs ok ! True /etc/default/grub$' "$TMP/res"
-check "json: an absent parameter nothing sets holds at boot" [ $? = 0 ]
-grep -q '^boot:isolcpus ok 2-3 True /etc/default/grub:9$' "$TMP/res"
-check "json: the last of two occurrences is what boot gets" [ $? = 0 ]
+check "json: a parameter GRUB_CMDLINE_LINUX keeps is not persisted, with its line" \
+	grep -q '^boot:mitigations manual auto False /etc/default/grub:10$' "$TMP/res"
+check "json: an absent parameter nothing sets holds at boot" \
+	grep -q '^boot:threadirqs ok ! True /etc/default/grub$' "$TMP/res"
+check "json: the last of two occurrences is what boot gets" \
+	grep -q '^boot:isolcpus ok 2-3 True /etc/default/grub:9$' "$TMP/res"
 
 cp -pR "$TMP/r" "$TMP/before"
 expect_exit 0 "apply without --persist: nothing to change at run time" ht apply "$P"
-grep -q '^nothing to change at run time (7 checks)$' "$TMP/last.out"
-check "... it says so" [ $? = 0 ]
-grep -q '^3 boot settings are not on the running kernel.s command line (boot:skew_tick, boot:nohz_full, boot:mitigations): it changes only at boot; apply --persist writes /etc/default/grub.d/hosttune.cfg, then run update-grub and reboot$' "$TMP/last.out"
-check "... and names the boot settings, --persist, update-grub and the reboot" [ $? = 0 ]
+check "... it says so" \
+	grep -q '^nothing to change at run time (7 checks)$' "$TMP/last.out"
+check "... and names the boot settings, --persist, update-grub and the reboot" \
+	grep -q '^3 boot settings are not on the running kernel.s command line (boot:skew_tick, boot:nohz_full, boot:mitigations): it changes only at boot; apply --persist writes /etc/default/grub.d/hosttune.cfg, then run update-grub and reboot$' "$TMP/last.out"
 check "... and writes nothing" diff -r "$TMP/before" "$TMP/r"
 no_snapshot() { [ -z "$(ls "$TMP/state"/*.ini 2>/dev/null)" ]; }
 check "... not even a snapshot" no_snapshot
@@ -71,10 +71,10 @@ expect_exit 1 "apply --persist --dry-run: the drop-in is a change to make" \
 	ht apply --persist --dry-run "$P"
 check "... and nothing is written" [ ! -e "$D" ]
 expect_exit 0 "apply --persist" ht apply --persist "$P"
-grep -q '^file:.*/etc/default/grub.d/hosttune.cfg  *(no file)  *([0-9]* lines)  *applied$' "$TMP/last.out"
-check "... writes the boot-loader drop-in" [ $? = 0 ]
-grep -q '^3 boot settings (boot:skew_tick, boot:nohz_full, boot:mitigations) are set in /etc/default/grub.d/hosttune.cfg: run update-grub and reboot for the kernel command line to change$' "$TMP/last.out"
-check "... and says update-grub and a reboot are needed" [ $? = 0 ]
+check "... writes the boot-loader drop-in" \
+	grep -q '^file:.*/etc/default/grub.d/hosttune.cfg  *(no file)  *([0-9]* lines)  *applied$' "$TMP/last.out"
+check "... and says update-grub and a reboot are needed" \
+	grep -q '^3 boot settings (boot:skew_tick, boot:nohz_full, boot:mitigations) are set in /etc/default/grub.d/hosttune.cfg: run update-grub and reboot for the kernel command line to change$' "$TMP/last.out"
 same "... mode 0644" "$(stat -c %a "$D")" 644
 grep -E "^hosttune_(un)?set '" "$D" >"$TMP/lines"
 cat >"$TMP/want" <<'W'
@@ -120,17 +120,17 @@ source_dropin "sourced: empty variables" "" "" \
 	"" "intel_idle.max_cstate=1 skew_tick=1 nohz_full=2-3 isolcpus=2-3 nopti"
 
 expect_exit 1 "audit after --persist: still manual until the reboot" ht audit "$P"
-grep -q '^boot:skew_tick  *manual  *1  *0 (set in /etc/default/grub.d/hosttune.cfg; takes effect after update-grub and a reboot)$' "$TMP/last.out"
-check "... the detail names the drop-in, update-grub and the reboot" [ $? = 0 ]
+check "... the detail names the drop-in, update-grub and the reboot" \
+	grep -q '^boot:skew_tick  *manual  *1  *0 (set in /etc/default/grub.d/hosttune.cfg; takes effect after update-grub and a reboot)$' "$TMP/last.out"
 ht -f json audit "$P" >"$TMP/after.json"
 results "$TMP/after.json" >"$TMP/res"
-grep -q '^boot:skew_tick manual 0 True /etc/default/grub.d/hosttune.cfg:[0-9]*$' "$TMP/res"
-check "json: persisted true, boot_source the drop-in's line" [ $? = 0 ]
+check "json: persisted true, boot_source the drop-in's line" \
+	grep -q '^boot:skew_tick manual 0 True /etc/default/grub.d/hosttune.cfg:[0-9]*$' "$TMP/res"
 line=$(grep -n "^hosttune_set 'skew" "$D" | cut -d: -f1)
-grep -q "^boot:skew_tick manual 0 True /etc/default/grub.d/hosttune.cfg:$line\$" "$TMP/res"
-check "... the line that sets it" [ $? = 0 ]
-grep -q '^boot:mitigations manual auto True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
-check "... for an absent one too" [ $? = 0 ]
+check "... the line that sets it" \
+	grep -q "^boot:skew_tick manual 0 True /etc/default/grub.d/hosttune.cfg:$line\$" "$TMP/res"
+check "... for an absent one too" \
+	grep -q '^boot:mitigations manual auto True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
 
 # Another grub.d file after ours in name order has the last word, as
 # update-grub sources them in that order; one before ours does not.
@@ -139,26 +139,26 @@ printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT skew_tick=0"\n' 
 printf 'GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT} isolcpus=1"\n' >"$G/00-early.cfg"
 ht -f json audit "$P" >"$TMP/over.json"
 results "$TMP/over.json" >"$TMP/res"
-grep -q '^boot:skew_tick manual 0 False /etc/default/grub.d/zz-local.cfg:1$' "$TMP/res"
-check "json: a later grub.d file that sets it again overrides the drop-in" [ $? = 0 ]
-grep -q '^boot:isolcpus ok 2-3 True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
-check "... an earlier one does not" [ $? = 0 ]
+check "json: a later grub.d file that sets it again overrides the drop-in" \
+	grep -q '^boot:skew_tick manual 0 False /etc/default/grub.d/zz-local.cfg:1$' "$TMP/res"
+check "... an earlier one does not" \
+	grep -q '^boot:isolcpus ok 2-3 True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
 expect_exit 1 "audit with an overriding file" ht audit "$P"
-grep -q '^boot:skew_tick  *manual .*(set in /etc/default/grub.d/hosttune.cfg, but overridden at boot by /etc/default/grub.d/zz-local.cfg:1)$' "$TMP/last.out"
-check "... and the text says which file overrides it" [ $? = 0 ]
+check "... and the text says which file overrides it" \
+	grep -q '^boot:skew_tick  *manual .*(set in /etc/default/grub.d/hosttune.cfg, but overridden at boot by /etc/default/grub.d/zz-local.cfg:1)$' "$TMP/last.out"
 printf '# a fresh assignment drops what came before\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' >"$G/zz-local.cfg"
 ht -f json audit "$P" >"$TMP/over.json"
 results "$TMP/over.json" >"$TMP/res"
-grep -q '^boot:nohz_full manual ! False /etc/default/grub.d/zz-local.cfg:2$' "$TMP/res"
-check "json: a later fresh assignment of GRUB_CMDLINE_LINUX_DEFAULT drops the drop-in's words" [ $? = 0 ]
-grep -q '^boot:mitigations manual auto True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
-check "... but not what it removed from GRUB_CMDLINE_LINUX" [ $? = 0 ]
+check "json: a later fresh assignment of GRUB_CMDLINE_LINUX_DEFAULT drops the drop-in's words" \
+	grep -q '^boot:nohz_full manual ! False /etc/default/grub.d/zz-local.cfg:2$' "$TMP/res"
+check "... but not what it removed from GRUB_CMDLINE_LINUX" \
+	grep -q '^boot:mitigations manual auto True /etc/default/grub.d/hosttune.cfg:' "$TMP/res"
 rm -f "$G/zz-local.cfg" "$G/00-early.cfg"
 
 cp "$D" "$TMP/dropin.1"
 expect_exit 0 "a second apply --persist" ht apply --persist "$P"
-grep -q '^nothing to change at run time' "$TMP/last.out"
-check "... changes nothing" [ $? = 0 ]
+check "... changes nothing" \
+	grep -q '^nothing to change at run time' "$TMP/last.out"
 check "... the drop-in as it was" cmp "$D" "$TMP/dropin.1"
 
 expect_exit 0 "rollback" ht rollback
@@ -193,14 +193,14 @@ nohz_full = "2-3 4"
 bad/name = 1
 B
 expect_exit 2 "lint: bad boot settings are input errors" "$HT" lint "$TMP/bad.ini"
-grep -q "bad.ini:3: transparent_hugepage: .*use \[numa\] transparent_hugepage$" "$TMP/last.err"
-check "... transparent_hugepage points at [numa], with file:line" [ $? = 0 ]
-grep -q "bad.ini:4: foo: '\$(reboot)' cannot be written to the boot loader's configuration" "$TMP/last.err"
-check "... a value the shell would run" [ $? = 0 ]
-grep -q "bad.ini:5: nohz_full: '2-3 4' cannot be written" "$TMP/last.err"
-check "... a value with blanks" [ $? = 0 ]
-grep -q "bad.ini:6: bad/name: not a kernel parameter name" "$TMP/last.err"
-check "... a name that is not a parameter's" [ $? = 0 ]
+check "... transparent_hugepage points at [numa], with file:line" \
+	grep -q "bad.ini:3: transparent_hugepage: .*use \[numa\] transparent_hugepage$" "$TMP/last.err"
+check "... a value the shell would run" \
+	grep -q "bad.ini:4: foo: '\$(reboot)' cannot be written to the boot loader's configuration" "$TMP/last.err"
+check "... a value with blanks" \
+	grep -q "bad.ini:5: nohz_full: '2-3 4' cannot be written" "$TMP/last.err"
+check "... a name that is not a parameter's" \
+	grep -q "bad.ini:6: bad/name: not a kernel parameter name" "$TMP/last.err"
 cp "$D" "$TMP/dropin.2"
 expect_exit 2 "apply of a bad [boot] profile: exit 2" ht apply --persist "$TMP/bad.ini"
 check "... the drop-in untouched" cmp "$D" "$TMP/dropin.2"
@@ -208,16 +208,16 @@ check "... the drop-in untouched" cmp "$D" "$TMP/dropin.2"
 # A hostile /proc/cmdline: every boot check an error, with the reason.
 printf 'ro foo="open\n' >"$TMP/r/proc/cmdline"
 expect_exit 1 "an unbalanced quote in /proc/cmdline: error" ht audit "$P"
-grep -q '^boot:skew_tick  *error .*unbalanced double quote' "$TMP/last.out"
-check "... with the reason" [ $? = 0 ]
+check "... with the reason" \
+	grep -q '^boot:skew_tick  *error .*unbalanced double quote' "$TMP/last.out"
 head -c 11000000 /dev/zero | tr '\0' 'x' >"$TMP/r/proc/cmdline"
 expect_exit 1 "a 10 MiB /proc/cmdline: error, not read whole" ht audit "$P"
-grep -q '^boot:skew_tick  *error .*larger than 64 KiB' "$TMP/last.out"
-check "... with the reason" [ $? = 0 ]
+check "... with the reason" \
+	grep -q '^boot:skew_tick  *error .*larger than 64 KiB' "$TMP/last.out"
 printf 'ro\001 quiet\n' >"$TMP/r/proc/cmdline"
 expect_exit 1 "a control byte in /proc/cmdline: error" ht audit "$P"
-grep -q '^boot:skew_tick  *error .*control byte 0x01 at byte 2' "$TMP/last.out"
-check "... with the reason" [ $? = 0 ]
+check "... with the reason" \
+	grep -q '^boot:skew_tick  *error .*control byte 0x01 at byte 2' "$TMP/last.out"
 expect_exit 3 "apply --persist on an unreadable command line: refused" \
 	ht apply --persist "$P"
 done_testing
