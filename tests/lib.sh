@@ -44,6 +44,17 @@ same() {
 	fi
 }
 
+# same_file DESC WANT GOT: the two files are equal; on failure the
+# start of diff -u WANT GOT as TAP comments.
+same_file() {
+	if diff -u "$2" "$3" >"$3.diff" 2>&1; then
+		ok "$1"
+	else
+		not_ok "$1"
+		sed 's/^/#   /' "$3.diff" | head -30
+	fi
+}
+
 # same_but_time A B: two reports are the same bytes but for the audit's
 # UTC time (host.time in JSON), which moves on between two runs.
 same_but_time() {

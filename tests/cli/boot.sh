@@ -24,12 +24,7 @@ norm() { sed -e "s|$TMP|@TMP@|g" -e "s|$TOP|@TOP@|g" \
 golden() {
 	norm <"$TMP/last.out" >"$TMP/$1.got"
 	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then cp "$TMP/$1.got" "$EXP/$1.out"; fi
-	if diff -u "$EXP/$1.out" "$TMP/$1.got" >"$TMP/$1.diff"; then
-		ok "$1 matches expected/$1.out"
-	else
-		not_ok "$1 matches expected/$1.out"
-		sed 's/^/#   /' "$TMP/$1.diff" | head -30
-	fi
+	same_file "$1 matches expected/$1.out" "$EXP/$1.out" "$TMP/$1.got"
 }
 
 # results FILE: "id status persisted boot_source" per JSON result
