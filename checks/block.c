@@ -131,23 +131,26 @@ static struct check *block_check(const struct setting *s, const char *dev)
 	return c;
 }
 
-/* Partitions have a "partition" file; /sys/block should not list them. */
-static bool is_partition(const struct host *h, const char *dev)
+/* Does /sys/block/DEV have an entry of that name? */
+static bool dev_has(const struct host *h, const char *dev, const char *entry)
 {
-	_cleanup_free_ char *p = xasprintf("sys/block/%s/partition", dev);
+	_cleanup_free_ char *p = xstrjoin("sys/block/", dev, "/", entry);
 	struct stat st;
 
 	return hostfs_stat(h, p, &st) == 0;
+}
+
+/* Partitions have a "partition" file; /sys/block should not list them. */
+static bool is_partition(const struct host *h, const char *dev)
+{
+	return dev_has(h, dev, "partition");
 }
 
 /* What a bare "*" means: a whole disk backed by a device, not a loop, ram,
  * zram, dm or md device (those have no "device" link). */
 static bool block_is_default(const struct host *h, const char *dev)
 {
-	_cleanup_free_ char *p = xasprintf("sys/block/%s/device", dev);
-	struct stat st;
-
-	return hostfs_stat(h, p, &st) == 0;
+	return dev_has(h, dev, "device");
 }
 
 static int block_expand(const struct host *h, const struct setting *s,
