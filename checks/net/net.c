@@ -204,15 +204,6 @@ static const char *net_why(const char *key)
 	return f ? f->why : NULL;
 }
 
-/*
- * A feature group reads "on" when every member that can change is on,
- * "off" when every one is off, and "name=on name=off ..." when they
- * disagree: that matches neither on nor off. `ethtool -k` (like the
- * kernel's legacy ETHTOOL_GTSO) calls a group on when any member is on, so
- * "tso = on" there can hide IPv4 TSO being off; an auditor must not. The
- * exact member states are what a snapshot saves.
- */
-
 static const char *net_ref(const char *key)
 {
 	const struct net_key *k = net_key_find(key);
@@ -223,6 +214,15 @@ static const char *net_ref(const char *key)
 		return "ip-link(8)";
 	return k || net_feature_find(key) ? "ethtool(8)" : NULL;
 }
+
+/*
+ * A feature group reads "on" when every member that can change is on,
+ * "off" when every one is off, and "name=on name=off ..." when they
+ * disagree: that matches neither on nor off. `ethtool -k` (like the
+ * kernel's legacy ETHTOOL_GTSO) calls a group on when any member is on, so
+ * "tso = on" there can hide IPv4 TSO being off; an auditor must not. The
+ * exact member states are what a snapshot saves.
+ */
 
 const struct check_ops net_ops = {
 	.name = "net",
