@@ -231,25 +231,20 @@ static char *grub_assignment(const char *line, const char *name)
 static const char *const grub_vars[] = { "GRUB_CMDLINE_LINUX",
 					 "GRUB_CMDLINE_LINUX_DEFAULT" };
 
-/* Every assignment of either variable in data, in order, with source
- * "label:LINE". */
-static void grub_assignments(struct bootconf *b, const char *data,
-			     const char *label)
+/* Every assignment of either variable in data (split in place), in
+ * order, with source "label:LINE". */
+static void grub_assignments(struct bootconf *b, char *data, const char *label)
 {
 	int no = 0;
 
-	for (const char *line = data, *next; line; line = next) {
-		_cleanup_free_ char *copy = NULL;
-
+	for (char *line = data, *next; line; line = next) {
 		next = strchr(line, '\n');
-		no++;
-		copy = next ? xstrndup(line, (size_t)(next - line)) :
-			      xstrdup(line);
 		if (next)
-			next++;
+			*next++ = '\0';
+		no++;
+		line = strip(line);
 		for (size_t v = 0; v < ARRAY_SIZE(grub_vars); v++) {
-			char *value =
-				grub_assignment(strip(copy), grub_vars[v]);
+			char *value = grub_assignment(line, grub_vars[v]);
 			struct boot_assign *a;
 
 			if (!value)
