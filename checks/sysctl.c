@@ -28,54 +28,55 @@ struct sysctl_desc {
 };
 
 /* Keys we know: byte-valued ones take size suffixes; the reasons are shown
- * when a profile gives none. */
+ * when a profile gives none. This table and the two below are sorted by key
+ * (strcmp) for binary search; test_sysctl_tables_sorted keeps them so. */
 static const struct sysctl_desc sysctl_known[] = {
-	{ "net.core.somaxconn", UNIT_NONE,
-	  "longest accept queue a listening socket may ask for" },
+	{ "fs.file-max", UNIT_NONE, "open files system-wide" },
+	{ "kernel.numa_balancing", UNIT_NONE,
+	  "automatic NUMA page migration, which costs page faults" },
+	{ "kernel.shmmax", UNIT_BYTES, "largest shared memory segment" },
 	{ "net.core.netdev_max_backlog", UNIT_NONE,
 	  "packets queued per CPU when the NIC delivers faster than the "
 	  "kernel processes" },
-	{ "net.core.rmem_max", UNIT_BYTES,
-	  "largest receive buffer an application may set" },
-	{ "net.core.wmem_max", UNIT_BYTES,
-	  "largest send buffer an application may set" },
-	{ "net.core.rmem_default", UNIT_BYTES,
-	  "default socket receive buffer" },
-	{ "net.core.wmem_default", UNIT_BYTES, "default socket send buffer" },
 	{ "net.core.optmem_max", UNIT_BYTES,
 	  "ancillary buffer per socket (used by zerocopy and BPF)" },
+	{ "net.core.rmem_default", UNIT_BYTES,
+	  "default socket receive buffer" },
+	{ "net.core.rmem_max", UNIT_BYTES,
+	  "largest receive buffer an application may set" },
+	{ "net.core.somaxconn", UNIT_NONE,
+	  "longest accept queue a listening socket may ask for" },
+	{ "net.core.wmem_default", UNIT_BYTES, "default socket send buffer" },
+	{ "net.core.wmem_max", UNIT_BYTES,
+	  "largest send buffer an application may set" },
+	{ "net.ipv4.ip_local_port_range", UNIT_NONE,
+	  "ports available for outgoing connections" },
+	{ "net.ipv4.tcp_fastopen", UNIT_NONE,
+	  "data in the SYN saves a round trip on repeat connections" },
+	{ "net.ipv4.tcp_max_syn_backlog", UNIT_NONE,
+	  "half-open connections remembered during a SYN burst" },
+	{ "net.ipv4.tcp_notsent_lowat", UNIT_BYTES,
+	  "unsent data a socket may hold before it stops being writable" },
 	{ "net.ipv4.tcp_rmem", UNIT_BYTES,
 	  "TCP receive buffer min, default and autotuning max" },
+	{ "net.ipv4.tcp_slow_start_after_idle", UNIT_NONE,
+	  "whether an idle connection restarts from a small window" },
 	{ "net.ipv4.tcp_wmem", UNIT_BYTES,
 	  "TCP send buffer min, default and autotuning max" },
 	{ "net.ipv4.udp_rmem_min", UNIT_BYTES, "minimum UDP receive buffer" },
 	{ "net.ipv4.udp_wmem_min", UNIT_BYTES, "minimum UDP send buffer" },
-	{ "net.ipv4.tcp_notsent_lowat", UNIT_BYTES,
-	  "unsent data a socket may hold before it stops being writable" },
-	{ "net.ipv4.tcp_max_syn_backlog", UNIT_NONE,
-	  "half-open connections remembered during a SYN burst" },
-	{ "net.ipv4.tcp_slow_start_after_idle", UNIT_NONE,
-	  "whether an idle connection restarts from a small window" },
-	{ "net.ipv4.tcp_fastopen", UNIT_NONE,
-	  "data in the SYN saves a round trip on repeat connections" },
-	{ "net.ipv4.ip_local_port_range", UNIT_NONE,
-	  "ports available for outgoing connections" },
-	{ "vm.swappiness", UNIT_NONE,
-	  "how readily anonymous memory is swapped rather than page cache "
-	  "dropped" },
-	{ "vm.dirty_ratio", UNIT_NONE,
-	  "percent of memory dirty before writers are throttled" },
+	{ "vm.dirty_background_bytes", UNIT_BYTES,
+	  "dirty memory before background writeback starts" },
 	{ "vm.dirty_background_ratio", UNIT_NONE,
 	  "percent of memory dirty before background writeback starts" },
 	{ "vm.dirty_bytes", UNIT_BYTES,
 	  "dirty memory before writers are throttled" },
-	{ "vm.dirty_background_bytes", UNIT_BYTES,
-	  "dirty memory before background writeback starts" },
+	{ "vm.dirty_ratio", UNIT_NONE,
+	  "percent of memory dirty before writers are throttled" },
 	{ "vm.max_map_count", UNIT_NONE, "memory mappings a process may have" },
-	{ "kernel.shmmax", UNIT_BYTES, "largest shared memory segment" },
-	{ "kernel.numa_balancing", UNIT_NONE,
-	  "automatic NUMA page migration, which costs page faults" },
-	{ "fs.file-max", UNIT_NONE, "open files system-wide" },
+	{ "vm.swappiness", UNIT_NONE,
+	  "how readily anonymous memory is swapped rather than page cache "
+	  "dropped" },
 };
 
 /* The kernel's bounds for every number of a key's value, where its
@@ -84,18 +85,18 @@ static const struct {
 	const char *key;
 	int64_t min, max;
 } sysctl_bounds[] = {
-	{ "net.core.somaxconn", 0, INT32_MAX },
-	{ "net.core.netdev_max_backlog", 0, INT32_MAX },
-	{ "net.ipv4.tcp_rmem", 1, INT32_MAX },
-	{ "net.ipv4.tcp_wmem", 1, INT32_MAX },
-	{ "net.ipv4.tcp_max_syn_backlog", 0, INT32_MAX },
-	{ "net.ipv4.tcp_slow_start_after_idle", 0, 1 },
-	{ "net.ipv4.ip_local_port_range", 1, 65535 },
-	{ "vm.swappiness", 0, 200 },
-	{ "vm.dirty_ratio", 0, 100 },
-	{ "vm.dirty_background_ratio", 0, 100 },
-	{ "vm.max_map_count", 0, INT32_MAX },
 	{ "kernel.numa_balancing", 0, 3 },
+	{ "net.core.netdev_max_backlog", 0, INT32_MAX },
+	{ "net.core.somaxconn", 0, INT32_MAX },
+	{ "net.ipv4.ip_local_port_range", 1, 65535 },
+	{ "net.ipv4.tcp_max_syn_backlog", 0, INT32_MAX },
+	{ "net.ipv4.tcp_rmem", 1, INT32_MAX },
+	{ "net.ipv4.tcp_slow_start_after_idle", 0, 1 },
+	{ "net.ipv4.tcp_wmem", 1, INT32_MAX },
+	{ "vm.dirty_background_ratio", 0, 100 },
+	{ "vm.dirty_ratio", 0, 100 },
+	{ "vm.max_map_count", 0, INT32_MAX },
+	{ "vm.swappiness", 0, 200 },
 };
 
 /* Keys whose value is several numbers: each field takes a form of its
@@ -105,17 +106,17 @@ static const struct {
 	int fields;
 	const char *names;
 } sysctl_multi[] = {
+	{ "kernel.printk", 4, "console default minimum boot" },
+	{ "kernel.sem", 4, "semmsl semmns semopm semmni" },
+	{ "net.ipv4.ip_local_port_range", 2, "first last" },
+	{ "net.ipv4.ping_group_range", 2, "first last" },
+	{ "net.ipv4.tcp_mem", 3, "low pressure high" },
 	{ "net.ipv4.tcp_rmem", 3, "min default max" },
 	{ "net.ipv4.tcp_wmem", 3, "min default max" },
-	{ "net.ipv4.tcp_mem", 3, "low pressure high" },
 	{ "net.ipv4.udp_mem", 3, "low pressure high" },
 	{ "net.sctp.sctp_mem", 3, "low pressure high" },
 	{ "net.sctp.sctp_rmem", 3, "min default max" },
 	{ "net.sctp.sctp_wmem", 3, "min default max" },
-	{ "net.ipv4.ip_local_port_range", 2, "first last" },
-	{ "net.ipv4.ping_group_range", 2, "first last" },
-	{ "kernel.sem", 4, "semmsl semmns semopm semmni" },
-	{ "kernel.printk", 4, "console default minimum boot" },
 };
 
 /* Never saved by snapshot --all: writable but not restorable state. */
@@ -172,12 +173,55 @@ static const char *const *sysctl_companions_of(const char *key)
 	return NULL;
 }
 
+/* The index of key in a table whose entries begin with their key and are
+ * sorted by it, or -1: every setting of a profile is looked up in three. */
+static ssize_t table_find(const void *table, size_t n, size_t size,
+			  const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *k =
+			*(const char *const *)((const char *)table + mid * size);
+		int c = strcmp(key, k);
+
+		if (c == 0)
+			return (ssize_t)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+#define TABLE_FIND(t, key) table_find((t), ARRAY_SIZE(t), sizeof((t)[0]), (key))
+
+static bool table_sorted(const void *table, size_t n, size_t size)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(*(const char *const *)((const char *)table +
+						  (i - 1) * size),
+			   *(const char *const *)((const char *)table +
+						  i * size)) >= 0)
+			return false;
+	return true;
+}
+
+#define TABLE_SORTED(t) table_sorted((t), ARRAY_SIZE(t), sizeof((t)[0]))
+
+bool sysctl_tables_sorted(void)
+{
+	return TABLE_SORTED(sysctl_known) && TABLE_SORTED(sysctl_bounds) &&
+	       TABLE_SORTED(sysctl_multi);
+}
+
 static const struct sysctl_desc *sysctl_find(const char *key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(sysctl_known); i++)
-		if (!strcmp(sysctl_known[i].key, key))
-			return &sysctl_known[i];
-	return NULL;
+	ssize_t i = TABLE_FIND(sysctl_known, key);
+
+	return i < 0 ? NULL : &sysctl_known[i];
 }
 
 /* Swap '.' and '/': the dotted key <-> the path below /proc/sys. */
@@ -244,11 +288,11 @@ static char *key_path(const char *key)
 /* A multi-value key takes one form per field, as many as it has. */
 static int check_width(const char *key, const struct expect *e, char **ret_err)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(sysctl_multi); i++) {
+	ssize_t i = TABLE_FIND(sysctl_multi, key);
+
+	if (i >= 0) {
 		int n = sysctl_multi[i].fields;
 
-		if (strcmp(sysctl_multi[i].key, key))
-			continue;
 		if (e->op != EXP_EXACT && e->op != EXP_ALT &&
 		    e->op != EXP_FIELDS) {
 			*ret_err = xasprintf(
@@ -294,12 +338,15 @@ static int sysctl_parse_setting(const char *target, const char *key,
 	if (r < 0)
 		return r;
 	r = check_width(canon, ret, ret_err);
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(sysctl_bounds); i++)
-		if (!strcmp(sysctl_bounds[i].key, canon))
+	if (r == 0) {
+		ssize_t i = TABLE_FIND(sysctl_bounds, canon);
+
+		if (i >= 0)
 			r = expect_check_bounds_signed(ret,
 						       sysctl_bounds[i].min,
 						       sysctl_bounds[i].max,
 						       ret_err);
+	}
 	if (r < 0) {
 		expect_free(ret);
 		return r;

@@ -83,6 +83,24 @@ static int width(const char *s)
 	return n > COL_MAX ? COL_MAX : n;
 }
 
+/* s, then blanks to w bytes, as "%-*s" prints it: a report's rows are
+ * put together here and written whole, not formatted field by field. */
+static void add_padded(struct strbuf *sb, const char *s, int w)
+{
+	static const char blanks[] = "                                ";
+	size_t n = strlen(s);
+
+	strbuf_add(sb, s, n);
+	while ((long)n < (long)w) {
+		size_t k = (size_t)w - n;
+
+		if (k > sizeof(blanks) - 1)
+			k = sizeof(blanks) - 1;
+		strbuf_add(sb, blanks, k);
+		n += k;
+	}
+}
+
 static void summary_line(FILE *f, const struct ptrvec *checks)
 {
 	struct summary s;
@@ -127,6 +145,7 @@ static void setting_note(FILE *f, int indent, const struct setting *s)
 
 void report_text(FILE *f, const struct report *r)
 {
+	struct strbuf line = { 0 };
 	int wid = 2, wst = 6, wexp = 8;
 
 	for (size_t i = 0; i < r->checks->n; i++) {
@@ -153,24 +172,39 @@ void report_text(FILE *f, const struct report *r)
 
 		if (quiet_hides(r, c))
 			continue;
-		fprintf(f, "%-*s  %s%-*s%s  %-*s  %s", wid, c->id,
-			r->color ? status_color[c->status] : "", wst,
-			status_name(c->status), r->color ? "\033[0m" : "", wexp,
-			exp, act);
-		if (c->detail)
-			fprintf(f, " (%s)", c->detail);
+		line.len = 0;
+		add_padded(&line, c->id, wid);
+		strbuf_puts(&line, "  ");
+		if (r->color)
+			strbuf_puts(&line, status_color[c->status]);
+		add_padded(&line, status_name(c->status), wst);
+		if (r->color)
+			strbuf_puts(&line, "\033[0m");
+		strbuf_puts(&line, "  ");
+		add_padded(&line, exp, wexp);
+		strbuf_puts(&line, "  ");
+		strbuf_puts(&line, act);
+		if (c->detail) {
+			strbuf_puts(&line, " (");
+			strbuf_puts(&line, c->detail);
+			strbuf_puts(&line, ")");
+		}
 		if (c->status == ST_OK && c->boot == BOOT_LOST) {
 			_cleanup_free_ char *src =
 				display_escape(c->boot_source);
 
-			fprintf(f, " [ok now, overridden at boot by %s]", src);
+			strbuf_puts(&line, " [ok now, overridden at boot by ");
+			strbuf_puts(&line, src);
+			strbuf_puts(&line, "]");
 		} else if (c->status == ST_OK && c->boot == BOOT_NONE) {
-			fputs(" [ok now, lost at reboot]", f);
+			strbuf_puts(&line, " [ok now, lost at reboot]");
 		}
-		fputc('\n', f);
+		strbuf_puts(&line, "\n");
+		fwrite(line.s, 1, line.len, f);
 		if (r->verbosity > 0 && c->setting)
 			setting_note(f, wid, c->setting);
 	}
+	free(line.s);
 	summary_line(f, r->checks);
 }
 

@@ -50,7 +50,11 @@ struct load_ctx {
 	int lineno;
 	char raw[PROFILE_MAX_LINE + 3];
 	char *section; /* the current section header, whole; NULL before one */
-	char *key; /* the current line's key, whole */
+	/* the header taken apart once, for every line under it */
+	const struct check_ops *section_ops; /* NULL for [profile] */
+	char *section_target;
+	char key[PROFILE_MAX_LINE + 3]; /* the current line's key, whole */
+	bool have_key;
 	bool seen_header;
 	bool section_bad;
 	struct ptrvec own; /* settings of this file */
@@ -135,13 +139,16 @@ static int split_section(const char *section, char **ret_domain,
 /* Check a section header; returns the ops (NULL for [profile]) or sets
  * *bad and reports. */
 static const struct check_ops *section_ops(struct load_ctx *c, int line,
-					   const char *section, bool *bad)
+					   const char *section, bool *bad,
+					   char **ret_target)
 {
 	_cleanup_free_ char *domain = NULL, *target = NULL, *err = NULL;
 	const struct check_ops *ops;
 
 	*bad = false;
 	split_section(section, &domain, &target);
+	if (ret_target)
+		*ret_target = target ? xstrdup(target) : NULL;
 	if (!strcmp(domain, "profile")) {
 		if (target) {
 			add_error(c, line, "[profile] takes no argument");
@@ -195,6 +202,9 @@ static char *section_line(struct load_ctx *c, char *line, char *str, int num)
 
 	free(c->section);
 	c->section = NULL;
+	free(c->section_target);
+	c->section_target = NULL;
+	c->section_ops = NULL;
 	c->section_bad = true;
 	c->seen_header = true;
 	if (!close) {
@@ -212,7 +222,8 @@ static char *section_line(struct load_ctx *c, char *line, char *str, int num)
 		return str;
 	}
 	c->section = xstrndup(line + 1, (size_t)(close - line - 1));
-	section_ops(c, c->lineno, c->section, &c->section_bad);
+	c->section_ops = section_ops(c, c->lineno, c->section,
+				     &c->section_bad, &c->section_target);
 	snprintf(str, (size_t)num, "[s]\n");
 	return str;
 }
@@ -222,15 +233,17 @@ static char *section_line(struct load_ctx *c, char *line, char *str, int num)
 static char *key_line(struct load_ctx *c, char *line, char *str, int num)
 {
 	size_t n = strcspn(line, "=:");
-	_cleanup_free_ char *key = xstrndup(line, n);
 
-	free(c->key);
-	c->key = NULL;
+	c->have_key = false;
 	if (!line[n]) {
 		snprintf(str, (size_t)num, "%s\n", line); /* inih reports it */
 		return str;
 	}
-	c->key = xstrdup(strip(key));
+	/* line is c->raw, at most PROFILE_MAX_LINE bytes, as c->key holds */
+	memcpy(c->key, line, n);
+	c->key[n] = '\0';
+	memmove(c->key, strip(c->key), strlen(strip(c->key)) + 1);
+	c->have_key = true;
 	snprintf(str, (size_t)num, "k=%s\n", line + n + 1);
 	return str;
 }
@@ -386,14 +399,11 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 		   const char *value)
 {
 	struct load_ctx *c = user;
-	_cleanup_free_ char *domain = NULL, *target = NULL, *err = NULL;
-	_cleanup_free_ char *comment = NULL;
-	const char *section = c->section, *name = c->key;
-	const struct check_ops *ops;
+	_cleanup_free_ char *err = NULL, *comment = NULL, *ident = NULL;
+	const char *name = c->have_key ? c->key : NULL;
+	const struct check_ops *ops = c->section_ops;
 	struct setting *s, *dup;
-	_cleanup_free_ char *ident = NULL;
 	size_t at;
-	bool bad;
 
 	(void)inih_section;
 	(void)inih_name;
@@ -407,16 +417,12 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 	}
 	if (c->section_bad)
 		return 1; /* reported at the header */
-	split_section(section, &domain, &target);
-	if (!strcmp(domain, "profile"))
+	if (!ops)
 		return handle_profile_key(c, name, value);
-	ops = section_ops(c, c->lineno, section, &bad);
-	if (bad || !ops)
-		return 0;
 
 	s = xcalloc(1, sizeof(*s));
 	s->ops = ops;
-	s->target = TAKE_PTR(target);
+	s->target = c->section_target ? xstrdup(c->section_target) : NULL;
 	if (ops->optional_prefix && name[0] == '-') {
 		s->optional = true;
 		name++;
@@ -451,19 +457,25 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 	}
 	s->file = xstrdup(c->label);
 	s->line = c->lineno;
-	if (!s->why && ops->why && ops->why(s->key))
-		s->why = xstrdup(ops->why(s->key));
-	if (!s->ref && ops->ref && ops->ref(s->key))
-		s->ref = xstrdup(ops->ref(s->key));
+	if (!s->why && ops->why) {
+		const char *why = ops->why(s->key);
+
+		s->why = why ? xstrdup(why) : NULL;
+	}
+	if (!s->ref && ops->ref) {
+		const char *ref = ops->ref(s->key);
+
+		s->ref = ref ? xstrdup(ref) : NULL;
+	}
 	ptrvec_push(&c->own_keys, TAKE_PTR(ident));
 	ptrvec_push(&c->own, s);
 	return 1;
 }
 
-/* Later settings override earlier ones in place. */
-static void merge_setting(struct profile *p, struct setting *s)
+/* Later settings override earlier ones in place; ident (the setting's
+ * identity, setting_ident()) is taken over. */
+static void merge_setting(struct profile *p, struct setting *s, char *ident)
 {
-	char *ident = setting_ident(s);
 	struct setting *old;
 	size_t at;
 
@@ -756,15 +768,17 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	else if (r < 0)
 		add_error(&c, 0, "cannot parse (error %d)", r);
 	free(c.section);
-	free(c.key);
+	free(c.section_target);
 	load_includes(&c);
 	stack->n--;
 	/* The file's own settings override everything it includes. */
-	for (size_t i = 0; i < c.own.n; i++)
-		merge_setting(p, c.own.v[i]);
-	free(c.own.v);
+	/* own_index refers to the identities in own_keys, which the profile
+	 * takes over: it is freed first and never read again. */
 	strmap_free(&c.own_index);
-	ptrvec_free(&c.own_keys, free);
+	for (size_t i = 0; i < c.own.n; i++)
+		merge_setting(p, c.own.v[i], c.own_keys.v[i]);
+	free(c.own.v);
+	free(c.own_keys.v);
 	ptrvec_free(&c.includes, include_free);
 	if (depth == 0 && !p->name) {
 		p->name = xstrdup(src->name);

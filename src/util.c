@@ -404,9 +404,17 @@ char *display_escape(const char *s)
 {
 	struct strbuf sb = { 0 };
 
+	const unsigned char *plain = (const unsigned char *)s;
+
 	if (!s)
 		return xstrdup("-");
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+	/* most values are printable ASCII: copy those whole */
+	while (*plain >= 0x20 && *plain < 0x7f)
+		plain++;
+	if (!*plain)
+		return xstrdup(s);
+	strbuf_add(&sb, s, (size_t)((const char *)plain - s));
+	for (const unsigned char *p = plain; *p;) {
 		uint32_t cp = 0;
 		size_t n = 1;
 

@@ -16,6 +16,10 @@ if [ "${HT_BENCH_NS:-}" != 1 ]; then
 		command -v $c >/dev/null || { echo "bench: needs $c; skipped"; exit 0; }
 	done
 	[ "$(id -u)" = 0 ] || { echo "bench: needs root (namespaces); skipped"; exit 0; }
+	# the host's namespaces, so bench.py can see it is not in them
+	HT_BENCH_HOST_NET=$(readlink /proc/self/ns/net)
+	HT_BENCH_HOST_MNT=$(readlink /proc/self/ns/mnt)
+	export HT_BENCH_HOST_NET HT_BENCH_HOST_MNT
 	HT_BENCH_NS=1 exec unshare --net --mount --propagation private \
 		sh "$0" "$@"
 fi

@@ -851,6 +851,39 @@ static void test_dash_prefix_is_optional(void **state)
 #define RO(f) cmocka_unit_test_setup_teardown(f, ro_setup, ro_teardown)
 #define RW(f) cmocka_unit_test_setup_teardown(f, rw_setup, rw_teardown)
 
+/* The key tables are searched by bisection: an entry out of order would
+ * make its key (and others) silently unknown: no unit, no bounds. */
+static void test_sysctl_tables_sorted(void **state)
+{
+	struct expect e = { 0 };
+	char *key = NULL, *err = NULL;
+
+	(void)state;
+	assert_true(sysctl_tables_sorted());
+	/* and the search finds them: a bound, a field count, a unit */
+	assert_int_equal(sysctl_ops.parse_setting(NULL, "vm.swappiness", "201",
+						  &key, &e, &err),
+			 -EINVAL);
+	free(err);
+	err = NULL;
+	assert_int_equal(sysctl_ops.parse_setting(NULL, "net.ipv4.tcp_rmem",
+						  ">=4096", &key, &e, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err, "3 fields"));
+	free(err);
+	err = NULL;
+	assert_int_equal(sysctl_ops.parse_setting(NULL, "net.core.rmem_max",
+						  "16M", &key, &e, &err),
+			 0);
+	assert_string_equal(key, "net.core.rmem_max");
+	free(key);
+	expect_free(&e);
+	assert_string_equal(sysctl_ops.why("fs.file-max"),
+			    "open files system-wide");
+	assert_string_equal(sysctl_ops.why("vm.swappiness") ? "y" : "n", "y");
+	assert_null(sysctl_ops.why("vm.swappines"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -867,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_key_rejects_escapes_from_proc_sys),
 		cmocka_unit_test(test_key_rejects_blanks_and_control_chars),
 		cmocka_unit_test(test_key_rejects_overlong),
+		cmocka_unit_test(test_sysctl_tables_sorted),
 		RO(test_read_plain_value),
 		RO(test_read_vlan_key),
 		RO(test_read_normalises_tabs_and_keeps_raw),
