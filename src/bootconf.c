@@ -303,13 +303,37 @@ void bootconf_load_grub(const struct host *h, struct bootconf *b)
 	load_grub(h, b);
 }
 
-int bootconf_load(const struct host *h, struct bootconf *b)
+int bootconf_load_some(const struct host *h, struct bootconf *b,
+		       unsigned what)
 {
 	*b = (struct bootconf){ 0 };
-	load_sysctl(h, b);
-	load_fstab(h, b);
-	load_grub(h, b);
+	if (what & BOOTCONF_SYSCTL)
+		load_sysctl(h, b);
+	if (what & BOOTCONF_FSTAB)
+		load_fstab(h, b);
+	if (what & BOOTCONF_GRUB)
+		load_grub(h, b);
 	return 0;
+}
+
+int bootconf_load(const struct host *h, struct bootconf *b)
+{
+	return bootconf_load_some(h, b,
+				  BOOTCONF_SYSCTL | BOOTCONF_FSTAB |
+					  BOOTCONF_GRUB);
+}
+
+unsigned bootconf_needs(const struct check *c)
+{
+	if (!c->setting)
+		return 0;
+	if (!strcmp(c->ops->name, "sysctl"))
+		return BOOTCONF_SYSCTL;
+	if (!strcmp(c->ops->name, "boot"))
+		return BOOTCONF_GRUB;
+	if (!strcmp(c->ops->name, "mount"))
+		return BOOTCONF_FSTAB;
+	return BOOTCONF_ACTIVE;
 }
 
 /* Where a parameter stands in one variable while update-grub reads the

@@ -39,10 +39,14 @@ static void judge_boot(struct cli *cli, struct ptrvec *checks)
 	struct bootconf b;
 	struct profile active = { 0 };
 	_cleanup_free_ char *name = NULL;
+	unsigned what = 0;
 	int code;
 
-	bootconf_load(&cli->host, &b);
-	name = cli_active_profile(cli, &code);
+	for (size_t i = 0; i < checks->n; i++)
+		what |= bootconf_needs(checks->v[i]);
+	bootconf_load_some(&cli->host, &b, what);
+	if (what & BOOTCONF_ACTIVE)
+		name = cli_active_profile(cli, &code);
 	if (name && cli_load_quiet(cli, name, &active) == 0) {
 		b.active = &active;
 		b.active_name = xstrdup(name);

@@ -52,6 +52,20 @@ struct bootconf {
 	char *active_name;
 };
 
+/* What bootconf_judge needs for a check: the files it reads at boot, or
+ * (BOOTCONF_ACTIVE) the active profile, which the caller loads. */
+enum {
+	BOOTCONF_SYSCTL = 1 << 0, /* sysctl.d, as systemd-sysctl reads it */
+	BOOTCONF_FSTAB = 1 << 1,
+	BOOTCONF_GRUB = 1 << 2,
+	BOOTCONF_ACTIVE = 1 << 3,
+};
+
+unsigned bootconf_needs(const struct check *c);
+/* Only the sources in what (BOOTCONF_* bits): an audit reads what its
+ * checks need, no fstab without a mount check, no GRUB without [boot]. */
+int bootconf_load_some(const struct host *h, struct bootconf *b,
+		       unsigned what);
 int bootconf_load(const struct host *h, struct bootconf *b);
 /* Only what update-grub reads (the boot domain's part); bootconf_free
  * frees it. */

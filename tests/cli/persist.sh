@@ -68,6 +68,19 @@ expect_exit 2 "a snapshot naming a file hosttune does not write: refused" \
 grep -q "not a file hosttune writes" "$TMP/last.err"
 check "... saying so" [ $? = 0 ]
 
+# An audit reads only the boot sources its checks need: sysctl.d for
+# sysctls; no fstab without a mount check, no GRUB files without [boot],
+# no active profile unless another domain asks for it.
+if command -v strace >/dev/null 2>&1; then
+	printf '[sysctl]\nvm.swappiness = 60\n' >"$TMP/only-sysctl.ini"
+	strace -f -e trace=openat,openat2 -e signal=none -o "$TMP/reads.tr" \
+		"$HT" -r "$TMP/r" audit "$TMP/only-sysctl.ini" >/dev/null 2>&1
+	grep -q 'etc/sysctl.d"' "$TMP/reads.tr"
+	check "a sysctl audit reads sysctl.d for its boot verdicts" [ $? = 0 ]
+	grep -Eq 'etc/fstab|etc/default/grub|active-profile' "$TMP/reads.tr"
+	check "... and no fstab, GRUB file or active profile" [ $? != 0 ]
+fi
+
 # etc -> elsewhere in a tree: the drop-in is not written outside.
 cp -pR "$FIXTURES/cli-basic" "$TMP/r2"
 mkdir "$TMP/elsewhere"
