@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What a host gets at boot: see bootconf.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -108,30 +110,32 @@ static bool masked(const struct host *h, const char *rel)
 
 static void load_sysctl(const struct host *h, struct bootconf *b)
 {
-	struct ptrvec names = { 0 }, paths = { 0 };
+	struct ptrvec names = { 0 }, paths = { 0 }, types = { 0 };
 	struct strmap seen = { 0 };
 
 	for (size_t d = 0; d < ARRAY_SIZE(sysctl_dirs); d++) {
-		char **list = NULL;
+		struct host_dirent *list = NULL;
 		size_t n = 0;
 
-		if (hostfs_list(h, sysctl_dirs[d], &list, &n) < 0)
+		if (hostfs_list_typed(h, sysctl_dirs[d], &list, &n) < 0)
 			continue;
 		for (size_t i = 0; i < n; i++) {
-			size_t len = strlen(list[i]);
+			const char *name = list[i].name;
+			size_t len = strlen(name);
 
-			if (len <= 5 || strcmp(list[i] + len - 5, ".conf"))
+			if (len <= 5 || strcmp(name + len - 5, ".conf"))
 				continue;
 			/* the first directory's file of a name wins */
-			if (!strmap_put(&seen, list[i], names.n, NULL))
+			if (!strmap_put(&seen, name, names.n, NULL))
 				continue;
-			ptrvec_push(&names, xstrdup(list[i]));
-			ptrvec_push(&paths, xasprintf("%s/%s", sysctl_dirs[d],
-						      list[i]));
+			ptrvec_push(&names, xstrdup(name));
+			ptrvec_push(&paths,
+				    xstrjoin(sysctl_dirs[d], "/", name));
+			ptrvec_push(&types, (void *)(uintptr_t)list[i].type);
 			/* strmap keeps the key pointer: point it at ours */
 			strmap_set(&seen, names.v[names.n - 1], names.n - 1);
 		}
-		strv_free(list, n);
+		host_dirents_free(list, n);
 	}
 	/* read in the order of the names */
 	{
@@ -146,7 +150,10 @@ static void load_sysctl(const struct host *h, struct bootconf *b)
 
 			strmap_get(&seen, order[i], &at);
 			rel = paths.v[at];
-			if (!masked(h, rel))
+			/* only a symlink can mask (its directory entry says
+			 * so; DT_UNKNOWN asks): a regular file is read */
+			if ((uintptr_t)types.v[at] == DT_REG ||
+			    !masked(h, rel))
 				read_sysctl_file(h, rel, b);
 		}
 		free(order);
@@ -154,6 +161,7 @@ static void load_sysctl(const struct host *h, struct bootconf *b)
 	strmap_free(&seen);
 	ptrvec_free(&names, free);
 	ptrvec_free(&paths, free);
+	free(types.v);
 }
 
 /* fstab's fields: spec, mount point, type, options; \040 escapes. */
