@@ -18,6 +18,8 @@ import tempfile
 
 HT = os.path.abspath("hosttune")
 FLOOR = os.path.abspath(sys.argv[1])
+# the floor linked dynamically, as hosttune is: shown, not budgeted
+FLOOR_DYN = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 TMP = tempfile.mkdtemp(prefix="htbench.")
 ROWS = []  # (work, what, median, min, max, ratio, budget, ok)
@@ -125,18 +127,28 @@ def bench_sysctl():
     keys = sysctl_keys()
     p100 = sysctl_profile(keys, 100)
     names = " ".join(k for k, _ in keys[:100])
-    t = hyperfine([f"{HT} audit {p100}", f"sysctl -n {names}",
-                   f"{FLOOR} sysctl {names}"], runs=300, warmup=30)
+    cmds = [f"{HT} audit {p100}", f"sysctl -n {names}",
+            f"{FLOOR} sysctl {names}"]
+    if FLOOR_DYN:
+        cmds.append(f"{FLOOR_DYN} sysctl {names}")
+    t = hyperfine(cmds, runs=300, warmup=30)
     row("audit of 100 sysctls", "vs sysctl -n (same keys)", t[0], t[1], 0.8)
     row("audit of 100 sysctls", "vs floor (open/read/close)", t[0], t[2],
         1.2)
+    if FLOOR_DYN:
+        info("audit of 100 sysctls", "floor linked as hosttune (libc.so)",
+             f"{t[3][0]*1000:.3f} ms (static {t[2][0]*1000:.3f}); "
+             f"hosttune/it {t[0][0]/t[3][0]:.2f}")
     rss_h = peak_rss(f"{HT} audit {p100}")
     rss_s = peak_rss(f"sysctl -n {names}")
     rss_f = peak_rss(f"{FLOOR} sysctl {names}")
     row("audit of 100 sysctls", "peak RSS vs sysctl (KiB)",
         (rss_h, rss_h, rss_h), (rss_s,) * 3, 1.0, unit="KiB")
+    rss_d = peak_rss(f"{FLOOR_DYN} sysctl {names}") if FLOOR_DYN else "-"
+    rss_v = peak_rss(f"{HT} --version")
     info("audit of 100 sysctls", "peak RSS (KiB)",
-         f"hosttune {rss_h}, sysctl {rss_s}, floor {rss_f}")
+         f"hosttune {rss_h} (--version {rss_v}), sysctl {rss_s}, "
+         f"floor {rss_f} (dynamic {rss_d})")
     # where the time goes: system calls and instructions
     for name, cmd in (("hosttune", f"{HT} audit {p100}"),
                       ("sysctl", f"sysctl -n {names}"),

@@ -11,6 +11,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 floor=${1:-build/bench/floor}
+floor_dynamic=${2:-build/bench/floor-dynamic}
 if [ "${HT_BENCH_NS:-}" != 1 ]; then
 	for c in hyperfine python3 unshare ip findmnt prlimit; do
 		command -v $c >/dev/null || { echo "bench: needs $c; skipped"; exit 0; }
@@ -24,4 +25,4 @@ if [ "${HT_BENCH_NS:-}" != 1 ]; then
 		sh "$0" "$@"
 fi
 ip link set lo up
-exec python3 tests/bench/bench.py "$floor"
+exec python3 tests/bench/bench.py "$floor" "$floor_dynamic"
