@@ -233,16 +233,19 @@ static char *section_line(struct load_ctx *c, char *line, char *str, int num)
 static char *key_line(struct load_ctx *c, char *line, char *str, int num)
 {
 	size_t n = strcspn(line, "=:");
+	char *key;
 
 	c->have_key = false;
 	if (!line[n]) {
 		snprintf(str, (size_t)num, "%s\n", line); /* inih reports it */
 		return str;
 	}
-	/* line is c->raw, at most PROFILE_MAX_LINE bytes, as c->key holds */
+	/* line is in c->raw, at most PROFILE_MAX_LINE bytes: c->key holds
+	 * any key of it */
 	memcpy(c->key, line, n);
 	c->key[n] = '\0';
-	memmove(c->key, strip(c->key), strlen(strip(c->key)) + 1);
+	key = strip(c->key);
+	memmove(c->key, key, strlen(key) + 1);
 	c->have_key = true;
 	snprintf(str, (size_t)num, "k=%s\n", line + n + 1);
 	return str;
