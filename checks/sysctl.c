@@ -182,8 +182,8 @@ static ssize_t table_find(const void *table, size_t n, size_t size,
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *k =
-			*(const char *const *)((const char *)table + mid * size);
+		const char *k = *(const char *const *)((const char *)table +
+						       mid * size);
 		int c = strcmp(key, k);
 
 		if (c == 0)

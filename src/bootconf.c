@@ -152,8 +152,7 @@ static void load_sysctl(const struct host *h, struct bootconf *b)
 			rel = paths.v[at];
 			/* only a symlink can mask (its directory entry says
 			 * so; DT_UNKNOWN asks): a regular file is read */
-			if ((uintptr_t)types.v[at] == DT_REG ||
-			    !masked(h, rel))
+			if ((uintptr_t)types.v[at] == DT_REG || !masked(h, rel))
 				read_sysctl_file(h, rel, b);
 		}
 		free(order);
@@ -311,8 +310,7 @@ void bootconf_load_grub(const struct host *h, struct bootconf *b)
 	load_grub(h, b);
 }
 
-int bootconf_load_some(const struct host *h, struct bootconf *b,
-		       unsigned what)
+int bootconf_load_some(const struct host *h, struct bootconf *b, unsigned what)
 {
 	*b = (struct bootconf){ 0 };
 	if (what & BOOTCONF_SYSCTL)
@@ -326,9 +324,8 @@ int bootconf_load_some(const struct host *h, struct bootconf *b,
 
 int bootconf_load(const struct host *h, struct bootconf *b)
 {
-	return bootconf_load_some(h, b,
-				  BOOTCONF_SYSCTL | BOOTCONF_FSTAB |
-					  BOOTCONF_GRUB);
+	return bootconf_load_some(
+		h, b, BOOTCONF_SYSCTL | BOOTCONF_FSTAB | BOOTCONF_GRUB);
 }
 
 unsigned bootconf_needs(const struct check *c)

@@ -222,8 +222,8 @@ static char *section_line(struct load_ctx *c, char *line, char *str, int num)
 		return str;
 	}
 	c->section = xstrndup(line + 1, (size_t)(close - line - 1));
-	c->section_ops = section_ops(c, c->lineno, c->section,
-				     &c->section_bad, &c->section_target);
+	c->section_ops = section_ops(c, c->lineno, c->section, &c->section_bad,
+				     &c->section_target);
 	snprintf(str, (size_t)num, "[s]\n");
 	return str;
 }

@@ -64,8 +64,7 @@ enum {
 unsigned bootconf_needs(const struct check *c);
 /* Only the sources in what (BOOTCONF_* bits): an audit reads what its
  * checks need, no fstab without a mount check, no GRUB without [boot]. */
-int bootconf_load_some(const struct host *h, struct bootconf *b,
-		       unsigned what);
+int bootconf_load_some(const struct host *h, struct bootconf *b, unsigned what);
 int bootconf_load(const struct host *h, struct bootconf *b);
 /* Only what update-grub reads (the boot domain's part); bootconf_free
  * frees it. */
