@@ -81,7 +81,7 @@ static const struct sysctl_desc sysctl_known[] = {
 
 /* The kernel's bounds for every number of a key's value, where its
  * handler has them (proc_dointvec_minmax's extra1/extra2, or the type). */
-static const struct {
+static const struct sysctl_bound {
 	const char *key;
 	int64_t min, max;
 } sysctl_bounds[] = {
@@ -101,7 +101,7 @@ static const struct {
 
 /* Keys whose value is several numbers: each field takes a form of its
  * own, and a single comparison for the whole key is an input error. */
-static const struct {
+static const struct sysctl_fields {
 	const char *key;
 	int fields;
 	const char *names;
@@ -173,43 +173,28 @@ static const char *const *sysctl_companions_of(const char *key)
 	return NULL;
 }
 
-/* The index of key in a table whose entries begin with their key and are
- * sorted by it, or -1: every setting of a profile is looked up in three. */
-static ssize_t table_find(const void *table, size_t n, size_t size,
-			  const char *key)
+/* bsearch(3)'s comparison for the key tables: each entry begins with
+ * its key. */
+static int key_cmp(const void *key, const void *entry)
 {
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *k = *(const char *const *)((const char *)table +
-						       mid * size);
-		int c = strcmp(key, k);
-
-		if (c == 0)
-			return (ssize_t)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return strcmp(key, *(const char *const *)entry);
 }
 
-#define TABLE_FIND(t, key) table_find((t), ARRAY_SIZE(t), sizeof((t)[0]), (key))
+/* The entry of key in table t (sorted by .key, its first member), or
+ * NULL: every setting of a profile is looked up in three tables. */
+#define TABLE_FIND(t, k)                                                       \
+	((__typeof__(&(t)[0]))bsearch((k), (t), ARRAY_SIZE(t), sizeof((t)[0]), \
+				      key_cmp))
 
-static bool table_sorted(const void *table, size_t n, size_t size)
-{
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(*(const char *const *)((const char *)table +
-						  (i - 1) * size),
-			   *(const char *const *)((const char *)table +
-						  i * size)) >= 0)
-			return false;
-	return true;
-}
-
-#define TABLE_SORTED(t) table_sorted((t), ARRAY_SIZE(t), sizeof((t)[0]))
+/* Whether table t is sorted by .key, strictly. */
+#define TABLE_SORTED(t)                                                \
+	__extension__({                                                \
+		bool sorted_ = true;                                   \
+		for (size_t i_ = 1; i_ < ARRAY_SIZE(t); i_++)          \
+			if (strcmp((t)[i_ - 1].key, (t)[i_].key) >= 0) \
+				sorted_ = false;                       \
+		sorted_;                                               \
+	})
 
 bool sysctl_tables_sorted(void)
 {
@@ -219,9 +204,7 @@ bool sysctl_tables_sorted(void)
 
 static const struct sysctl_desc *sysctl_find(const char *key)
 {
-	ssize_t i = TABLE_FIND(sysctl_known, key);
-
-	return i < 0 ? NULL : &sysctl_known[i];
+	return TABLE_FIND(sysctl_known, key);
 }
 
 /* Swap '.' and '/': the dotted key <-> the path below /proc/sys. */
@@ -288,10 +271,10 @@ static char *key_path(const char *key)
 /* A multi-value key takes one form per field, as many as it has. */
 static int check_width(const char *key, const struct expect *e, char **ret_err)
 {
-	ssize_t i = TABLE_FIND(sysctl_multi, key);
+	const struct sysctl_fields *m = TABLE_FIND(sysctl_multi, key);
 
-	if (i >= 0) {
-		int n = sysctl_multi[i].fields;
+	if (m) {
+		int n = m->fields;
 
 		if (e->op != EXP_EXACT && e->op != EXP_ALT &&
 		    e->op != EXP_FIELDS) {
@@ -299,7 +282,7 @@ static int check_width(const char *key, const struct expect *e, char **ret_err)
 				"a single comparison for a key of %d fields "
 				"(%s): give one form per field, as in "
 				"'4096 >=131072 >=16M'",
-				n, sysctl_multi[i].names);
+				n, m->names);
 			return -EINVAL;
 		}
 		for (int a = 0; a < (e->n_alts ? e->n_alts : 1); a++) {
@@ -312,7 +295,7 @@ static int check_width(const char *key, const struct expect *e, char **ret_err)
 			if (expect_width(&one) != n) {
 				*ret_err = xasprintf("expected %d fields (%s), "
 						     "got %d",
-						     n, sysctl_multi[i].names,
+						     n, m->names,
 						     expect_width(&one));
 				return -EINVAL;
 			}
@@ -339,12 +322,10 @@ static int sysctl_parse_setting(const char *target, const char *key,
 		return r;
 	r = check_width(canon, ret, ret_err);
 	if (r == 0) {
-		ssize_t i = TABLE_FIND(sysctl_bounds, canon);
+		const struct sysctl_bound *b = TABLE_FIND(sysctl_bounds, canon);
 
-		if (i >= 0)
-			r = expect_check_bounds_signed(ret,
-						       sysctl_bounds[i].min,
-						       sysctl_bounds[i].max,
+		if (b)
+			r = expect_check_bounds_signed(ret, b->min, b->max,
 						       ret_err);
 	}
 	if (r < 0) {

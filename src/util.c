@@ -403,7 +403,6 @@ bool codepoint_hides(uint32_t cp)
 char *display_escape(const char *s)
 {
 	struct strbuf sb = { 0 };
-
 	const unsigned char *plain = (const unsigned char *)s;
 
 	if (!s)
@@ -413,8 +412,7 @@ char *display_escape(const char *s)
 		plain++;
 	if (!*plain)
 		return xstrdup(s);
-	strbuf_add(&sb, s, (size_t)((const char *)plain - s));
-	for (const unsigned char *p = plain; *p;) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		uint32_t cp = 0;
 		size_t n = 1;
 
