@@ -576,5 +576,6 @@ int bootconf_judge(const struct bootconf *b, const struct check *c,
 					b->active_name);
 		return !strcmp(s->expect.text, c->setting->expect.text);
 	}
-	return 0;
+	/* the active profile does not set it: nothing does at boot */
+	return -1;
 }

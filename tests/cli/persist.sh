@@ -81,6 +81,28 @@ if command -v strace >/dev/null 2>&1; then
 	check "... and no fstab, GRUB file or active profile" [ $? != 0 ]
 fi
 
+# The other domains' boot verdicts come from the active profile, which
+# hosttune-apply.service applies at boot: a setting it has holds, one it
+# lacks is lost at reboot (nothing sets it), never "overridden by -".
+cp -pR "$FIXTURES/cpu-intel" "$TMP/c"
+mkdir "$TMP/cst"
+printf '[cpu 0]\ngovernor = powersave\n' >"$TMP/active.ini"
+printf '%s\n' "$TMP/active.ini" >"$TMP/cst/active-profile"
+printf '[cpu 0]\ngovernor = powersave\nenergy_performance_preference = balance_performance\n' >"$TMP/cpu.ini"
+"$HT" -r "$TMP/c" -s "$TMP/cst" -f json audit "$TMP/cpu.ini" >"$TMP/cpu.json" 2>&1
+python3 - "$TMP/cpu.json" >"$TMP/cpu.boot" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["id"], r["persisted"], r["boot_source"])
+PY
+grep -q "^cpu:cpu0:governor True hosttune-apply.service (.*active.ini)$" "$TMP/cpu.boot"
+check "persisted: the active profile keeps the governor at boot" [ $? = 0 ]
+grep -q "^cpu:cpu0:energy_performance_preference None None$" "$TMP/cpu.boot"
+check "persisted: null for a setting the active profile lacks" [ $? = 0 ]
+"$HT" -r "$TMP/c" -s "$TMP/cst" --color never audit "$TMP/cpu.ini" >"$TMP/cpu.txt" 2>&1
+grep -q '^cpu:cpu0:energy_performance_preference .*\[ok now, lost at reboot\]$' "$TMP/cpu.txt"
+check "... and text says it is lost at reboot" [ $? = 0 ]
+
 # etc -> elsewhere in a tree: the drop-in is not written outside.
 cp -pR "$FIXTURES/cli-basic" "$TMP/r2"
 mkdir "$TMP/elsewhere"
