@@ -95,19 +95,39 @@ void snapshot_free(struct snapshot *s)
 	*s = (struct snapshot){ 0 };
 }
 
+/* Is ch written as itself in a quoted snapshot field (special: the
+ * characters that need escaping besides '\\' and control characters)? */
+static bool plain_byte(unsigned char ch, const char *special)
+{
+	if (ch < 0x20 || ch == 0x7f || ch == '\\')
+		return false;
+	return isalnum(ch) || !strchr(special, ch);
+}
+
 static void put_escaped(struct strbuf *sb, const char *s, const char *special)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		const unsigned char *run = p;
+
+		/* runs of plain bytes in one piece: a snapshot --all writes
+		 * some 50 K of them */
+		while (*p && plain_byte(*p, special))
+			p++;
+		if (p > run)
+			strbuf_add(sb, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
 		if (*p == '\\')
 			strbuf_puts(sb, "\\\\");
 		else if (*p == '\n')
 			strbuf_puts(sb, "\\n");
 		else if (*p == '\t')
 			strbuf_puts(sb, "\\t");
-		else if (*p < 0x20 || *p == 0x7f || strchr(special, *p))
-			strbuf_printf(sb, "\\x%02x", *p);
 		else
-			strbuf_add(sb, (const char *)p, 1);
+			strbuf_printf(sb, "\\x%02x", *p);
+		p++;
 	}
 }
 
