@@ -468,11 +468,13 @@ static int single_for_several(struct check *c)
 static int sysctl_read(const struct host *h, struct check *c)
 {
 	_cleanup_free_ char *path = key_path(c->key), *value = NULL;
-	mode_t mode = 0;
+	/* an audit does not ask whether a key is writable (h->no_modes):
+	 * what was read is readable, and read_only stays false */
+	mode_t mode = 0644;
 	struct stat st;
 	int r;
 
-	r = hostfs_read_once(h, path, &value, &mode);
+	r = hostfs_read_once(h, path, &value, h->no_modes ? NULL : &mode);
 	if (r == -EACCES || r == -EPERM) {
 		if (hostfs_stat(h, path, &st) == 0 && !(st.st_mode & 0444))
 			mode = st.st_mode;

@@ -227,7 +227,8 @@ static int openat2_beneath(const struct host *h, const char *rel,
  * ".") and O_NOFOLLOW refuses a symlink there, so the open cannot leave
  * the tree; on any failure (a symlink that the full lookup may resolve
  * beneath the root, a directory gone) the caller resolves rel whole. */
-static int open_in_cached_dir(const struct host *h, const char *rel, int flags)
+static int open_in_cached_dir(const struct host *h, const char *rel, int flags,
+			      bool *ret_in_proc)
 {
 	struct host_dircache *dc = h->dir;
 	const char *slash = strrchr(rel, '/');
@@ -257,10 +258,16 @@ static int open_in_cached_dir(const struct host *h, const char *rel, int flags)
 		dc->len = len;
 	}
 	fd = openat(dc->fd, slash + 1, flags | O_NOFOLLOW);
+	if (fd >= 0 && ret_in_proc)
+		*ret_in_proc = true;
 	return fd;
 }
 
-int hostfs_open(const struct host *h, const char *rel, int flags)
+/* hostfs_open(); *ret_in_proc (when given) says whether the file was
+ * opened in the kept procfs directory, where every entry is a regular
+ * file or a directory. */
+static int open_where(const struct host *h, const char *rel, int flags,
+		      bool *ret_in_proc)
 {
 	struct open_how how = {
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
@@ -279,7 +286,7 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 	if (hostfs_path_ok(rel) < 0)
 		return -EINVAL;
 	if (openat2_state > 0) {
-		fd = open_in_cached_dir(h, rel, flags);
+		fd = open_in_cached_dir(h, rel, flags, ret_in_proc);
 		if (fd >= 0)
 			return fd;
 	}
@@ -294,6 +301,11 @@ int hostfs_open(const struct host *h, const char *rel, int flags)
 		openat2_state = -1;
 	}
 	return open_beneath_by_hand(h, rel, flags);
+}
+
+int hostfs_open(const struct host *h, const char *rel, int flags)
+{
+	return open_where(h, rel, flags, NULL);
 }
 
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret)
@@ -405,16 +417,23 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
+	struct stat st = { .st_mode = S_IFREG };
+	bool in_proc = false;
 	size_t len = 0;
-	struct stat st;
 	int r;
 
-	fd = hostfs_open(h, rel, O_RDONLY | O_NONBLOCK);
+	fd = open_where(h, rel, O_RDONLY | O_NONBLOCK, &in_proc);
 	if (fd < 0)
 		return fd;
-	r = fstat_regular(fd, &st);
-	if (r < 0)
-		return r;
+	/* Where the mode is not asked for and the file is in procfs, whose
+	 * entries are regular files or directories (a directory fails the
+	 * read with EISDIR, as fstat_regular() would), no fstat: the
+	 * kernel's files give no size to read by anyway. */
+	if (ret_mode || !in_proc) {
+		r = fstat_regular(fd, &st);
+		if (r < 0)
+			return r;
+	}
 	if (ret_mode)
 		*ret_mode = st.st_mode;
 	r = read_whole(fd, &st, max, once, &buf, &len);
