@@ -41,9 +41,12 @@ static void nl_set_options(struct nl_sock *s)
 
 int nl_open(int bus, struct nl_sock **ret)
 {
-	struct nl_sock *s = xcalloc(1, sizeof(*s));
-	int r;
+	struct nl_sock *s;
+	int r = nl_library_load();
 
+	if (r < 0)
+		return r;
+	s = xcalloc(1, sizeof(*s));
 	s->mnl = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!s->mnl) {
 		r = -errno;

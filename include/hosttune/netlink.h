@@ -26,7 +26,11 @@
 
 struct nl_sock;
 
-/* Open a socket on bus (NETLINK_ROUTE, NETLINK_GENERIC). 0 or -errno. */
+/* Load libmnl (src/mnl_lazy.c): 0, or -ELIBACC with the loader's
+ * reason printed once. nl_open() does it first. */
+int nl_library_load(void);
+/* Open a socket on bus (NETLINK_ROUTE, NETLINK_GENERIC). 0 or -errno
+ * (-ELIBACC: libmnl could not be loaded). */
 int nl_open(int bus, struct nl_sock **ret);
 void nl_close(struct nl_sock *s);
 

@@ -188,4 +188,30 @@ expect_exit 1 "audit a fixture tree with --root" \
 	"$HT" -r "$FIXTURES/net-root" audit -f json "$TMP/root.ini"
 same "mtu from sysfs, features missing" "$(statuses "$TMP/last.out")" \
 	"net:eth0:gro=missing net:eth0:mtu=ok net:eth1:gro=missing net:eth1:mtu=deviation"
+
+# libmnl is loaded when a check first needs netlink (src/mnl_lazy.c): a
+# run without one does not map it, and where it cannot be loaded the net
+# checks are errors and the rest of the audit is done. Bind-mounted over
+# in this test's own mount namespace, and put back.
+lib=$(ldconfig -p | awk '/libmnl\.so\.0 / { print $NF; exit }')
+if [ -n "$lib" ] && command -v strace >/dev/null 2>&1; then
+	printf '[sysctl]\nnet.core.somaxconn = %s\n' \
+		"$(cat /proc/sys/net/core/somaxconn)" >"$TMP/nonet.ini"
+	strace -f -e trace=openat,openat2 -e signal=none -o "$TMP/nonet.tr" \
+		"$HT" -s "$TMP/state" audit "$TMP/nonet.ini" >/dev/null 2>&1
+	grep -q 'libmnl' "$TMP/nonet.tr"
+	check "an audit without a net check does not load libmnl" [ $? != 0 ]
+	printf '[net lo]\nmtu = %s\n' "$(cat /sys/class/net/lo/mtu)" \
+		>"$TMP/nomnl.ini"
+	cat "$TMP/nonet.ini" >>"$TMP/nomnl.ini"
+	mount --bind /dev/null "$lib"
+	expect_exit 1 "libmnl cannot be loaded: audit exits 1" \
+		ht audit -f json "$TMP/nomnl.ini"
+	same "... the net check is an error, the sysctl one ok" \
+		"$(statuses "$TMP/last.out")" \
+		"net:lo:mtu=error sysctl:net.core.somaxconn=ok"
+	same "... the loader's reason, once, on stderr" \
+		"$(grep -c "$lib" "$TMP/last.err")" 1
+	umount "$lib"
+fi
 finish_namespace_test

@@ -80,6 +80,8 @@ same "... /usr/sbin/hosttune executable" \
 	"$(dpkg-deb -c "$DEB" | awk '$6 == "./usr/sbin/hosttune" { print $1 }')" "-rwxr-xr-x"
 
 mkdir -p "$TMP/x"
+dpkg-deb -f "$DEB" Depends | grep -q 'libmnl0 (>= 1.0.4)'
+check "Depends names libmnl0, which hosttune loads with dlopen" [ $? = 0 ]
 dpkg-deb -x "$DEB" "$TMP/x"
 same "the packaged units run /usr/sbin/hosttune" \
 	"$(grep -h '^ExecStart=' "$TMP/x/lib/systemd/system/"*.service | cut -d' ' -f1 | sort -u)" \
