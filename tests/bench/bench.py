@@ -359,9 +359,12 @@ def traced(cmd, calls):
 
 def bench_verbs(keys):
     p = sysctl_profile(keys, 100)
-    tr = traced(f"{HT} audit {p}", "socket")
+    tr = traced(f"{HT} audit {p}", "socket,openat")
     flag("every verb", "audit without [net]: no socket",
          "socket(" not in tr, f"{tr.count('socket(')} sockets")
+    flag("every verb", "audit without [net]: no libmnl mapped",
+         "libmnl" not in tr, "not opened" if "libmnl" not in tr
+         else "opened")
     st = os.path.join(TMP, "st-verbs")
     tr = traced(f"{HT} snapshot --all -s {st}", "socket,openat,openat2")
     flag("every verb", "snapshot --all: no socket, no profile",
