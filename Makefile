@@ -36,6 +36,10 @@ HT_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 LIBS := -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs libcap inih) \
 	-Wl,-Bdynamic
 
+# The unit tests build netlink messages with libmnl itself (hosttune
+# loads it at run time: src/mnl_lazy.c).
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs libmnl)
+
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) \
 	$(wildcard checks/*.c checks/*/*.c)
 OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SRCS)) $(BUILD)/builtin-profiles.o \
@@ -97,7 +101,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhosttune.a
 	$(CC) $(CFLAGS) $(HT_CFLAGS) $(DEPFLAGS) -Wno-missing-prototypes \
 		$(shell $(PKG_CONFIG) --cflags cmocka) -Itests/unit \
 		$(HT_LDFLAGS) -o $@ $< $(BUILD)/libhosttune.a $(LIBS) \
-		$(shell $(PKG_CONFIG) --libs cmocka)
+		$(shell $(PKG_CONFIG) --libs cmocka) $(TEST_LIBS)
 
 # test_stats holds hosttune's erfc to libm's.
 $(BUILD)/tests/test_stats: LIBS += -lm

@@ -149,17 +149,20 @@ static void need_library(void)
 	}
 }
 
-#define WRAPPER(ret, name, params, args) \
-	ret name params                  \
-	{                                \
-		need_library();          \
-		return mnl.name args;    \
+/* Weak: a unit test may define one of its own in front of libmnl's
+ * (test_netlink fakes mnl_socket_sendto), as it could when hosttune was
+ * linked to the library. */
+#define WRAPPER(ret, name, params, args)      \
+	__attribute__((weak)) ret name params \
+	{                                     \
+		need_library();               \
+		return mnl.name args;         \
 	}
-#define VOID_WRAPPER(name, params, args) \
-	void name params                 \
-	{                                \
-		need_library();          \
-		mnl.name args;           \
+#define VOID_WRAPPER(name, params, args)       \
+	__attribute__((weak)) void name params \
+	{                                      \
+		need_library();                \
+		mnl.name args;                 \
 	}
 
 MNL_FUNCTIONS(WRAPPER, VOID_WRAPPER)
