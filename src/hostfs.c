@@ -226,7 +226,9 @@ static int openat2_beneath(const struct host *h, const char *rel,
  * the root; the last component is one name (hostfs_path_ok: no "..", no
  * ".") and O_NOFOLLOW refuses a symlink there, so the open cannot leave
  * the tree; on any failure (a symlink that the full lookup may resolve
- * beneath the root, a directory gone) the caller resolves rel whole. */
+ * beneath the root, a directory gone, a mount on the file) the caller
+ * resolves rel whole. A descriptor from here is a procfs file's own:
+ * *ret_in_proc (when given) is set. */
 static int open_in_cached_dir(const struct host *h, const char *rel, int flags,
 			      bool *ret_in_proc)
 {
@@ -257,7 +259,13 @@ static int open_in_cached_dir(const struct host *h, const char *rel, int flags,
 		dc->fd = fd;
 		dc->len = len;
 	}
-	fd = openat(dc->fd, slash + 1, flags | O_NOFOLLOW);
+	/* RESOLVE_NO_XDEV: a file with something mounted over it (a
+	 * container runtime masks proc files with /dev/null) is not a
+	 * procfs entry; EXDEV sends it to the full lookup, whose caller
+	 * checks the file's type. */
+	how.flags = (uint64_t)(flags | O_NOFOLLOW);
+	how.resolve = RESOLVE_NO_XDEV | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, dc->fd, slash + 1, &how, sizeof(how));
 	if (fd >= 0 && ret_in_proc)
 		*ret_in_proc = true;
 	return fd;

@@ -179,4 +179,15 @@ if command -v strace >/dev/null 2>&1; then
 	n=$(grep -c 'S_IFREG|0[46]44, st_size=0,' "$TMP/ro.tr")
 	check "audit of 5 keys stats at most one of them ($n)" [ "$n" -le 1 ]
 fi
+
+# A key with something mounted over it (container runtimes mask proc
+# files with /dev/null) is not a procfs file: an error, also when the
+# key before it in the same directory was read (the kept directory).
+mount --bind /dev/null /proc/sys/net/core/somaxconn
+printf '[sysctl]\nnet.core.rmem_max = 1\nnet.core.somaxconn = 4096\n' \
+	>"$TMP/masked.ini"
+expect_exit 1 "a masked key: audit exits 1" ht audit -f json "$TMP/masked.ini"
+grep -q '"id": "sysctl:net.core.somaxconn".*"actual": null, "status": "error"' "$TMP/last.out"
+check "... the masked key is an error, not an empty value" [ $? = 0 ]
+umount /proc/sys/net/core/somaxconn
 finish_namespace_test
