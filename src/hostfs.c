@@ -226,9 +226,10 @@ static int openat2_beneath(const struct host *h, const char *rel,
  * the root; the last component is one name (hostfs_path_ok: no "..", no
  * ".") and O_NOFOLLOW refuses a symlink there, so the open cannot leave
  * the tree; on any failure (a symlink that the full lookup may resolve
- * beneath the root, a directory gone, a mount on the file) the caller
- * resolves rel whole. A descriptor from here is a procfs file's own:
- * *ret_in_proc (when given) is set. */
+ * beneath the root, a directory gone) the caller resolves rel whole.
+ * *ret_in_proc (when given) is set for a descriptor from here: a name in
+ * a procfs directory, though what is mounted on it may be another file
+ * system's (read_value). */
 static int open_in_cached_dir(const struct host *h, const char *rel, int flags,
 			      bool *ret_in_proc)
 {
@@ -259,13 +260,7 @@ static int open_in_cached_dir(const struct host *h, const char *rel, int flags,
 		dc->fd = fd;
 		dc->len = len;
 	}
-	/* RESOLVE_NO_XDEV: a file with something mounted over it (a
-	 * container runtime masks proc files with /dev/null) is not a
-	 * procfs entry; EXDEV sends it to the full lookup, whose caller
-	 * checks the file's type. */
-	how.flags = (uint64_t)(flags | O_NOFOLLOW);
-	how.resolve = RESOLVE_NO_XDEV | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, dc->fd, slash + 1, &how, sizeof(how));
+	fd = openat(dc->fd, slash + 1, flags | O_NOFOLLOW);
 	if (fd >= 0 && ret_in_proc)
 		*ret_in_proc = true;
 	return fd;
@@ -433,10 +428,14 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	fd = open_where(h, rel, O_RDONLY | O_NONBLOCK, &in_proc);
 	if (fd < 0)
 		return fd;
-	/* Where the mode is not asked for and the file is in procfs, whose
-	 * entries are regular files or directories (a directory fails the
-	 * read with EISDIR, as fstat_regular() would), no fstat: the
-	 * kernel's files give no size to read by anyway. */
+	/* Where the mode is not asked for and the name is in a procfs
+	 * directory, no fstat first: the kernel's files give no size to
+	 * read by, and a procfs entry is a regular file or a directory (which
+	 * fails the read). Something mounted on the name can be anything (a
+	 * container runtime masks proc files with /dev/null): a read that
+	 * fails, finds nothing or finds a NUL, which a kernel value never
+	 * does, is checked then, and the file's type decides as it would
+	 * have. */
 	if (ret_mode || !in_proc) {
 		r = fstat_regular(fd, &st);
 		if (r < 0)
@@ -445,6 +444,13 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	if (ret_mode)
 		*ret_mode = st.st_mode;
 	r = read_whole(fd, &st, max, once, &buf, &len);
+	if (!ret_mode && in_proc &&
+	    (r < 0 || len == 0 || memchr(buf, '\0', len))) {
+		int t = fstat_regular(fd, &st);
+
+		if (t < 0)
+			return t;
+	}
 	if (r < 0)
 		return r;
 	if (memchr(buf, '\0', len))

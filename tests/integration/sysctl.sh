@@ -190,4 +190,10 @@ expect_exit 1 "a masked key: audit exits 1" ht audit -f json "$TMP/masked.ini"
 grep -q '"id": "sysctl:net.core.somaxconn".*"actual": null, "status": "error"' "$TMP/last.out"
 check "... the masked key is an error, not an empty value" [ $? = 0 ]
 umount /proc/sys/net/core/somaxconn
+mkfifo "$TMP/fifo"
+mount --bind "$TMP/fifo" /proc/sys/net/core/somaxconn
+expect_exit 1 "a FIFO over a key: audit exits 1" ht audit "$TMP/masked.ini"
+grep -q '^sysctl:net.core.somaxconn  *error .*(not a regular file' "$TMP/last.out"
+check "... the key is an error: not a regular file" [ $? = 0 ]
+umount /proc/sys/net/core/somaxconn
 finish_namespace_test
