@@ -381,7 +381,8 @@ static void expand_walk(const struct host *h, const struct setting *s,
 		return;
 	}
 	if (!is_glob(comps[i])) {
-		strbuf_printf(dir, "/%s", comps[i]);
+		strbuf_puts(dir, "/");
+		strbuf_puts(dir, comps[i]);
 		expand_walk(h, s, comps, n, i + 1, dir, out);
 		dir_truncate(dir, len);
 		return;
@@ -392,7 +393,8 @@ static void expand_walk(const struct host *h, const struct setting *s,
 	for (size_t k = 0; k < nn; k++) {
 		if (fnmatch(comps[i], ents[k].name, FNM_PERIOD) != 0)
 			continue;
-		strbuf_printf(dir, "/%s", ents[k].name);
+		strbuf_puts(dir, "/");
+		strbuf_puts(dir, ents[k].name);
 		/* a glob never matches through a symlink: /proc/sys has none,
 		 * and a tree's loop would make the walk endless */
 		if (entry_type(h, dir->s, ents[k].type) == DT_LNK) {
@@ -538,7 +540,8 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 	for (size_t i = 0; i < n; i++) {
 		unsigned char type;
 
-		strbuf_printf(dir, "/%s", ents[i].name);
+		strbuf_puts(dir, "/");
+		strbuf_puts(dir, ents[i].name);
 		/* /proc/sys has no symlinks; a tree's are not followed */
 		type = entry_type(h, dir->s, ents[i].type);
 		if (type == DT_DIR || type == DT_REG) {
