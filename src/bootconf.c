@@ -532,39 +532,41 @@ static bool mount_token_holds(const char *expected, const char *key,
 	return false;
 }
 
-int bootconf_judge(const struct bootconf *b, const struct check *c,
-		   char **ret_source)
+/* A sysctl as systemd-sysctl sets it at boot. */
+static int sysctl_judge(const struct bootconf *b, const struct check *c,
+			char **ret_source)
 {
-	*ret_source = NULL;
-	if (!c->setting)
-		return -1;
-	if (!strcmp(c->ops->name, "sysctl")) {
-		const struct boot_assign *a = sysctl_at_boot(b, c->key);
+	const struct boot_assign *a = sysctl_at_boot(b, c->key);
 
-		if (!a)
-			return -1;
+	if (!a)
+		return -1;
+	*ret_source = xstrdup(a->source);
+	return expect_match(&c->setting->expect, a->value, NULL) ? 1 : 0;
+}
+
+/* A mount option as fstab's last line for the mount point gives it. */
+static int fstab_judge(const struct bootconf *b, const struct check *c,
+		       char **ret_source)
+{
+	for (size_t i = b->fstab.n; c->target && i-- > 0;) {
+		const struct boot_assign *a = b->fstab.v[i];
+
+		if (strcmp(a->key, c->target))
+			continue;
 		*ret_source = xstrdup(a->source);
-		return expect_match(&c->setting->expect, a->value, NULL) ? 1 :
-									   0;
+		return mount_token_holds(c->setting->expect.text, c->key,
+					 a->value);
 	}
-	if (!strcmp(c->ops->name, "boot"))
-		return boot_judge(b, c, ret_source);
-	if (!strcmp(c->ops->name, "mount")) {
-		for (size_t i = b->fstab.n; c->target && i-- > 0;) {
-			const struct boot_assign *a = b->fstab.v[i];
+	return -1;
+}
 
-			if (strcmp(a->key, c->target))
-				continue;
-			*ret_source = xstrdup(a->source);
-			return mount_token_holds(c->setting->expect.text,
-						 c->key, a->value);
-		}
-		return -1;
-	}
+/* hosttune-apply.service applies the active profile at boot: the setting
+ * holds then when that profile has it, the same. */
+static int active_judge(const struct bootconf *b, const struct check *c,
+			char **ret_source)
+{
 	if (!b->active)
 		return -1;
-	/* hosttune-apply.service applies the active profile at boot: the
-	 * setting holds then when that profile has it, the same */
 	for (size_t i = 0; i < b->active->settings.n; i++) {
 		const struct setting *s = b->active->settings.v[i];
 
@@ -578,4 +580,23 @@ int bootconf_judge(const struct bootconf *b, const struct check *c,
 	}
 	/* the active profile does not set it: nothing does at boot */
 	return -1;
+}
+
+int bootconf_judge(const struct bootconf *b, const struct check *c,
+		   char **ret_source)
+{
+	*ret_source = NULL;
+	/* the source bootconf_needs() names, and so the one loaded */
+	switch (bootconf_needs(c)) {
+	case BOOTCONF_SYSCTL:
+		return sysctl_judge(b, c, ret_source);
+	case BOOTCONF_GRUB:
+		return boot_judge(b, c, ret_source);
+	case BOOTCONF_FSTAB:
+		return fstab_judge(b, c, ret_source);
+	case BOOTCONF_ACTIVE:
+		return active_judge(b, c, ret_source);
+	default:
+		return -1; /* no setting */
+	}
 }
