@@ -355,8 +355,6 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	return fsync_parent_dir(path);
 }
 
-/* Values come from the host and from fixture trees: never let one move the
- * cursor or change the terminal. */
 /* The length of the valid UTF-8 sequence at p (its code point in *ret),
  * or 0: overlong forms, surrogates and values past U+10FFFF are invalid.
  * A NUL ends the check, so nothing past the string is read. */
@@ -400,6 +398,8 @@ bool codepoint_hides(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
+/* Values come from the host and from fixture trees: never let one move the
+ * cursor or change the terminal. */
 char *display_escape(const char *s)
 {
 	struct strbuf sb = { 0 };

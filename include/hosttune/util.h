@@ -108,10 +108,10 @@ char *display_escape(const char *s);
 
 /* Read an open file whole (at most max bytes: -EFBIG beyond). */
 int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len);
-/* Read a whole file (at most max bytes; -EFBIG beyond). */
 /* fstat fd into *st: 0 for a regular file, -EISDIR for a directory,
  * -EINVAL for anything else (a FIFO, a device), or -errno. */
 int fstat_regular(int fd, struct stat *st);
+/* Read a whole file (at most max bytes; -EFBIG beyond). */
 int read_file_limited(const char *path, size_t max, char **ret,
 		      size_t *ret_len);
 
