@@ -21,12 +21,17 @@ check "... multi-value keys with blanks" [ $? = 0 ]
 same "the active profile is recorded" "$(cat "$A")" "$P"
 grep -q '^file:.*90-hosttune.conf  *(no file)  *(13 lines)  *applied$' "$TMP/last.out"
 check "the table shows the files as a summary" [ $? = 0 ]
-ht -f json audit "$P" >"$TMP/boot.json" 2>&1
-python3 - "$TMP/boot.json" >"$TMP/boot" <<'PY'
+# boot_verdicts JSON: "ID PERSISTED BOOT_SOURCE" for each result of an
+# audit's JSON report.
+boot_verdicts() {
+	python3 - "$1" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
     print(r["id"], r["persisted"], r["boot_source"])
 PY
+}
+ht -f json audit "$P" >"$TMP/boot.json" 2>&1
+boot_verdicts "$TMP/boot.json" >"$TMP/boot"
 grep -q "^sysctl:net.core.somaxconn True .*/etc/sysctl.d/90-hosttune.conf:3$" "$TMP/boot"
 check "persisted: the drop-in keeps somaxconn at boot" [ $? = 0 ]
 grep -q "^sysctl:net.core.busy_poll None None$" "$TMP/boot"
@@ -92,11 +97,7 @@ printf '[cpu 0]\ngovernor = powersave\n' >"$TMP/active.ini"
 printf '%s\n' "$TMP/active.ini" >"$TMP/cst/active-profile"
 printf '[cpu 0]\ngovernor = powersave\nenergy_performance_preference = balance_performance\n' >"$TMP/cpu.ini"
 "$HT" -r "$TMP/c" -s "$TMP/cst" -f json audit "$TMP/cpu.ini" >"$TMP/cpu.json" 2>&1
-python3 - "$TMP/cpu.json" >"$TMP/cpu.boot" <<'PY'
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(r["id"], r["persisted"], r["boot_source"])
-PY
+boot_verdicts "$TMP/cpu.json" >"$TMP/cpu.boot"
 grep -q "^cpu:cpu0:governor True hosttune-apply.service (.*active.ini)$" "$TMP/cpu.boot"
 check "persisted: the active profile keeps the governor at boot" [ $? = 0 ]
 grep -q "^cpu:cpu0:energy_performance_preference None None$" "$TMP/cpu.boot"
