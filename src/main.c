@@ -129,8 +129,9 @@ static const char global_usage[] =
 	"  -s, --state-dir DIR    snapshots and lock (default /var/lib/hosttune)\n"
 	"  -f, --format FMT       text, json, prometheus or html (COMMAND --help\n"
 	"                         says which a command writes)\n"
-	"  -o, --output FILE      write the report to FILE, atomically (- is\n"
-	"                         standard output)\n"
+	"  -o, --output FILE      write the report to FILE (- is standard\n"
+	"                         output): a file is replaced atomically, a\n"
+	"                         device, FIFO or symlink written to\n"
 	"      --color[=WHEN]     auto, always (a bare --color) or never\n"
 	"  -q, --quiet            only what is wrong\n"
 	"  -v, --verbose          also where each setting came from and why\n"
@@ -432,7 +433,7 @@ static int emit(struct cli *cli, char *buf, size_t len)
 	int r;
 
 	if (cli->output && strcmp(cli->output, "-")) {
-		r = write_file_atomic(cli->output, buf, len, 0644);
+		r = write_output(cli->output, buf, len, 0644);
 		if (r < 0) {
 			cli_error("cannot write %s: %s", cli->output,
 				  strerror(-r));

@@ -355,6 +355,27 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	return fsync_parent_dir(path);
 }
 
+int write_output(const char *path, const char *data, size_t len, mode_t mode)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (lstat(path, &st) < 0 || S_ISREG(st.st_mode))
+		return write_file_atomic(path, data, len, mode);
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	/* no O_CREAT: what is there is written to, whatever it is; a FIFO
+	 * waits for its reader, as a shell's redirection does */
+	fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+		return -errno;
+	return write_all(fd, data, len);
+}
+
 /* The length of the valid UTF-8 sequence at p (its code point in *ret),
  * or 0: overlong forms, surrogates and values past U+10FFFF are invalid.
  * A NUL ends the check, so nothing past the string is read. */

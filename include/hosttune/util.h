@@ -118,5 +118,11 @@ int read_file_limited(const char *path, size_t max, char **ret,
 /* Write data to path atomically: temp file, fsync, rename, fsync dir. */
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode);
+/* An output file (-o). A regular file, or nothing, at path is written
+ * atomically (write_file_atomic). Anything else (a device such as
+ * /dev/null, a FIFO, a terminal, a symlink such as /dev/stdout) is written
+ * to as it is, a regular file it leads to truncated first: renaming over
+ * it would put a regular file in its place. -EISDIR for a directory. */
+int write_output(const char *path, const char *data, size_t len, mode_t mode);
 
 #endif
