@@ -305,8 +305,7 @@ static void rlimit_rename(const struct host *h, struct check *c)
 		name = xasprintf("?@%s", num);
 	else
 		name = xasprintf("%s@%s", comm, num);
-	free(c->id);
-	c->id = check_make_id(c->ops->name, name, c->key);
+	check_set_id(c, check_make_id(c->ops->name, name, c->key));
 }
 
 static struct check *process_check(const struct host *h,
@@ -323,8 +322,7 @@ static struct check *unmatched_check(const struct setting *s)
 {
 	struct check *c = check_new(s->ops, NULL, s->key);
 
-	free(c->id);
-	c->id = check_make_id(s->ops->name, s->target, s->key);
+	check_set_id(c, check_make_id(s->ops->name, s->target, s->key));
 	c->unmatched = true;
 	return c;
 }

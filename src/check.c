@@ -58,17 +58,44 @@ char *check_make_id(const char *domain, const char *target, const char *key)
 			xstrjoin(domain, ":", key);
 }
 
+/* One allocation holds the check and its target, key and id, which the
+ * check keeps for life (check_set_id() may give it another id): an audit
+ * makes a check a setting and snapshot --all one a key, and each string
+ * apart was a malloc and a free. */
 struct check *check_new(const struct check_ops *ops, const char *target,
 			const char *key)
 {
-	struct check *c = xcalloc(1, sizeof(*c));
+	size_t nd = strlen(ops->name), nt = target ? strlen(target) + 1 : 0,
+	       nk = strlen(key) + 1;
+	/* target NUL, key NUL, then the id: "domain:[target:]key" NUL */
+	struct check *c = xcalloc(1, sizeof(*c) + 2 * (nt + nk) + nd + 1);
+	char *p = (char *)(c + 1);
 
 	c->ops = ops;
-	c->target = target ? xstrdup(target) : NULL;
-	c->key = xstrdup(key);
-	c->id = check_make_id(ops->name, target, key);
+	if (target) {
+		c->target = p;
+		p = mempcpy(p, target, nt);
+	}
+	c->key = p;
+	p = mempcpy(p, key, nk);
+	c->id = p;
+	p = mempcpy(p, ops->name, nd);
+	*p++ = ':';
+	if (target) {
+		p = mempcpy(p, target, nt);
+		p[-1] = ':';
+	}
+	memcpy(p, key, nk);
 	c->status = ST_OK;
 	return c;
+}
+
+void check_set_id(struct check *c, char *id)
+{
+	if (c->own_id)
+		free(c->id);
+	c->id = id;
+	c->own_id = true;
 }
 
 void check_free(void *v)
@@ -77,9 +104,8 @@ void check_free(void *v)
 
 	if (!c)
 		return;
-	free(c->target);
-	free(c->key);
-	free(c->id);
+	if (c->own_id)
+		free(c->id);
 	free(c->actual);
 	free(c->raw);
 	free(c->max);

@@ -28,11 +28,8 @@ static void entry_free(void *v)
 
 	if (!e)
 		return;
-	free(e->target);
-	free(e->key);
-	free(e->value);
 	free(e->wrote);
-	free(e);
+	free(e); /* target, key and value with it: snapshot_add() */
 }
 
 char *snapshot_time_now(void)
@@ -68,12 +65,21 @@ struct snapshot_entry *snapshot_add(struct snapshot *s,
 				    const char *target, const char *key,
 				    const char *value)
 {
-	struct snapshot_entry *e = xcalloc(1, sizeof(*e));
+	size_t nt = target ? strlen(target) + 1 : 0, nk = strlen(key) + 1,
+	       nv = strlen(value) + 1;
+	/* one allocation for the entry and its strings, which it keeps as
+	 * they are: snapshot --all adds one a key */
+	struct snapshot_entry *e = xcalloc(1, sizeof(*e) + nt + nk + nv);
+	char *p = (char *)(e + 1);
 
 	e->ops = ops;
-	e->target = target ? xstrdup(target) : NULL;
-	e->key = xstrdup(key);
-	e->value = xstrdup(value);
+	if (target) {
+		e->target = p;
+		p = mempcpy(p, target, nt);
+	}
+	e->key = p;
+	p = mempcpy(p, key, nk);
+	e->value = memcpy(p, value, nv);
 	ptrvec_push(&s->entries, e);
 	return e;
 }

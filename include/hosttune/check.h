@@ -59,10 +59,12 @@ struct check {
 	char *target;
 	char *key; /* concrete canonical key */
 	/* "sysctl:vm.swappiness", "net:eth0:mtu". check_new() builds it from
-	 * target and key; a domain may replace it (rlimit names a process
-	 * pattern: "rlimit:nginx:nofile" for target "pid:1234"). A check's
-	 * identity is (id, target). */
+	 * target and key; a domain may replace it with check_set_id()
+	 * (rlimit names a process pattern: "rlimit:nginx:nofile" for target
+	 * "pid:1234"). A check's identity is (id, target). target, key and
+	 * the id check_new() made live in the check's own allocation. */
 	char *id;
+	bool own_id; /* id was allocated apart (check_set_id) */
 	bool from_glob;
 	bool read_only; /* readable, but the host refuses writes */
 	bool unmatched; /* a pattern that matched nothing: always missing */
@@ -201,6 +203,8 @@ int check_setting_parsed(int r, struct expect *e, char **ret_key,
 struct check *check_new(const struct check_ops *ops, const char *target,
 			const char *key);
 void check_free(void *c);
+/* Give c the id (allocated; c owns it), freeing its former one. */
+void check_set_id(struct check *c, char *id);
 char *check_make_id(const char *domain, const char *target, const char *key);
 
 /* Read c from the host and classify it: sets actual, status, detail. */

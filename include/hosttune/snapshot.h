@@ -11,6 +11,7 @@
 
 struct snapshot_entry {
 	const struct check_ops *ops;
+	/* these three live in the entry's own allocation (snapshot_add) */
 	char *target; /* NULL for domains without targets */
 	char *key;
 	char *value; /* as it was before */
