@@ -98,7 +98,7 @@ struct host_dirent {
 	char *name;
 	unsigned char type;
 };
-#define HOSTFS_DENTS_BUF (64 * 1024)
+#define HOSTFS_DENTS_BUF (16 * 1024)
 /* The entries of a directory, sorted, without "." and "..", read with
  * getdents64 on the open directory. */
 int hostfs_list_typed(const struct host *h, const char *rel,
