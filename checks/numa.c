@@ -223,7 +223,11 @@ static int numa_read(const struct host *h, struct check *c)
 
 	if (!k || !path)
 		return -EINVAL;
-	r = hostfs_read(h, path, &value, &mode);
+	/* a sysctl answers its whole value to the first read; sysfs files
+	 * say their size, so one read does for both (hostfs.h) */
+	r = strncmp(path, "proc/sys/", 9) ?
+		    hostfs_read(h, path, &value, &mode) :
+		    hostfs_read_once(h, path, &value, &mode);
 	if (r < 0)
 		return r;
 	c->read_only = !(mode & 0222);

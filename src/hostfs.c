@@ -344,12 +344,13 @@ static ssize_t pread_retry(int fd, char *buf, size_t n, off_t off)
  * open file and give end-of-file to the next (a 5-byte read of tcp_rmem
  * returns "4096\t" and nothing more), so, as procps does, the file is
  * read from offset 0 into a buffer that doubles until a read comes back
- * short. A short read is the whole file when the file says so: a regular
- * file of size st_size that gave st_size bytes, or (once) a handler that
- * answers a whole value to one read (sysctls, sysfs attributes); what a
- * file that answers in pieces (seq_file) has after that is read on.
- * The first read goes to the stack, so a value costs one allocation of
- * its own size. */
+ * short. A short read is the whole file when the file gives a size (a
+ * regular file of a fixture, whose short read is its end; a sysfs
+ * attribute, which says 4096 and answers its whole value to one read)
+ * or, with once, a handler that answers a whole value to one read
+ * (sysctls); procfs files give no size, and what one that answers in
+ * pieces (a seq_file table) has after that is read on. The first read
+ * goes to the stack, so a value costs one allocation of its own size. */
 static int read_whole(int fd, const struct stat *st, size_t max, bool once,
 		      char **ret, size_t *ret_len)
 {
@@ -361,8 +362,7 @@ static int read_whole(int fd, const struct stat *st, size_t max, bool once,
 	n = pread_retry(fd, first, cap, 0);
 	if (n < 0)
 		return (int)n;
-	if ((size_t)n < cap &&
-	    (once || (st->st_size > 0 && n >= st->st_size))) {
+	if ((size_t)n < cap && (once || st->st_size > 0)) {
 		if ((size_t)n > max)
 			return -EFBIG;
 		buf = xmalloc((size_t)n + 1);

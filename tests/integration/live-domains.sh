@@ -115,6 +115,24 @@ for dev in /sys/class/block/*; do
 		sh -c "! grep -q '^block:$name:' '$TMP/audit.out'"
 done
 
+# A sysfs attribute says it is 4096 bytes long and answers its whole
+# value to one read: one read a value, not a second to see the end (the
+# audit above reads some 20 of them).
+if command -v strace >/dev/null 2>&1; then
+	strace -f -e trace=openat,openat2,pread64 -e signal=none \
+		-o "$TMP/sysfs.tr" "$HT" audit "$TMP/every.ini" >/dev/null 2>&1
+	opens=$(grep -c '^[0-9]* *openat2(.*"sys/.*= [0-9]' "$TMP/sysfs.tr")
+	# a read at an offset past 0 of a descriptor opened below sys/
+	# looked for more of a value already read
+	again=$(awk '/openat2?\(/ { fd = $NF; sys[fd] = ($0 ~ /"sys\//) }
+		/pread64\(/ { split($2, a, /[(,]/); off = $0
+			sub(/\) *= .*/, "", off); sub(/.*, /, "", off)
+			if (sys[a[2]] && off > 0) n++ }
+		END { print n + 0 }' "$TMP/sysfs.tr")
+	check "sysfs values were read ($opens opened)" [ "$opens" -gt 5 ]
+	same "no sysfs value is read twice" "$again" 0
+fi
+
 # A read-only snapshot of the domains: reads the host, writes only $TMP.
 expect_exit 0 "snapshot --all into a private state dir" \
 	"$HT" -s "$TMP/state" snapshot --all --name live
