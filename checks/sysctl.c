@@ -274,10 +274,15 @@ static int key_path(const char *key, char path[static PATH_MAX])
 	if (k + n >= PATH_MAX)
 		return -ENAMETOOLONG;
 	memcpy(path, prefix, k);
-	for (size_t i = 0; i <= n; i++)
-		path[k + i] = key[i] == '.' ? '/' :
-			      key[i] == '/' ? '.' :
-					      key[i];
+	for (size_t i = 0; i <= n; i++) {
+		char ch = key[i];
+
+		if (ch == '.')
+			ch = '/';
+		else if (ch == '/')
+			ch = '.';
+		path[k + i] = ch;
+	}
 	return 0;
 }
 
