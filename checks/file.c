@@ -94,6 +94,36 @@ static int file_expand(const struct host *h, const struct setting *s,
 	return 0;
 }
 
+/* Is something other than a regular file at path, which hosttune could
+ * not put back? Then why, for the error a check shows. A symlink is one,
+ * whatever it leads to: a symlink to /dev/null is how an administrator
+ * masks a drop-in (sysctl.d(5)). NULL when path is a regular file or
+ * nothing. */
+static char *in_the_way(const char *path)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(path, &st) < 0 || S_ISREG(st.st_mode))
+		return NULL;
+	if (!S_ISLNK(st.st_mode))
+		return xstrdup("not a regular file");
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return xstrdup("a symlink");
+	target[n] = '\0';
+	if (!strcmp(target, "/dev/null"))
+		return xstrdup("a symlink to /dev/null: masked by the "
+			       "administrator; remove the mask to let "
+			       "hosttune write it");
+	return has_control_chars(target) ?
+		       xstrdup("a symlink") :
+		       xasprintf("a symlink to %s: hosttune writes only a "
+				 "regular file of its own",
+				 target);
+}
+
 static int file_read(const struct host *h, struct check *c)
 {
 	_cleanup_free_ char *data = NULL;
@@ -102,6 +132,11 @@ static int file_read(const struct host *h, struct check *c)
 	int fd, r;
 
 	(void)h;
+	c->detail = in_the_way(c->key);
+	if (c->detail) {
+		c->status = ST_ERROR;
+		return 0;
+	}
 	fd = trusted_open(c->key, false, 0, "file", &err);
 	free(err);
 	if (fd == -ENOENT) {
@@ -153,6 +188,7 @@ static int check_parent(const struct host *h, const char *key)
 static int file_write(const struct host *h, const char *target, const char *key,
 		      const char *value, char **ret_why)
 {
+	char *why;
 	int r;
 
 	(void)target;
@@ -167,6 +203,16 @@ static int file_write(const struct host *h, const char *target, const char *key,
 				r == -EXDEV ? "not under --root" :
 					      "cannot make its directory");
 		return r;
+	}
+	/* planned over a regular file or nothing; a symlink or anything
+	 * else that has appeared since is not replaced or removed */
+	why = in_the_way(key);
+	if (why) {
+		if (ret_why)
+			*ret_why = why;
+		else
+			free(why);
+		return -EEXIST;
 	}
 	if (!strcmp(value, "-"))
 		return unlink(key) < 0 && errno != ENOENT ? -errno : 0;

@@ -304,17 +304,20 @@ static int plan_persist(struct cli *cli, struct txn *t, const char *profile)
 	root = realpath(cli->root, real) ? xstrdup(real) : xstrdup(cli->root);
 	path = xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
 			 strcmp(root, "/") ? root : "");
+	int r;
+
 	if (boot_dropin(t, profile, &boot) < 0)
 		return -EIO;
-	txn_plan_file(t, path, dropin);
+	r = txn_plan_file(t, path, dropin);
 	boot_path = xasprintf("%s/%s", strcmp(root, "/") ? root : "",
 			      CMDLINE_DROPIN);
-	txn_plan_file(t, boot_path, boot);
+	/* each file planned, so a refusal names all that are in the way */
+	r = txn_plan_file(t, boot_path, boot) < 0 ? -EIO : r;
 	active = realpath(cli_state_dir(cli), real) ?
 			 xasprintf("%s/active-profile", real) :
 			 xasprintf("%s/active-profile", cli_state_dir(cli));
-	txn_plan_file(t, active, record);
-	return 0;
+	r = txn_plan_file(t, active, record) < 0 ? -EIO : r;
+	return r;
 }
 
 /* What apply --persist records: a name as given, a path made absolute

@@ -382,7 +382,7 @@ void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n)
 	order_changes(t, true);
 }
 
-void txn_plan_file(struct txn *t, const char *path, const char *content)
+int txn_plan_file(struct txn *t, const char *path, const char *content)
 {
 	struct check *c = check_new(check_ops_find("file"), NULL, path);
 	_cleanup_free_ char *want = content ? xasprintf("+%s", content) :
@@ -390,16 +390,26 @@ void txn_plan_file(struct txn *t, const char *path, const char *content)
 
 	check_read(t->h, c);
 	if (c->status != ST_OK) {
-		/* unreadable: the write will say why */
-		free(c->actual);
-		c->actual = xstrdup("-");
+		/* what is there cannot be saved, so it must not be
+		 * replaced: a rollback would have nothing to put back (an
+		 * administrator's mask, a symlink to /dev/null, would be
+		 * gone for good) */
+		char *prev = t->plan_err;
+
+		t->plan_err = xasprintf("%s  %s: cannot be replaced: %s\n",
+					prev ? prev : "", c->id,
+					c->detail ? c->detail : "unreadable");
+		free(prev);
+		check_free(c);
+		return -EIO;
 	}
 	if (c->actual && !strcmp(c->actual, want)) {
 		check_free(c);
-		return;
+		return 0;
 	}
 	ptrvec_push(&t->hidden, c);
 	ptrvec_push(&t->changes, change_new(c, c->actual, want, false));
+	return 0;
 }
 
 uint64_t txn_caps_needed(const struct txn *t)

@@ -102,8 +102,10 @@ int txn_plan_checks(struct txn *t);
 void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n);
 
 /* Plan one of hosttune's own files (the file domain) to hold content
- * (NULL: to be no file): a change unless it already does. */
-void txn_plan_file(struct txn *t, const char *path, const char *content);
+ * (NULL: to be no file): a change unless it already does. -EIO, with
+ * t->plan_err saying why, when what is at path cannot be read and so
+ * could not be put back (a symlink, a mask, not a regular file). */
+int txn_plan_file(struct txn *t, const char *path, const char *content);
 
 /* The capabilities (CAP_* bits) the planned writes need on this host. */
 uint64_t txn_caps_needed(const struct txn *t);

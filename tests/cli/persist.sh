@@ -114,4 +114,32 @@ expect_exit 3 "a drop-in through a symlink: refused, all rolled back" \
 	"$HT" -r "$TMP/r2" apply --persist "$P"
 same "... nothing written outside the tree" "$(ls -A "$TMP/elsewhere")" ""
 same "... the values as before" "$(cat "$TMP/r2/proc/sys/vm/swappiness")" 60
+
+# A drop-in the administrator masked (a symlink to /dev/null, as
+# sysctl.d(5) says) or made a symlink elsewhere is not replaced: a
+# rollback could not put a symlink back, so the mask would be lost for
+# good. The whole apply is refused before anything is written.
+cp -pR "$FIXTURES/cli-basic" "$TMP/r3"
+mkdir -p "$TMP/r3/etc/sysctl.d"
+ln -s /dev/null "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+expect_exit 1 "a masked drop-in: apply --persist --dry-run refuses" \
+	"$HT" -r "$TMP/r3" apply --persist --dry-run "$P"
+expect_exit 3 "a masked drop-in: apply --persist refuses" \
+	"$HT" -r "$TMP/r3" apply --persist "$P"
+grep -q "90-hosttune.conf: cannot be replaced: a symlink to /dev/null: masked" \
+	"$TMP/last.err"
+check "... saying it is masked" [ $? = 0 ]
+same "... the mask is still there" \
+	"$(readlink "$TMP/r3/etc/sysctl.d/90-hosttune.conf")" /dev/null
+same "... the values as before" "$(cat "$TMP/r3/proc/sys/net/core/somaxconn")" 128
+check "... no record of an active profile" \
+	[ ! -e "$TMP/r3/var/lib/hosttune/active-profile" ]
+echo 'vm.swappiness = 1' >"$TMP/theirs.conf"
+rm "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+ln -s "$TMP/theirs.conf" "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+expect_exit 3 "a drop-in that is a symlink to another file: refused" \
+	"$HT" -r "$TMP/r3" apply --persist "$P"
+same "... the file it leads to is untouched" "$(cat "$TMP/theirs.conf")" \
+	"vm.swappiness = 1"
+check "... still a symlink" [ -L "$TMP/r3/etc/sysctl.d/90-hosttune.conf" ]
 done_testing

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The file domain (hosttune's own drop-ins) never replaces what it could
+ * not put back: a symlink (an administrator's mask, a symlink to
+ * /dev/null, above all) or anything else that is not a regular file. The
+ * plan refuses it when it reads the file (tests/cli/persist.sh), and the
+ * write refuses it again should one appear between plan and write.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "hosttune/check.h"
+#include "hosttune/hostfs.h"
+
+struct env {
+	char root[64];
+	char *dropin;
+	struct host h;
+	const struct check_ops *ops;
+};
+
+static int setup(void **state)
+{
+	struct env *e = xcalloc(1, sizeof(*e));
+	char *dir;
+
+	*state = e;
+	strcpy(e->root, "/tmp/hosttune-unit-file.XXXXXX");
+	if (!mkdtemp(e->root))
+		return -1;
+	dir = xasprintf("%s/etc", e->root);
+	if (mkdir(dir, 0755) < 0) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	dir = xasprintf("%s/etc/sysctl.d", e->root);
+	if (mkdir(dir, 0755) < 0) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	e->dropin = xasprintf("%s/etc/sysctl.d/90-hosttune.conf", e->root);
+	e->ops = check_ops_find("file");
+	return e->ops ? host_open(e->root, &e->h) : -1;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	char *cmd = xasprintf("rm -rf '%s'", e->root);
+
+	host_close(&e->h);
+	if (system(cmd) != 0)
+		return -1;
+	free(cmd);
+	free(e->dropin);
+	free(e);
+	return 0;
+}
+
+static char *link_of(const char *path)
+{
+	char buf[256];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	assert_true(n > 0);
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static void test_masked_dropin_reads_as_an_error(void **state)
+{
+	struct env *e = *state;
+	struct check *c;
+
+	assert_int_equal(symlink("/dev/null", e->dropin), 0);
+	c = check_new(e->ops, NULL, e->dropin);
+	check_read(&e->h, c);
+	assert_int_equal(c->status, ST_ERROR);
+	assert_non_null(strstr(c->detail, "masked"));
+	assert_null(c->actual);
+	check_free(c);
+}
+
+static void test_write_keeps_a_mask(void **state)
+{
+	struct env *e = *state;
+	char *why = NULL, *target;
+
+	assert_int_equal(symlink("/dev/null", e->dropin), 0);
+	assert_int_equal(e->ops->write(&e->h, NULL, e->dropin,
+				       "+vm.swappiness = 1\n", &why),
+			 -EEXIST);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "masked"));
+	free(why);
+	why = NULL;
+	/* nor is it removed */
+	assert_int_equal(e->ops->write(&e->h, NULL, e->dropin, "-", &why),
+			 -EEXIST);
+	free(why);
+	target = link_of(e->dropin);
+	assert_string_equal(target, "/dev/null");
+	free(target);
+}
+
+static void test_write_keeps_a_symlink_elsewhere(void **state)
+{
+	struct env *e = *state;
+	char *why = NULL, *theirs = xasprintf("%s/theirs.conf", e->root);
+	char *data = NULL;
+	size_t len;
+
+	assert_int_equal(write_file_atomic(theirs, "kept\n", 5, 0644), 0);
+	assert_int_equal(symlink(theirs, e->dropin), 0);
+	assert_int_equal(e->ops->write(&e->h, NULL, e->dropin, "+new\n", &why),
+			 -EEXIST);
+	assert_non_null(strstr(why, "a symlink to "));
+	free(why);
+	assert_int_equal(read_file_limited(theirs, 64, &data, &len), 0);
+	assert_string_equal(data, "kept\n");
+	free(data);
+	free(theirs);
+}
+
+static void test_write_replaces_a_regular_file(void **state)
+{
+	struct env *e = *state;
+	char *data = NULL;
+	size_t len;
+
+	assert_int_equal(write_file_atomic(e->dropin, "old\n", 4, 0644), 0);
+	assert_int_equal(e->ops->write(&e->h, NULL, e->dropin, "+new\n", NULL),
+			 0);
+	assert_int_equal(read_file_limited(e->dropin, 64, &data, &len), 0);
+	assert_string_equal(data, "new\n");
+	free(data);
+	assert_int_equal(e->ops->write(&e->h, NULL, e->dropin, "-", NULL), 0);
+	assert_int_equal(access(e->dropin, F_OK), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_masked_dropin_reads_as_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_keeps_a_mask, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_write_keeps_a_symlink_elsewhere, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_write_replaces_a_regular_file, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
