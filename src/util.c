@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "hosttune/util.h"
 
@@ -355,23 +357,67 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	return fsync_parent_dir(path);
 }
 
+/* The descriptor a path names as a shell does (/dev/stdout, /dev/stderr,
+ * /dev/fd/N, /proc/self/fd/N), or -1. */
+static int fd_alias(const char *path)
+{
+	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
+	const char *p = NULL;
+	long n;
+	char *end;
+
+	if (!strcmp(path, "/dev/stdout"))
+		return STDOUT_FILENO;
+	if (!strcmp(path, "/dev/stderr"))
+		return STDERR_FILENO;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !p; i++)
+		if (!strncmp(path, dirs[i], strlen(dirs[i])))
+			p = path + strlen(dirs[i]);
+	if (!p || *p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	n = strtol(p, &end, 10);
+	return *end || errno || n > INT_MAX ? -1 : (int)n;
+}
+
 int write_output(const char *path, const char *data, size_t len, mode_t mode)
 {
-	_cleanup_close_ int fd = -1;
-	struct stat st;
+	_cleanup_close_ int fd = fd_alias(path);
+	struct stat before, st;
 
-	if (lstat(path, &st) < 0 || S_ISREG(st.st_mode))
+	if (fd >= 0) {
+		/* written where the descriptor is, not opened again: a
+		 * reopen would start at offset 0 of a file appended to */
+		int r = write_all(fd, data, len);
+
+		TAKE_FD(fd); /* not ours to close */
+		return r;
+	}
+	/* a regular file, nothing, or a symlink (never followed: it may
+	 * lead anywhere, planted by whoever can write the directory) is
+	 * replaced by a new file, atomically */
+	if (lstat(path, &before) < 0 || S_ISREG(before.st_mode) ||
+	    S_ISLNK(before.st_mode))
 		return write_file_atomic(path, data, len, mode);
-	if (S_ISDIR(st.st_mode))
+	if (S_ISDIR(before.st_mode))
 		return -EISDIR;
-	/* no O_CREAT: what is there is written to, whatever it is; a FIFO
-	 * waits for its reader, as a shell's redirection does */
-	fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	/* a block device or a socket is no place for a report */
+	if (!S_ISCHR(before.st_mode) && !S_ISFIFO(before.st_mode))
+		return -EINVAL;
+	/* a character device (/dev/null, a terminal) or a FIFO is written
+	 * to, not replaced; a FIFO with no reader is an error (ENXIO), not
+	 * a wait that could last for ever */
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC |
+				(S_ISFIFO(before.st_mode) ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0)
+	if (st.st_dev != before.st_dev || st.st_ino != before.st_ino ||
+	    (st.st_mode & S_IFMT) != (before.st_mode & S_IFMT))
+		return -EAGAIN; /* replaced since it was looked at */
+	if (S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		return -errno;
 	return write_all(fd, data, len);
 }

@@ -118,11 +118,13 @@ int read_file_limited(const char *path, size_t max, char **ret,
 /* Write data to path atomically: temp file, fsync, rename, fsync dir. */
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode);
-/* An output file (-o). A regular file, or nothing, at path is written
- * atomically (write_file_atomic). Anything else (a device such as
- * /dev/null, a FIFO, a terminal, a symlink such as /dev/stdout) is written
- * to as it is, a regular file it leads to truncated first: renaming over
- * it would put a regular file in its place. -EISDIR for a directory. */
+/* An output file (-o). /dev/stdout, /dev/stderr, /dev/fd/N and
+ * /proc/self/fd/N are that descriptor, written where it stands. A
+ * regular file, nothing, or a symlink (never followed) at path is
+ * replaced atomically (write_file_atomic). A character device (/dev/null,
+ * a terminal) or a FIFO is written to, not replaced; -ENXIO for a FIFO
+ * with no reader. -EISDIR for a directory, -EINVAL for anything else (a
+ * block device, a socket), -EAGAIN when it changed while being opened. */
 int write_output(const char *path, const char *data, size_t len, mode_t mode);
 
 #endif
