@@ -54,14 +54,20 @@ static void emit(const char *s, size_t n)
 	out_len += n;
 }
 
-/* Read an open file to the end into the output: one read for a value
- * shorter than a page (a sysctl answers a whole value to one read). */
-static void read_out(int fd)
+/* Read an open file to the end into the output, after prefix (when
+ * given) and only if something was read: one read for a value shorter
+ * than a page (a sysctl answers a whole value to one read). */
+static void read_out(int fd, const char *prefix, size_t prefix_len)
 {
 	char buf[4096];
 	ssize_t n;
 
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (prefix) {
+			emit(prefix, prefix_len);
+			emit(" = ", 3);
+			prefix = NULL;
+		}
 		emit(buf, (size_t)n);
 		if ((size_t)n < sizeof(buf))
 			break;
@@ -75,7 +81,7 @@ static int read_at(int dirfd, const char *path)
 
 	if (fd < 0)
 		return -1;
-	read_out(fd);
+	read_out(fd, NULL, 0);
 	close(fd);
 	return 0;
 }
@@ -89,7 +95,7 @@ static int do_sysctl(int argc, char **argv)
 		size_t k = strlen(argv[i]);
 		char *leaf;
 
-		if (k + 10 > sizeof(path))
+		if (k + 10 >= sizeof(path))
 			return 2;
 		memcpy(path, "/proc/sys/", 10);
 		for (size_t j = 0; j <= k; j++)
@@ -141,11 +147,10 @@ static void walk(int dirfd, char *path, size_t len)
 			fd = openat(dirfd, d->d_name, O_RDONLY | O_CLOEXEC);
 			if (fd < 0)
 				continue;
-			if (fstat(fd, &st) == 0 && (st.st_mode & 0222)) {
-				emit(path, len + 1 + nl);
-				emit(" = ", 3);
-				read_out(fd);
-			}
+			/* a key that fails its read (an unset stable_secret
+			 * answers EIO) is left out, as hosttune leaves it */
+			if (fstat(fd, &st) == 0 && (st.st_mode & 0222))
+				read_out(fd, path, len + 1 + nl);
 			close(fd);
 		}
 	}
