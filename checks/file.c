@@ -205,7 +205,8 @@ static int file_write(const struct host *h, const char *target, const char *key,
 		return r;
 	}
 	/* planned over a regular file or nothing; a symlink or anything
-	 * else that has appeared since is not replaced or removed */
+	 * else found here now is not replaced or removed (one made in the
+	 * moment between this lstat and the rename or unlink still is) */
 	why = in_the_way(key);
 	if (why) {
 		if (ret_why)
