@@ -130,9 +130,8 @@ static const char global_usage[] =
 	"  -f, --format FMT       text, json, prometheus or html (COMMAND --help\n"
 	"                         says which a command writes)\n"
 	"  -o, --output FILE      write the report to FILE (- is standard\n"
-	"                         output): a file or symlink is replaced\n"
-	"                         atomically, a character device or FIFO\n"
-	"                         written to\n"
+	"                         output), atomically; a character device is\n"
+	"                         written to; a symlink or FIFO is refused\n"
 	"      --color[=WHEN]     auto, always (a bare --color) or never\n"
 	"  -q, --quiet            only what is wrong\n"
 	"  -v, --verbose          also where each setting came from and why\n"
@@ -434,15 +433,12 @@ static int emit(struct cli *cli, char *buf, size_t len)
 	int r;
 
 	if (cli->output && strcmp(cli->output, "-")) {
-		r = write_output(cli->output, buf, len, 0644);
+		const char *why;
+
+		r = write_output(cli->output, buf, len, 0644, &why);
 		if (r < 0) {
-			cli_error(
-				"cannot write %s: %s", cli->output,
-				r == -EINVAL ? "not a file, a character "
-					       "device or a FIFO" :
-				r == -ENXIO  ? "a FIFO with no reader" :
-				r == -EAGAIN ? "it changed while being opened" :
-					       strerror(-r));
+			cli_error("cannot write %s: %s", cli->output,
+				  why ? why : strerror(-r));
 			return -1;
 		}
 		return 0;

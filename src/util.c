@@ -333,12 +333,14 @@ static int write_all(int fd, const char *data, size_t len)
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	/* a name nobody can guess and take first (O_EXCL: a symlink
+	 * planted at it is never followed, but PATH.tmp.PID could be
+	 * planted to make every run fail) */
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  mode);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	r = write_all(fd, data, len);
@@ -358,21 +360,42 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 }
 
 /* The descriptor a path names as a shell does (/dev/stdout, /dev/stderr,
- * /dev/fd/N, /proc/self/fd/N), or -1. */
+ * /dev/fd/N, /proc/self/fd/N, also with doubled slashes or "." between
+ * them), or -1. */
 static int fd_alias(const char *path)
 {
 	static const char *const dirs[] = { "/dev/fd/", "/proc/self/fd/" };
+	char norm[64], *end;
 	const char *p = NULL;
+	size_t k = 0;
 	long n;
-	char *end;
 
-	if (!strcmp(path, "/dev/stdout"))
+	/* a "/" before another, and "/." before a "/", taken out; anything
+	 * longer is no alias */
+	for (const char *s = path; *s;) {
+		if (s[0] == '/' && s[1] == '/') {
+			s++;
+			continue;
+		}
+		if (s[0] == '/' && s[1] == '.' && s[2] == '/') {
+			s += 2;
+			continue;
+		}
+		if (k + 1 >= sizeof(norm))
+			return -1;
+		norm[k++] = *s++;
+	}
+	norm[k] = '\0';
+	if (!strcmp(norm, "/dev/stdout"))
 		return STDOUT_FILENO;
-	if (!strcmp(path, "/dev/stderr"))
+	if (!strcmp(norm, "/dev/stderr"))
 		return STDERR_FILENO;
-	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !p; i++)
-		if (!strncmp(path, dirs[i], strlen(dirs[i])))
-			p = path + strlen(dirs[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !p; i++) {
+		size_t dl = strlen(dirs[i]);
+
+		if (k > dl && !memcmp(norm, dirs[i], dl))
+			p = norm + dl;
+	}
 	if (!p || *p < '0' || *p > '9')
 		return -1;
 	errno = 0;
@@ -380,11 +403,13 @@ static int fd_alias(const char *path)
 	return *end || errno || n > INT_MAX ? -1 : (int)n;
 }
 
-int write_output(const char *path, const char *data, size_t len, mode_t mode)
+int write_output(const char *path, const char *data, size_t len, mode_t mode,
+		 const char **ret_why)
 {
 	_cleanup_close_ int fd = fd_alias(path);
 	struct stat before, st;
 
+	*ret_why = NULL;
 	if (fd >= 0) {
 		/* written where the descriptor is, not opened again: a
 		 * reopen would start at offset 0 of a file appended to */
@@ -393,32 +418,37 @@ int write_output(const char *path, const char *data, size_t len, mode_t mode)
 		TAKE_FD(fd); /* not ours to close */
 		return r;
 	}
-	/* a regular file, nothing, or a symlink (never followed: it may
-	 * lead anywhere, planted by whoever can write the directory) is
-	 * replaced by a new file, atomically */
-	if (lstat(path, &before) < 0 || S_ISREG(before.st_mode) ||
-	    S_ISLNK(before.st_mode))
+	if (lstat(path, &before) < 0 || S_ISREG(before.st_mode))
 		return write_file_atomic(path, data, len, mode);
 	if (S_ISDIR(before.st_mode))
 		return -EISDIR;
-	/* a block device or a socket is no place for a report */
-	if (!S_ISCHR(before.st_mode) && !S_ISFIFO(before.st_mode))
+	/* a symlink is neither followed (whoever can write its directory
+	 * could point it at any file root may write) nor replaced (it may
+	 * be the system's: /dev/log, /dev/disk/by-id/...) */
+	if (S_ISLNK(before.st_mode)) {
+		*ret_why = "a symlink, which hosttune neither follows nor "
+			   "replaces: name the file itself";
+		return -ELOOP;
+	}
+	/* a FIFO could hold the run for ever (a reader that never reads),
+	 * a block device is a disk, a socket no file */
+	if (!S_ISCHR(before.st_mode)) {
+		*ret_why = "not a file or a character device (for a pipe, "
+			   "use standard output)";
 		return -EINVAL;
-	/* a character device (/dev/null, a terminal) or a FIFO is written
-	 * to, not replaced; a FIFO with no reader is an error (ENXIO), not
-	 * a wait that could last for ever */
-	fd = open(path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC |
-				(S_ISFIFO(before.st_mode) ? O_NONBLOCK : 0));
+	}
+	/* a character device (/dev/null, a terminal) is written to, not
+	 * replaced */
+	fd = open(path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (st.st_dev != before.st_dev || st.st_ino != before.st_ino ||
-	    (st.st_mode & S_IFMT) != (before.st_mode & S_IFMT))
-		return -EAGAIN; /* replaced since it was looked at */
-	if (S_ISFIFO(st.st_mode) &&
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
-		return -errno;
+	    !S_ISCHR(st.st_mode)) {
+		*ret_why = "it changed while being opened";
+		return -EAGAIN;
+	}
 	return write_all(fd, data, len);
 }
 

@@ -120,11 +120,13 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode);
 /* An output file (-o). /dev/stdout, /dev/stderr, /dev/fd/N and
  * /proc/self/fd/N are that descriptor, written where it stands. A
- * regular file, nothing, or a symlink (never followed) at path is
- * replaced atomically (write_file_atomic). A character device (/dev/null,
- * a terminal) or a FIFO is written to, not replaced; -ENXIO for a FIFO
- * with no reader. -EISDIR for a directory, -EINVAL for anything else (a
- * block device, a socket), -EAGAIN when it changed while being opened. */
-int write_output(const char *path, const char *data, size_t len, mode_t mode);
+ * regular file, or nothing, at path is replaced atomically
+ * (write_file_atomic); a character device (/dev/null, a terminal) is
+ * written to. Anything else is refused, *ret_why saying why: a symlink
+ * (neither followed nor replaced), a FIFO, a block device, a socket;
+ * -EISDIR for a directory. Otherwise *ret_why is NULL and the error is
+ * errno's. */
+int write_output(const char *path, const char *data, size_t len, mode_t mode,
+		 const char **ret_why);
 
 #endif

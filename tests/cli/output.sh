@@ -22,48 +22,57 @@ check "the report on stdout is not empty" test -s "$TMP/want.txt"
 # no temporary file left beside the output (NAME.tmp.PID)
 no_tmp() { ! ls "$1"/*.tmp.* >/dev/null 2>&1; }
 
-# A FIFO with a reader gets the report and stays a FIFO. The test holds
-# the FIFO open read-write, so it has a reader before hosttune opens it,
-# and reads back exactly the report's bytes.
+# A FIFO is refused: a reader that never reads could hold the run for
+# ever (a pipe takes standard output instead).
 mkfifo "$TMP/fifo"
-exec 3<>"$TMP/fifo"
-expect_exit 1 "-o FIFO: audit exits as without -o" ht audit -o "$TMP/fifo" "$P"
-timeout 5 head -c "$(wc -c <"$TMP/want.txt")" <&3 >"$TMP/fifo.out"
-exec 3<&-
-check "-o FIFO: it is still a FIFO" test -p "$TMP/fifo"
-check "-o FIFO: its reader got the report" cmp -s "$TMP/fifo.out" "$TMP/want.txt"
-check "-o FIFO: no temporary file left" no_tmp "$TMP"
-# With no reader, an error at once rather than a wait without end.
-expect_exit 3 "-o FIFO with no reader: exit 3" \
+expect_exit 3 "-o FIFO: refused, exit 3" \
 	timeout 10 "$HT" -s "$TMP/s" --color never --root "$R" audit \
 	-o "$TMP/fifo" "$P"
-check "... saying so" grep -q "fifo: a FIFO with no reader" "$TMP/last.err"
+check "... saying it is no file or character device" \
+	grep -q "fifo: not a file or a character device" "$TMP/last.err"
 check "... still a FIFO" test -p "$TMP/fifo"
+check "... no temporary file left" no_tmp "$TMP"
 
-# A symlink is never followed: whoever can write the directory could
-# point it at any file root may write. It is replaced like a file.
+# A symlink is neither followed (whoever can write the directory could
+# point it at any file root may write) nor replaced (it may be one of the
+# system's, such as /dev/log).
 mkdir "$TMP/l"
 echo old >"$TMP/l/real.txt"
 ln -s real.txt "$TMP/l/link"
-expect_exit 1 "-o symlink: audit exits as without -o" \
-	ht audit -o "$TMP/l/link" "$P"
-check "-o symlink: the file it led to is untouched" \
+expect_exit 3 "-o symlink: refused, exit 3" ht audit -o "$TMP/l/link" "$P"
+check "... saying it is a symlink" \
+	grep -q "link: a symlink, which hosttune neither follows nor replaces" \
+	"$TMP/last.err"
+check "... the file it leads to is untouched" \
 	test "$(cat "$TMP/l/real.txt")" = old
-check "-o symlink: replaced by a file with the report" \
-	sh -c '[ ! -L "$1" ] && cmp -s "$1" "$2"' sh "$TMP/l/link" "$TMP/want.txt"
-check "-o symlink: no temporary file left" no_tmp "$TMP/l"
+check "... still the same symlink" test "$(readlink "$TMP/l/link")" = real.txt
+check "... no temporary file left" no_tmp "$TMP/l"
 ln -s "$TMP/nowhere/x" "$TMP/dangling"
-expect_exit 1 "-o dangling symlink: replaced too" ht audit -o "$TMP/dangling" "$P"
-check "... nothing made where it pointed" test ! -e "$TMP/nowhere"
-ln -s /proc/self/fd/1 "$TMP/stdout"
-ht audit -o "$TMP/stdout" "$P" >"$TMP/so.txt" 2>/dev/null
-check "a symlink to /proc/self/fd/1 is a symlink like another" \
-	sh -c '[ ! -s "$1" ] && cmp -s "$2" "$3"' sh "$TMP/so.txt" "$TMP/stdout" \
-	"$TMP/want.txt"
+expect_exit 3 "-o dangling symlink: refused" ht audit -o "$TMP/dangling" "$P"
+check "... nothing made where it points" test ! -e "$TMP/nowhere"
+check "... still the same symlink" \
+	test "$(readlink "$TMP/dangling")" = "$TMP/nowhere/x"
+# /dev/fd is a symlink to a directory: refused, not replaced (the test
+# names its own link to /proc/self/fd; /dev's is never touched)
+ln -s /proc/self/fd "$TMP/fd"
+expect_exit 3 "-o a symlink to /proc/self/fd: refused" ht audit -o "$TMP/fd" "$P"
+check "... still the same symlink" test "$(readlink "$TMP/fd")" = /proc/self/fd
 
-# /dev/stdout, /dev/fd/N, /proc/self/fd/N: the descriptor itself, where
-# it stands, as a shell takes them (its output appended to, not reopened
-# at offset 0 and truncated). These never create a file: procfs refuses.
+# A report file planted at the old predictable temporary name
+# (NAME.tmp.PID) no longer blocks the run: the name is random.
+sh -c 'ln -s "$1/l/real.txt" "$1/planted.tmp.$$"; exec "$2" -s "$1/s" \
+	--color never --root "$3" audit -o "$1/planted" "$4"' sh "$TMP" "$HT" \
+	"$R" "$P" >/dev/null 2>&1
+check "a symlink at NAME.tmp.PID: the report is written all the same" \
+	cmp -s "$TMP/planted" "$TMP/want.txt"
+check "... the file that symlink leads to untouched" \
+	test "$(cat "$TMP/l/real.txt")" = old
+
+# /dev/stdout, /dev/fd/N, /proc/self/fd/N (also spelt with "//" or
+# "/./"): the descriptor itself, where it stands, as a shell takes them
+# (its output appended to, not reopened at offset 0 and truncated). The
+# forms tried here are procfs's, where no file can be made, and /dev's
+# stdout only in a chroot of the test's own below, never the host's.
 {
 	echo start
 	ht audit -o /proc/self/fd/1 "$P" 2>/dev/null
@@ -73,10 +82,13 @@ check "a symlink to /proc/self/fd/1 is a symlink like another" \
 check "-o /proc/self/fd/1: in order between the shell's own lines" \
 	cmp -s "$TMP/log" "$TMP/log.want"
 echo earlier >"$TMP/log2"
-ht audit -o /dev/fd/1 "$P" >>"$TMP/log2" 2>/dev/null
+ht audit -o /proc//self/./fd/1 "$P" >>"$TMP/log2" 2>/dev/null
 { echo earlier; cat "$TMP/want.txt"; } >"$TMP/log2.want"
-check "-o /dev/fd/1 appended to: what was there stays" \
+check "-o /proc//self/./fd/1 appended to: what was there stays" \
 	cmp -s "$TMP/log2" "$TMP/log2.want"
+ht audit -o /dev/fd/2 "$P" 2>"$TMP/fd2" >/dev/null
+check "-o /dev/fd/2: the report on standard error" \
+	cmp -s "$TMP/fd2" "$TMP/want.txt"
 
 # A plain regular file is still replaced whole, atomically.
 echo "a much longer old content than any report would leave behind" \
@@ -99,6 +111,9 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
 	unshare --mount true 2>/dev/null; then
 	mkdir "$TMP/dev"
 	unshare --mount --propagation private sh -c '
+		# only in a mount namespace of its own: never the host'"'"'s
+		[ "$(readlink /proc/self/ns/mnt)" != \
+			"$(readlink "/proc/$PPID/ns/mnt")" ] || exit 9
 		mount -t tmpfs -o mode=0755 hosttune-test "$1" || exit 9
 		mknod -m 666 "$1/null" c 1 3 || exit 9
 		mknod -m 600 "$1/blk" b 259 1048575 || exit 9
@@ -110,17 +125,36 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
 		echo $? >"$3/blk.rc"
 		[ -b "$1/blk" ] || exit 7
 		ls -A "$1" >"$3/devls"
+		# /dev/stdout spelt three ways: this namespace'"'"'s /dev is the
+		# tmpfs (bound over it here only), its stdout a symlink the
+		# test made, so a regression could only replace that one
+		ln -s /proc/self/fd/1 "$1/stdout" || exit 9
+		mount --bind "$1" /dev || exit 9
+		for o in /dev/stdout /dev//stdout /dev/./stdout; do
+			"$2" -s "$3/s" --color never --root "$4" audit -o "$o" \
+				"$5" >"$3/so.out" 2>/dev/null
+			[ -L /dev/stdout ] || exit 6
+			cmp -s "$3/so.out" "$3/want.txt" || exit 5
+		done
 		exit 0' sh "$TMP/dev" "$HT" "$TMP" "$R" "$P"
 	rc=$?
 	if [ "$rc" = 9 ]; then
 		ok "-o device # SKIP cannot make a device node here"
 	else
-		same "-o devices: each still the device it was" "$rc" 0
+		case $rc in
+		0) what="all as they were" ;;
+		8) what="the character device was replaced" ;;
+		7) what="the block device was replaced" ;;
+		6) what="/dev/stdout (the namespace's) was replaced" ;;
+		5) what="-o /dev/stdout did not write standard output" ;;
+		*) what="exit $rc" ;;
+		esac
+		same "-o devices and /dev/stdout: $what" "$rc" 0
 		same "-o character device: nothing beside them" \
 			"$(cat "$TMP/devls" 2>/dev/null | tr '\n' ' ')" "blk null "
 		same "-o block device: exit 3" "$(cat "$TMP/blk.rc")" 3
-		check "... saying it is no file, character device or FIFO" \
-			grep -q "blk: not a file, a character device or a FIFO" \
+		check "... saying it is no file or character device" \
+			grep -q "blk: not a file or a character device" \
 			"$TMP/blk.err"
 	fi
 else
