@@ -567,13 +567,14 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 		/* /proc/sys has no symlinks; a tree's are not followed */
 		type = entry_type(h, dir->s, ents[i].type);
 		if ((type == DT_DIR || type == DT_REG) &&
-		    dir->len - 9 <= SYSCTL_MAX_KEY) {
+		    dir->len - 9 <= SYSCTL_MAX_KEY &&
+		    !strpbrk(ents[i].name, " \t")) {
 			_cleanup_free_ char *key = swap_separators(dir->s + 9);
 
-			/* a longer key (only a tree can have one: the
-			 * kernel's are under 100 bytes) is left out, as
-			 * deeper ones are: a snapshot holding it could not
-			 * be read back */
+			/* a longer key, or one with a blank (only a tree
+			 * can have one: the kernel's are under 100 bytes,
+			 * without blanks) is left out, as deeper ones are:
+			 * a snapshot holding it could not be read back */
 			if (sysctl_is_volatile(key))
 				;
 			else if (type == DT_DIR)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hosttune/strmap.h"
 #include "hosttune/transaction.h"
@@ -384,10 +385,16 @@ void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n)
 
 int txn_plan_file(struct txn *t, const char *path, const char *content)
 {
-	struct check *c = check_new(check_ops_find("file"), NULL, path);
-	_cleanup_free_ char *want = content ? xasprintf("+%s", content) :
-					      xstrdup("-");
+	_cleanup_free_ char *want = NULL;
+	struct check *c;
+	struct stat st;
 
+	/* no file of ours is wanted there, and a symlink (a mask) is the
+	 * administrator's, not ours to remove: nothing to do */
+	if (!content && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return 0;
+	c = check_new(check_ops_find("file"), NULL, path);
+	want = content ? xasprintf("+%s", content) : xstrdup("-");
 	check_read(t->h, c);
 	if (c->status != ST_OK) {
 		/* what is there cannot be saved, so it must not be

@@ -16,15 +16,16 @@ ln -s .. "$TMP/loop/proc/sys/a/up"
 expect_exit 0 "symlink loop: snapshot --all ends" ht -r "$TMP/loop" snapshot --all
 grep -q "1 value saved" "$TMP/last.out"
 check "... with the one real value" [ $? = 0 ]
-# Names too long for a snapshot key (a kernel's are under 100 bytes):
-# snapshot --all leaves them out, so the snapshot can be read back; a
-# long one within the limit is kept.
+# Names too long for a snapshot key (a kernel's are under 100 bytes) or
+# with a blank: snapshot --all leaves them out, so the snapshot can be
+# read back; a long one within the limit is kept.
 d200=$(printf '%0200d' 0 | tr 0 d)
 mkdir -p "$TMP/long/proc/sys/$d200/$d200/$d200" "$TMP/long/proc/sys/vm"
 echo 1 >"$TMP/long/proc/sys/$d200/$d200/$d200/key"
 echo 2 >"$TMP/long/proc/sys/$d200/$d200/key"
 echo 10 >"$TMP/long/proc/sys/vm/swappiness"
-expect_exit 0 "keys over 512 bytes: snapshot --all leaves them out" \
+echo 3 >"$TMP/long/proc/sys/vm/with blank"
+expect_exit 0 "keys over 512 bytes or with blanks: snapshot --all leaves them out" \
 	"$HT" -s "$TMP/lst" -r "$TMP/long" snapshot --all --name long
 grep -q "2 values saved" "$TMP/last.out"
 check "... and keeps the two that fit" [ $? = 0 ]

@@ -142,4 +142,17 @@ expect_exit 3 "a drop-in that is a symlink to another file: refused" \
 same "... the file it leads to is untouched" "$(cat "$TMP/theirs.conf")" \
 	"vm.swappiness = 1"
 check "... still a symlink" [ -L "$TMP/r3/etc/sysctl.d/90-hosttune.conf" ]
+# A masked boot-loader drop-in, and a profile with no [boot] section:
+# no such file is wanted, and the mask already gives that.
+rm "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+mkdir -p "$TMP/r3/etc/default/grub.d"
+ln -s /dev/null "$TMP/r3/etc/default/grub.d/hosttune.cfg"
+expect_exit 0 "a masked boot drop-in, a profile without [boot]: applied" \
+	"$HT" -r "$TMP/r3" apply --persist "$P"
+same "... the mask is still there" \
+	"$(readlink "$TMP/r3/etc/default/grub.d/hosttune.cfg")" /dev/null
+check "... the sysctl drop-in written" [ -f "$TMP/r3/etc/sysctl.d/90-hosttune.conf" ]
+expect_exit 0 "... and rolled back" "$HT" -r "$TMP/r3" rollback
+same "... the mask still there" \
+	"$(readlink "$TMP/r3/etc/default/grub.d/hosttune.cfg")" /dev/null
 done_testing
