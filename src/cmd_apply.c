@@ -199,9 +199,9 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 	};
 
 	ptrvec_push(&names, (char *)shown);
-	/* a refused plan: each change shows why it would not be made */
-	if (t->plan_err)
-		rep.dry_run = false;
+	/* a refused plan: each change shows why it would not be made (the
+	 * JSON still says dry_run when it was one) */
+	rep.refused = t->plan_err != NULL;
 	if (cli->format == FMT_JSON)
 		report_json(f, &rep);
 	else if (txn_count(t))

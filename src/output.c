@@ -211,6 +211,7 @@ void report_text(FILE *f, const struct report *r)
 void report_changes_text(FILE *f, const struct report *r)
 {
 	int wid = 2, wfrom = 7, wto = 3;
+	bool status = !r->dry_run || r->refused;
 
 	for (size_t i = 0; i < r->changes->n; i++) {
 		const struct change *ch = r->changes->v[i];
@@ -227,7 +228,7 @@ void report_changes_text(FILE *f, const struct report *r)
 		if (width(to) > wto)
 			wto = width(to);
 	}
-	if (r->changes->n && r->dry_run)
+	if (r->changes->n && !status)
 		fprintf(f, "%-*s  %-*s  %s\n", wid, "ID", wfrom, "CURRENT",
 			"NEW");
 	else if (r->changes->n)
@@ -242,10 +243,10 @@ void report_changes_text(FILE *f, const struct report *r)
 		    ch->status != CH_FAILED)
 			continue;
 		fprintf(f, "%-*s  %-*s  %-*s", wid, ch->check->id, wfrom, from,
-			r->dry_run ? 0 : wto, to);
-		if (!r->dry_run)
+			status ? wto : 0, to);
+		if (status)
 			fprintf(f, "  %s", change_status_name(ch->status));
-		if (!r->dry_run && ch->reason)
+		if (status && ch->reason)
 			fprintf(f, " (%s)", ch->reason);
 		fputc('\n', f);
 	}

@@ -30,6 +30,9 @@ struct report {
 	const char *snapshot; /* id written or restored */
 	const char *undo_snapshot; /* rollback: id of the undo snapshot */
 	bool dry_run;
+	/* a refused plan: the text table shows each change's status (why
+	 * it would not be made), dry run or not */
+	bool refused;
 	double duration; /* seconds */
 	int verbosity; /* -1 quiet, 0, 1 verbose */
 	bool color;

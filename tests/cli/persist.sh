@@ -124,6 +124,10 @@ mkdir -p "$TMP/r3/etc/sysctl.d"
 ln -s /dev/null "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
 expect_exit 1 "a masked drop-in: apply --persist --dry-run refuses" \
 	"$HT" -r "$TMP/r3" apply --persist --dry-run "$P"
+expect_exit 1 "a masked drop-in: -f json apply --persist --dry-run refuses" \
+	"$HT" -r "$TMP/r3" -f json apply --persist --dry-run "$P"
+grep -q '^  "dry_run": true,$' "$TMP/last.out"
+check "... and its JSON still says it was a dry run" [ $? = 0 ]
 expect_exit 3 "a masked drop-in: apply --persist refuses" \
 	"$HT" -r "$TMP/r3" apply --persist "$P"
 grep -q "90-hosttune.conf: cannot be replaced: a symlink to /dev/null: masked" \
