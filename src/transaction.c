@@ -334,6 +334,18 @@ static struct wanted *collect_wanted(struct snapshot *const *snaps, size_t n,
 	return w;
 }
 
+/* No file of hosttune's is wanted at path (a file-domain value "-"), and
+ * a symlink is there: a mask, the administrator's, which already gives
+ * that and is not hosttune's to remove. */
+static bool masked_as_wanted(const struct check_ops *ops, const char *path,
+			     const char *value)
+{
+	struct stat st;
+
+	return !strcmp(ops->name, "file") && !strcmp(value, "-") &&
+	       lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 /* One change restoring e; companions for values that already hold. */
 static void plan_restore_one(struct txn *t, const struct wanted *w)
 {
@@ -344,6 +356,11 @@ static void plan_restore_one(struct txn *t, const struct wanted *w)
 	if (c->ops->rename)
 		c->ops->rename(t->h, c);
 	check_read(t->h, c);
+	if (masked_as_wanted(c->ops, e->key, e->value)) {
+		/* holds already: nothing to write, nothing to check again */
+		check_free(c);
+		return;
+	}
 	if (c->status == ST_OK && c->raw && same_value(c->raw, e->value)) {
 		ptrvec_push(&t->hidden, c);
 		ptrvec_push(&t->changes, change_new(c, c->raw, e->value, true));
@@ -385,15 +402,13 @@ void txn_plan_restore(struct txn *t, struct snapshot *const *snaps, size_t n)
 
 int txn_plan_file(struct txn *t, const char *path, const char *content)
 {
+	const struct check_ops *ops = check_ops_find("file");
 	_cleanup_free_ char *want = NULL;
 	struct check *c;
-	struct stat st;
 
-	/* no file of ours is wanted there, and a symlink (a mask) is the
-	 * administrator's, not ours to remove: nothing to do */
-	if (!content && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+	if (!content && masked_as_wanted(ops, path, "-"))
 		return 0;
-	c = check_new(check_ops_find("file"), NULL, path);
+	c = check_new(ops, NULL, path);
 	want = content ? xasprintf("+%s", content) : xstrdup("-");
 	check_read(t->h, c);
 	if (c->status != ST_OK) {
