@@ -205,21 +205,23 @@ static int file_write(const struct host *h, const char *target, const char *key,
 		return r;
 	}
 	/* planned over a regular file or nothing; a symlink or anything
-	 * else found here now is not replaced or removed (one made in the
-	 * moment between this lstat and the rename or unlink still is) */
+	 * else found here now is not replaced or removed, nor one made
+	 * while the write runs (write_file_over_regular, remove_regular) */
 	why = in_the_way(key);
-	if (why) {
-		if (ret_why)
-			*ret_why = why;
-		else
-			free(why);
-		return -EEXIST;
-	}
-	if (!strcmp(value, "-"))
-		return unlink(key) < 0 && errno != ENOENT ? -errno : 0;
-	if (value[0] != '+')
-		return -EINVAL;
-	return write_file_atomic(key, value + 1, strlen(value + 1), 0644);
+	if (!why && !strcmp(value, "-"))
+		r = remove_regular(key);
+	else if (!why && value[0] == '+')
+		r = write_file_over_regular(key, value + 1, strlen(value + 1),
+					    0644);
+	else
+		r = why ? -EEXIST : -EINVAL;
+	if (r == -EEXIST && !why)
+		why = in_the_way(key);
+	if (ret_why && r == -EEXIST)
+		*ret_why = why ? why : xstrdup("not a regular file");
+	else
+		free(why);
+	return r;
 }
 
 /* Written last: the kernel's values first, then what keeps them. */

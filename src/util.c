@@ -330,19 +330,23 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len,
-		      mode_t mode)
+/* data in a new file beside path, written and fsync'd: its name, or
+ * NULL with errno set. A name nobody can guess and take first (O_EXCL: a
+ * symlink planted at it is never followed, but PATH.tmp.PID could be
+ * planted to make every run fail). */
+static char *write_temp(const char *path, const char *data, size_t len,
+			mode_t mode)
 {
-	/* a name nobody can guess and take first (O_EXCL: a symlink
-	 * planted at it is never followed, but PATH.tmp.PID could be
-	 * planted to make every run fail) */
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	_cleanup_close_ int fd = -1;
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
 	int r;
 
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		r = -errno;
+		free(tmp);
+		errno = -r;
+		return NULL;
+	}
 	r = write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
@@ -350,13 +354,118 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 		r = -errno;
 	if (r == 0 && close(TAKE_FD(fd)) < 0)
 		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
 	if (r < 0) {
+		unlink(tmp);
+		free(tmp);
+		errno = -r;
+		return NULL;
+	}
+	return tmp;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode)
+{
+	_cleanup_free_ char *tmp = write_temp(path, data, len, mode);
+	int r;
+
+	if (!tmp)
+		return -errno;
+	if (rename(tmp, path) < 0) {
+		r = -errno;
 		unlink(tmp);
 		return r;
 	}
 	return fsync_parent_dir(path);
+}
+
+/* Is something other than a regular file at path (nothing is fine)? */
+static bool not_regular(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+/* tmp put at path only over nothing or a regular file: 0, -EEXIST with
+ * what is at path as it was, or another error. With RENAME_NOREPLACE and
+ * RENAME_EXCHANGE what is replaced is looked at after it was moved, so
+ * even one made a moment before is never lost; a file system without
+ * them gets a look first, then a rename. */
+static int place_over_regular(const char *tmp, const char *path)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST &&
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		/* tmp now names what was at path */
+		if (!not_regular(tmp)) {
+			unlink(tmp);
+			return 0;
+		}
+		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) <
+		    0)
+			return -EIO; /* theirs at tmp, ours at path: keep both */
+		unlink(tmp);
+		return -EEXIST;
+	}
+	if (errno != EINVAL && errno != ENOSYS)
+		return errno == EEXIST ? -EIO : -errno;
+	if (not_regular(path)) {
+		unlink(tmp);
+		return -EEXIST;
+	}
+	if (rename(tmp, path) < 0) {
+		int r = -errno;
+
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+int write_file_over_regular(const char *path, const char *data, size_t len,
+			    mode_t mode)
+{
+	_cleanup_free_ char *tmp = write_temp(path, data, len, mode);
+	int r;
+
+	if (!tmp)
+		return -errno;
+	r = place_over_regular(tmp, path);
+	return r < 0 ? r : fsync_parent_dir(path);
+}
+
+int remove_regular(const char *path)
+{
+	_cleanup_free_ char *aside = xasprintf("%s.rm.XXXXXX", path);
+	int fd = mkostemp(aside, O_CLOEXEC), r;
+
+	/* an unguessable name that is free (made, then removed: should
+	 * anyone take it meanwhile, RENAME_NOREPLACE fails); what is at
+	 * path is moved there and looked at, so what is removed is what
+	 * was moved, not whatever the name holds by then */
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	unlink(aside);
+	if (renameat2(AT_FDCWD, path, AT_FDCWD, aside, RENAME_NOREPLACE) < 0) {
+		r = errno;
+		if (r == ENOENT)
+			return 0;
+		if (r != EINVAL && r != ENOSYS)
+			return -r;
+		if (not_regular(path))
+			return -EEXIST;
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	if (!not_regular(aside))
+		return unlink(aside) < 0 ? -errno : 0;
+	/* not a file to remove: back where it was (if something has been
+	 * made at path since, it stays at aside, kept) */
+	if (renameat2(AT_FDCWD, aside, AT_FDCWD, path, RENAME_NOREPLACE) < 0)
+		return -EIO;
+	return -EEXIST;
 }
 
 /* The descriptor a path names as a shell does (/dev/stdout, /dev/stderr,

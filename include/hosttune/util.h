@@ -118,6 +118,16 @@ int read_file_limited(const char *path, size_t max, char **ret,
 /* Write data to path atomically: temp file, fsync, rename, fsync dir. */
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode);
+/* The same, but only over nothing or a regular file: -EEXIST, and what is
+ * at path as it was, for anything else (a symlink, a mask), even one made
+ * while this runs (RENAME_EXCHANGE: what was replaced is looked at after
+ * it was moved, and put back). */
+int write_file_over_regular(const char *path, const char *data, size_t len,
+			    mode_t mode);
+/* Remove path if it is a regular file: 0 (also when nothing is there),
+ * or -EEXIST, with it as it was, for anything else, even one made while
+ * this runs. */
+int remove_regular(const char *path);
 /* An output file (-o). /dev/stdout, /dev/stderr, /dev/fd/N and
  * /proc/self/fd/N are that descriptor, written where it stands. A
  * regular file, or nothing, at path is replaced atomically

@@ -144,6 +144,66 @@ static void test_write_replaces_a_regular_file(void **state)
 	assert_int_equal(access(e->dropin, F_OK), -1);
 }
 
+/* Nothing beside path named path.tmp.* or path.rm.*: no temporary or
+ * moved-aside file left behind. */
+static void assert_nothing_left(struct env *e)
+{
+	char *cmd = xasprintf(
+		"ls -A '%s/etc/sysctl.d' | grep -q '\\.\\(tmp\\|rm\\)\\.'",
+		e->root);
+
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* The helpers the write uses look at what they replace or remove only
+ * after moving it, so a mask made after the file domain's own look (a
+ * race) is still kept: called on a symlink directly, as if it had just
+ * appeared. */
+static void test_over_regular_keeps_a_symlink_made_meanwhile(void **state)
+{
+	struct env *e = *state;
+	char *target;
+
+	assert_int_equal(symlink("/dev/null", e->dropin), 0);
+	assert_int_equal(write_file_over_regular(e->dropin, "x\n", 2, 0644),
+			 -EEXIST);
+	target = link_of(e->dropin);
+	assert_string_equal(target, "/dev/null");
+	free(target);
+	assert_nothing_left(e);
+	assert_int_equal(remove_regular(e->dropin), -EEXIST);
+	target = link_of(e->dropin);
+	assert_string_equal(target, "/dev/null");
+	free(target);
+	assert_nothing_left(e);
+}
+
+static void test_over_regular_writes_and_removes_files(void **state)
+{
+	struct env *e = *state;
+	char *data = NULL, *dir = xasprintf("%s.d", e->dropin);
+	size_t len;
+
+	assert_int_equal(remove_regular(e->dropin), 0); /* nothing there */
+	assert_int_equal(write_file_over_regular(e->dropin, "a\n", 2, 0644), 0);
+	assert_int_equal(write_file_over_regular(e->dropin, "b\n", 2, 0644), 0);
+	assert_int_equal(read_file_limited(e->dropin, 64, &data, &len), 0);
+	assert_string_equal(data, "b\n");
+	free(data);
+	assert_nothing_left(e);
+	assert_int_equal(remove_regular(e->dropin), 0);
+	assert_int_equal(access(e->dropin, F_OK), -1);
+	/* a directory is no regular file either */
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(write_file_over_regular(dir, "c\n", 2, 0644), -EEXIST);
+	assert_int_equal(remove_regular(dir), -EEXIST);
+	assert_int_equal(access(dir, F_OK), 0);
+	assert_int_equal(rmdir(dir), 0);
+	assert_nothing_left(e);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +215,12 @@ int main(void)
 			test_write_keeps_a_symlink_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_write_replaces_a_regular_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_over_regular_keeps_a_symlink_made_meanwhile, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_over_regular_writes_and_removes_files, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
