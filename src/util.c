@@ -394,6 +394,8 @@ static bool not_regular(const char *path)
  * them gets a look first, then a rename. */
 static int place_over_regular(const char *tmp, const char *path)
 {
+	int r;
+
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno == EEXIST &&
@@ -409,19 +411,19 @@ static int place_over_regular(const char *tmp, const char *path)
 		unlink(tmp);
 		return -EEXIST;
 	}
-	if (errno != EINVAL && errno != ENOSYS)
-		return errno == EEXIST ? -EIO : -errno;
-	if (not_regular(path)) {
-		unlink(tmp);
-		return -EEXIST;
+	if (errno == EINVAL || errno == ENOSYS) {
+		/* no such renames on this file system: a look, a rename */
+		if (not_regular(path))
+			r = -EEXIST;
+		else if (rename(tmp, path) == 0)
+			return 0;
+		else
+			r = -errno;
+	} else {
+		r = -errno; /* ours is still at tmp, nothing was moved */
 	}
-	if (rename(tmp, path) < 0) {
-		int r = -errno;
-
-		unlink(tmp);
-		return r;
-	}
-	return 0;
+	unlink(tmp);
+	return r;
 }
 
 int write_file_over_regular(const char *path, const char *data, size_t len,
