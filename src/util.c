@@ -363,20 +363,36 @@ static char *write_temp(const char *path, const char *data, size_t len,
 	return tmp;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len,
-		      mode_t mode)
+/* tmp put at path, whatever is there: 0 or an error, tmp then gone. */
+static int place_anywhere(const char *tmp, const char *path)
+{
+	int r;
+
+	if (rename(tmp, path) == 0)
+		return 0;
+	r = -errno;
+	unlink(tmp);
+	return r;
+}
+
+/* data written beside path, then put in place by place (which removes
+ * the temporary file when it fails), then the directory fsync'd. */
+static int write_placed(const char *path, const char *data, size_t len,
+			mode_t mode, int (*place)(const char *, const char *))
 {
 	_cleanup_free_ char *tmp = write_temp(path, data, len, mode);
 	int r;
 
 	if (!tmp)
 		return -errno;
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return fsync_parent_dir(path);
+	r = place(tmp, path);
+	return r < 0 ? r : fsync_parent_dir(path);
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode)
+{
+	return write_placed(path, data, len, mode, place_anywhere);
 }
 
 /* Is something other than a regular file at path (nothing is fine)? */
@@ -411,31 +427,21 @@ static int place_over_regular(const char *tmp, const char *path)
 		unlink(tmp);
 		return -EEXIST;
 	}
-	if (errno == EINVAL || errno == ENOSYS) {
-		/* no such renames on this file system: a look, a rename */
-		if (not_regular(path))
-			r = -EEXIST;
-		else if (rename(tmp, path) == 0)
-			return 0;
-		else
-			r = -errno;
-	} else {
-		r = -errno; /* ours is still at tmp, nothing was moved */
+	r = -errno;
+	/* no such renames on this file system: a look, a rename */
+	if (r == -EINVAL || r == -ENOSYS) {
+		if (!not_regular(path))
+			return place_anywhere(tmp, path);
+		r = -EEXIST;
 	}
-	unlink(tmp);
+	unlink(tmp); /* ours, still at tmp: nothing was moved */
 	return r;
 }
 
 int write_file_over_regular(const char *path, const char *data, size_t len,
 			    mode_t mode)
 {
-	_cleanup_free_ char *tmp = write_temp(path, data, len, mode);
-	int r;
-
-	if (!tmp)
-		return -errno;
-	r = place_over_regular(tmp, path);
-	return r < 0 ? r : fsync_parent_dir(path);
+	return write_placed(path, data, len, mode, place_over_regular);
 }
 
 int remove_regular(const char *path)
