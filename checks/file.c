@@ -188,7 +188,6 @@ static int check_parent(const struct host *h, const char *key)
 static int file_write(const struct host *h, const char *target, const char *key,
 		      const char *value, char **ret_why)
 {
-	char *why;
 	int r;
 
 	(void)target;
@@ -205,22 +204,20 @@ static int file_write(const struct host *h, const char *target, const char *key,
 		return r;
 	}
 	/* planned over a regular file or nothing; a symlink or anything
-	 * else found here now is not replaced or removed, nor one made
-	 * while the write runs (write_file_over_regular, remove_regular) */
-	why = in_the_way(key);
-	if (!why && !strcmp(value, "-"))
+	 * else there now is not replaced or removed, nor one made while the
+	 * write runs: the helpers look at what they moved, and put it back */
+	if (!strcmp(value, "-"))
 		r = remove_regular(key);
-	else if (!why && value[0] == '+')
+	else if (value[0] == '+')
 		r = write_file_over_regular(key, value + 1, strlen(value + 1),
 					    0644);
 	else
-		r = why ? -EEXIST : -EINVAL;
-	if (r == -EEXIST && !why)
-		why = in_the_way(key);
-	if (ret_why && r == -EEXIST)
-		*ret_why = why ? why : xstrdup("not a regular file");
-	else
-		free(why);
+		return -EINVAL;
+	if (r == -EEXIST && ret_why) {
+		*ret_why = in_the_way(key);
+		if (!*ret_why)
+			*ret_why = xstrdup("not a regular file");
+	}
 	return r;
 }
 

@@ -350,17 +350,16 @@ static bool masked_as_wanted(const struct check_ops *ops, const char *path,
 static void plan_restore_one(struct txn *t, const struct wanted *w)
 {
 	const struct snapshot_entry *e = w->e;
-	struct check *c = check_new(e->ops, e->target, e->key);
+	struct check *c;
 	struct change *ch;
 
+	/* holds already: nothing to read, write or check again */
+	if (masked_as_wanted(e->ops, e->key, e->value))
+		return;
+	c = check_new(e->ops, e->target, e->key);
 	if (c->ops->rename)
 		c->ops->rename(t->h, c);
 	check_read(t->h, c);
-	if (masked_as_wanted(c->ops, e->key, e->value)) {
-		/* holds already: nothing to write, nothing to check again */
-		check_free(c);
-		return;
-	}
 	if (c->status == ST_OK && c->raw && same_value(c->raw, e->value)) {
 		ptrvec_push(&t->hidden, c);
 		ptrvec_push(&t->changes, change_new(c, c->raw, e->value, true));
