@@ -209,15 +209,22 @@ static const struct sysctl_desc *sysctl_find(const char *key)
 }
 
 /* Swap '.' and '/': the dotted key <-> the path below /proc/sys. */
-static char *swap_separators(const char *s)
+/* A key's dots and slashes exchanged in place (net.ipv4.conf.eth0/100 is
+ * the path net/ipv4/conf/eth0.100, and the other way round). */
+static void swap_in_place(char *s)
 {
-	char *out = xstrdup(s);
-
-	for (char *p = out; *p; p++)
+	for (char *p = s; *p; p++)
 		if (*p == '.')
 			*p = '/';
 		else if (*p == '/')
 			*p = '.';
+}
+
+static char *swap_separators(const char *s)
+{
+	char *out = xstrdup(s);
+
+	swap_in_place(out);
 	return out;
 }
 
@@ -274,15 +281,8 @@ static int key_path(const char *key, char path[static PATH_MAX])
 	if (k + n >= PATH_MAX)
 		return -ENAMETOOLONG;
 	memcpy(path, prefix, k);
-	for (size_t i = 0; i <= n; i++) {
-		char ch = key[i];
-
-		if (ch == '.')
-			ch = '/';
-		else if (ch == '/')
-			ch = '.';
-		path[k + i] = ch;
-	}
+	memcpy(path + k, key, n + 1);
+	swap_in_place(path + k);
 	return 0;
 }
 
