@@ -52,10 +52,27 @@ int check_setting_parsed(int r, struct expect *e, char **ret_key,
 	return 0;
 }
 
+/* A check's id, "domain:[target:]key", at p: the one format both
+ * check_make_id() and check_new() write. */
+static void put_id(char *p, const char *domain, const char *target,
+		   const char *key)
+{
+	p = mempcpy(p, domain, strlen(domain));
+	*p++ = ':';
+	if (target) {
+		p = mempcpy(p, target, strlen(target));
+		*p++ = ':';
+	}
+	memcpy(p, key, strlen(key) + 1);
+}
+
 char *check_make_id(const char *domain, const char *target, const char *key)
 {
-	return target ? xstrjoin(domain, ":", target, ":", key) :
-			xstrjoin(domain, ":", key);
+	char *id = xmalloc(strlen(domain) + 1 +
+			   (target ? strlen(target) + 1 : 0) + strlen(key) + 1);
+
+	put_id(id, domain, target, key);
+	return id;
 }
 
 /* One allocation holds the check and its target, key and id, which the
@@ -77,15 +94,8 @@ struct check *check_new(const struct check_ops *ops, const char *target,
 		p = mempcpy(p, target, nt);
 	}
 	c->key = p;
-	p = mempcpy(p, key, nk);
-	c->id = p;
-	p = mempcpy(p, ops->name, nd);
-	*p++ = ':';
-	if (target) {
-		p = mempcpy(p, target, nt);
-		p[-1] = ':';
-	}
-	memcpy(p, key, nk);
+	c->id = mempcpy(p, key, nk);
+	put_id(c->id, ops->name, target, key);
 	c->status = ST_OK;
 	return c;
 }
