@@ -497,7 +497,9 @@ static int sysctl_read(const struct host *h, struct check *c)
 
 	if (r < 0)
 		return r;
-	r = hostfs_read_once(h, path, &value, h->no_modes ? NULL : &mode);
+	r = h->writable_only ? hostfs_read_writable(h, path, &value, &mode) :
+			       hostfs_read_once(h, path, &value,
+						h->no_modes ? NULL : &mode);
 	if (r == -EACCES || r == -EPERM) {
 		if (hostfs_stat(h, path, &st) == 0 && !(st.st_mode & 0444))
 			mode = st.st_mode;
@@ -513,6 +515,8 @@ static int sysctl_read(const struct host *h, struct check *c)
 		return 0;
 	}
 	c->read_only = !(mode & 0222);
+	if (!value) /* read-only, and not asked for (h->writable_only) */
+		return 0;
 	c->actual = normalize_ws(value);
 	c->raw = TAKE_PTR(value);
 	return single_for_several(c);
@@ -533,6 +537,17 @@ static const char *sysctl_why(const char *key)
 	const struct sysctl_desc *d = sysctl_find(key);
 
 	return d ? d->why : NULL;
+}
+
+/* The deprecated neighbour-table keys that sysctl -a leaves out, as
+ * procps does (by their last component): each has a _ms twin holding
+ * the same value, and the kernel logs every reading of them as the use
+ * of a deprecated sysctl (ndisc_warn_deprecated_sysctl), so a walk that
+ * saved them would write to the kernel log on every snapshot --all. */
+static bool sysctl_is_deprecated(const char *name)
+{
+	return !strcmp(name, "base_reachable_time") ||
+	       !strcmp(name, "retrans_time");
 }
 
 static bool sysctl_is_volatile(const char *key)
@@ -575,7 +590,9 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 			 * can have one: the kernel's are under 100 bytes,
 			 * without blanks) is left out, as deeper ones are:
 			 * a snapshot holding it could not be read back */
-			if (sysctl_is_volatile(key))
+			if (sysctl_is_volatile(key) ||
+			    (type == DT_REG &&
+			     sysctl_is_deprecated(ents[i].name)))
 				;
 			else if (type == DT_DIR)
 				enumerate_dir(h, dir, out, depth + 1);

@@ -14,19 +14,31 @@
 
 #define HOSTFS_MAX_PATH 4096
 
-/* The directory of the last file opened below /proc, kept open for the
- * next: keys come a directory at a time (a /proc/sys walk, a profile's
- * sorted keys), and an open relative to the directory resolves one
- * component where one from the root resolves them all (snapshot --all:
- * openat2 was 39% of its system-call time). Only procfs: its directories
- * cannot be renamed or replaced by another, and one that goes away
- * (an interface's) keeps no entries, so a stale one answers ENOENT and
- * the path is resolved again from the root; a fixture tree's directory
- * could be renamed and replaced, so it is never kept. */
+/* The procfs directories of the last opens below /proc, one a depth,
+ * kept open for the next: keys come a directory at a time (a /proc/sys
+ * walk, a profile's sorted keys), and an open relative to the directory
+ * resolves one component where one from the root resolves them all
+ * (snapshot --all: openat2 was 39% of its system-call time). One a depth,
+ * so a walk that comes back from a subdirectory finds its parent still
+ * open, and a directory below a kept one is opened one component from
+ * it; a directory listed (hostfs_list_typed) is the one kept. Only
+ * procfs: its directories cannot be renamed or replaced by another, and
+ * one that goes away (an interface's) keeps no entries, so a stale one
+ * answers ENOENT (or lists nothing) and the path is resolved again from
+ * the root; a fixture tree's directory could be renamed and replaced, so
+ * it is never kept. */
+#define DIRCACHE_DEPTH 10
+#define DIRCACHE_PATH 256
+
+struct dir_slot {
+	int fd; /* O_RDONLY | O_DIRECTORY, or -1 */
+	bool listed; /* its offset has moved: seek to 0 to list again */
+	unsigned short len;
+	char path[DIRCACHE_PATH];
+};
+
 struct host_dircache {
-	int fd;
-	size_t len;
-	char path[HOSTFS_MAX_PATH + 1];
+	struct dir_slot slot[DIRCACHE_DEPTH];
 };
 
 int host_open(const char *root, struct host *ret)
@@ -41,8 +53,10 @@ int host_open(const char *root, struct host *ret)
 	ret->root = xstrdup(root);
 	ret->slots = xcalloc(HOST_MAX_DOMAINS, sizeof(*ret->slots));
 	ret->dir = xmalloc(sizeof(*ret->dir));
-	ret->dir->fd = -1;
-	ret->dir->len = 0;
+	for (size_t i = 0; i < DIRCACHE_DEPTH; i++) {
+		ret->dir->slot[i].fd = -1;
+		ret->dir->slot[i].len = 0;
+	}
 	ret->live = fstat(fd, &st_root) == 0 && stat("/", &st_self) == 0 &&
 		    st_root.st_dev == st_self.st_dev &&
 		    st_root.st_ino == st_self.st_ino;
@@ -56,8 +70,9 @@ void host_close(struct host *h)
 			h->slots[i].close(h->slots[i].state);
 	free(h->slots);
 	h->slots = NULL;
-	if (h->dir && h->dir->fd >= 0)
-		close(h->dir->fd);
+	for (size_t i = 0; h->dir && i < DIRCACHE_DEPTH; i++)
+		if (h->dir->slot[i].fd >= 0)
+			close(h->dir->slot[i].fd);
 	free(h->dir);
 	h->dir = NULL;
 	if (h->root_fd >= 0)
@@ -220,47 +235,97 @@ static int openat2_beneath(const struct host *h, const char *rel,
 	return fd;
 }
 
-/* rel's last component opened relative to its directory, when that is the
- * procfs directory of the last open (or becomes it): a descriptor, or -1
- * to resolve rel from the root instead. The directory was opened beneath
- * the root; the last component is one name (hostfs_path_ok: no "..", no
- * ".") and O_NOFOLLOW refuses a symlink there, so the open cannot leave
- * the tree; on any failure (a symlink that the full lookup may resolve
- * beneath the root, a directory gone) the caller resolves rel whole.
- * *ret_in_proc (when given) is set for a descriptor from here: a name in
- * a procfs directory, though what is mounted on it may be another file
- * system's (read_value). */
+/* The kept procfs directory dir[0..len), opened if it is not kept yet:
+ * one component from its parent when that is kept (the name is one
+ * component, hostfs_path_ok: no "..", no "."; O_NOFOLLOW refuses a
+ * symlink, /proc/self among them, so the open cannot leave the tree),
+ * else beneath the root with openat2. A descriptor the cache owns, or -1
+ * where the directory is not kept (not procfs, too deep or long, or the
+ * open failed): the caller then resolves the path from the root. */
+static struct dir_slot *kept_dir(const struct host *h, const char *dir,
+				 size_t len)
+{
+	struct host_dircache *dc = h->dir;
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	char path[DIRCACHE_PATH];
+	const char *name = NULL;
+	struct dir_slot *slot;
+	struct statfs sfs;
+	size_t depth = 0;
+	int fd = -1;
+
+	if (!dc || len >= DIRCACHE_PATH || len < 5 || strncmp(dir, "proc/", 5))
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if (dir[i] == '/') {
+			depth++;
+			name = dir + i + 1;
+		}
+	if (depth >= DIRCACHE_DEPTH)
+		return NULL;
+	slot = &dc->slot[depth];
+	if (slot->fd >= 0 && slot->len == len && !memcmp(slot->path, dir, len))
+		return slot;
+	memcpy(path, dir, len);
+	path[len] = '\0';
+	if (depth > 0) {
+		const struct dir_slot *up = &dc->slot[depth - 1];
+		size_t up_len = (size_t)(name - 1 - dir);
+
+		if (up->fd >= 0 && up->len == up_len &&
+		    !memcmp(up->path, dir, up_len))
+			fd = openat(up->fd, path + up_len + 1,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
+	}
+	if (fd < 0)
+		fd = openat2_beneath(h, path, &how);
+	if (fd < 0)
+		return NULL;
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		close(fd);
+		return NULL;
+	}
+	if (slot->fd >= 0)
+		close(slot->fd);
+	memcpy(slot->path, path, len + 1);
+	slot->fd = fd;
+	slot->len = (unsigned short)len;
+	slot->listed = false;
+	return slot;
+}
+
+/* Forget a kept directory (a stale one, which lists nothing). */
+static void drop_kept_dir(struct dir_slot *slot)
+{
+	close(slot->fd);
+	slot->fd = -1;
+	slot->len = 0;
+}
+
+/* rel's last component opened relative to its kept procfs directory: a
+ * descriptor, or -1 to resolve rel from the root instead; on any failure
+ * (a symlink that the full lookup may resolve beneath the root, a
+ * directory gone) the caller resolves rel whole. *ret_in_proc (when
+ * given) is set for a descriptor from here: a name in a procfs
+ * directory, though what is mounted on it may be another file system's
+ * (read_value). */
 static int open_in_cached_dir(const struct host *h, const char *rel, int flags,
 			      bool *ret_in_proc)
 {
-	struct host_dircache *dc = h->dir;
 	const char *slash = strrchr(rel, '/');
-	size_t len = slash ? (size_t)(slash - rel) : 0;
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	struct statfs sfs;
+	const struct dir_slot *dir;
 	int fd;
 
-	if (!dc || !slash || (flags & O_PATH) || strncmp(rel, "proc/", 5))
+	if (!slash || (flags & O_PATH))
 		return -1;
-	if (dc->fd < 0 || dc->len != len || memcmp(dc->path, rel, len)) {
-		memcpy(dc->path, rel, len);
-		dc->path[len] = '\0';
-		fd = openat2_beneath(h, dc->path, &how);
-		if (fd < 0)
-			return -1;
-		if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
-			close(fd);
-			return -1;
-		}
-		if (dc->fd >= 0)
-			close(dc->fd);
-		dc->fd = fd;
-		dc->len = len;
-	}
-	fd = openat(dc->fd, slash + 1, flags | O_NOFOLLOW);
+	dir = kept_dir(h, rel, (size_t)(slash - rel));
+	if (!dir)
+		return -1;
+	fd = openat(dir->fd, slash + 1, flags | O_NOFOLLOW);
 	if (fd >= 0 && ret_in_proc)
 		*ret_in_proc = true;
 	return fd;
@@ -349,8 +414,9 @@ static ssize_t pread_retry(int fd, char *buf, size_t n, off_t off)
  * attribute, which says 4096 and answers its whole value to one read)
  * or, with once, a handler that answers a whole value to one read
  * (sysctls); procfs files give no size, and what one that answers in
- * pieces (a seq_file table) has after that is read on. The first read
- * goes to the stack, so a value costs one allocation of its own size. */
+ * pieces (a seq_file table) has after that is read on, from where its
+ * first read ended. The first read goes to the stack, so a value costs
+ * one allocation of its own size. */
 static int read_whole(int fd, const struct stat *st, size_t max, bool once,
 		      char **ret, size_t *ret_len)
 {
@@ -370,22 +436,34 @@ static int read_whole(int fd, const struct stat *st, size_t max, bool once,
 		len = (size_t)n;
 		goto done;
 	}
-	/* a regular file says how big it is: one buffer of that size */
-	if (st->st_size > 0 && (uint64_t)st->st_size < max)
-		cap = (size_t)st->st_size + 1 > cap ? (size_t)st->st_size + 1 :
-						      cap;
-	for (;;) {
-		buf = xrealloc(buf, cap + 1);
-		n = pread_retry(fd, buf, cap, 0);
-		if (n < 0)
-			return (int)n;
-		if ((size_t)n < cap)
-			break;
-		if (cap > max)
-			return -EFBIG;
-		/* the last try reads one byte past max: a file of exactly
-		 * max bytes is read, a larger one costs no more than that */
-		cap = cap > max / 2 ? max + 1 : cap * 2;
+	if ((size_t)n > max)
+		return -EFBIG;
+	if ((size_t)n < cap) {
+		/* a short read of a file that gives no size (procfs): what
+		 * it has after that is read on from where the read ended */
+		buf = xmalloc(cap + 1);
+		memcpy(buf, first, (size_t)n);
+	} else {
+		/* a regular file says how big it is: one buffer of that
+		 * size; else twice the page that came back full. The last
+		 * try reads one byte past max: a file of exactly max bytes
+		 * is read, a larger one costs no more than that. */
+		if (st->st_size > 0 && (uint64_t)st->st_size < max &&
+		    (size_t)st->st_size + 1 > cap)
+			cap = (size_t)st->st_size + 1;
+		else
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+		for (;;) {
+			buf = xrealloc(buf, cap + 1);
+			n = pread_retry(fd, buf, cap, 0);
+			if (n < 0)
+				return (int)n;
+			if ((size_t)n < cap)
+				break;
+			if (cap > max)
+				return -EFBIG;
+			cap = cap > max / 2 ? max + 1 : cap * 2;
+		}
 	}
 	for (len = (size_t)n; n > 0 && !(once && len < cap) &&
 			      !(st->st_size > 0 && len >= (size_t)st->st_size);
@@ -415,8 +493,12 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 	return hostfs_read_max(h, rel, HOSTFS_MAX_VALUE, ret, ret_mode);
 }
 
+/* How read_value reads: a handler answering a value to one read
+ * (hostfs_read_once); a file no one may write is not read. */
+enum { READ_ONCE = 1, READ_WRITABLE = 2 };
+
 static int read_value(const struct host *h, const char *rel, size_t max,
-		      bool once, char **ret, mode_t *ret_mode)
+		      unsigned how, char **ret, mode_t *ret_mode)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
@@ -443,7 +525,11 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	}
 	if (ret_mode)
 		*ret_mode = st.st_mode;
-	r = read_whole(fd, &st, max, once, &buf, &len);
+	if ((how & READ_WRITABLE) && !(st.st_mode & 0222)) {
+		*ret = NULL;
+		return 0;
+	}
+	r = read_whole(fd, &st, max, how & READ_ONCE, &buf, &len);
 	if (!ret_mode && in_proc &&
 	    (r < 0 || len == 0 || memchr(buf, '\0', len))) {
 		int t = fstat_regular(fd, &st);
@@ -464,13 +550,20 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 int hostfs_read_max(const struct host *h, const char *rel, size_t max,
 		    char **ret, mode_t *ret_mode)
 {
-	return read_value(h, rel, max, false, ret, ret_mode);
+	return read_value(h, rel, max, 0, ret, ret_mode);
 }
 
 int hostfs_read_once(const struct host *h, const char *rel, char **ret,
 		     mode_t *ret_mode)
 {
-	return read_value(h, rel, HOSTFS_MAX_VALUE, true, ret, ret_mode);
+	return read_value(h, rel, HOSTFS_MAX_VALUE, READ_ONCE, ret, ret_mode);
+}
+
+int hostfs_read_writable(const struct host *h, const char *rel, char **ret,
+			 mode_t *ret_mode)
+{
+	return read_value(h, rel, HOSTFS_MAX_VALUE, READ_ONCE | READ_WRITABLE,
+			  ret, ret_mode);
 }
 
 /* Files of a fixture tree are ordinary files and must be replaced, not
@@ -540,10 +633,8 @@ void host_dirents_free(struct host_dirent *v, size_t n)
 /* getdents64 on the open directory, big buffers: a directory of
  * thousands of entries (/sys/class/net of a container host) in a few
  * calls, and each entry's type with it, so a walk stats nothing. */
-int hostfs_list_typed(const struct host *h, const char *rel,
-		      struct host_dirent **ret, size_t *ret_n)
+static int list_fd(int fd, struct host_dirent **ret, size_t *ret_n)
 {
-	_cleanup_close_ int fd = hostfs_open(h, rel, O_RDONLY | O_DIRECTORY);
 	/* on the stack: freeing a heap buffer this size made malloc
 	 * consolidate its free lists once a directory (snapshot --all lists
 	 * 130), and a directory's larger listing just takes more calls */
@@ -552,8 +643,6 @@ int hostfs_list_typed(const struct host *h, const char *rel,
 	size_t n = 0, cap = 0;
 	ssize_t got;
 
-	if (fd < 0)
-		return fd;
 	while ((got = getdents64(fd, ents, sizeof(ents))) > 0)
 		for (ssize_t off = 0; off < got;) {
 			const struct dirent64 *d =
@@ -580,6 +669,32 @@ int hostfs_list_typed(const struct host *h, const char *rel,
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+/* A procfs directory is listed through its kept descriptor, which the
+ * keys read next are opened in (one lookup a directory, not two); one
+ * that lists nothing may be stale (a directory gone, made again under
+ * its name) and is listed again from a fresh open. */
+int hostfs_list_typed(const struct host *h, const char *rel,
+		      struct host_dirent **ret, size_t *ret_n)
+{
+	struct dir_slot *dir =
+		hostfs_path_ok(rel) == 0 ? kept_dir(h, rel, strlen(rel)) : NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (dir && (!dir->listed || lseek(dir->fd, 0, SEEK_SET) == 0)) {
+		dir->listed = true;
+		if (list_fd(dir->fd, ret, ret_n) == 0) {
+			if (*ret_n)
+				return 0;
+			free(*ret);
+		}
+		drop_kept_dir(dir);
+	}
+	fd = hostfs_open(h, rel, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	return list_fd(fd, ret, ret_n);
 }
 
 int hostfs_list(const struct host *h, const char *rel, char ***ret_names,

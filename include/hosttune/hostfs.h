@@ -45,6 +45,10 @@ struct host {
 	 * read-only), so a value in the kept procfs directory is read with
 	 * no fstat of its own: 100 of a 100-key audit's 548 system calls. */
 	bool no_modes;
+	/* Set by snapshot --all: a domain need not read the value of a
+	 * setting the host will not let anyone write (read_only), which
+	 * is not saved (hostfs_read_writable). */
+	bool writable_only;
 };
 
 /* Largest value hostfs_read() accepts from one file. */
@@ -77,6 +81,13 @@ int hostfs_read_max(const struct host *h, const char *rel, size_t max,
  * that would confirm end-of-file is not made. Not for seq_file tables. */
 int hostfs_read_once(const struct host *h, const char *rel, char **ret,
 		     mode_t *ret_mode);
+/* hostfs_read_once(), but a file that no one may write (mode without
+ * 0222) is not read: 0 with *ret NULL and its mode in *ret_mode.
+ * snapshot --all saves only what a rollback could write back, and the
+ * 130 read-only keys of /proc/sys (counters, kernel.random.uuid) would
+ * each cost a read to be thrown away. */
+int hostfs_read_writable(const struct host *h, const char *rel, char **ret,
+			 mode_t *ret_mode);
 /* Write a value followed by a newline in a single write(2). */
 int hostfs_write(const struct host *h, const char *rel, const char *value);
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret);

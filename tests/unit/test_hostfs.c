@@ -699,6 +699,147 @@ static void test_replaced_fixture_dir_is_read_anew(void **state)
 	free(f);
 }
 
+/* A listing through the kept directories is the listing from the root,
+ * the second time too (the kept descriptor is read from its start again). */
+static void assert_same_listing(struct host *h, const char *rel)
+{
+	struct host fresh = { .root_fd = -1 };
+	struct host_dirent *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+
+	assert_int_equal(host_open("/", &fresh), 0);
+	assert_int_equal(hostfs_list_typed(h, rel, &a, &na), 0);
+	assert_int_equal(hostfs_list_typed(&fresh, rel, &b, &nb), 0);
+	assert_true(na > 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(a[i].name, b[i].name);
+		assert_int_equal(a[i].type, b[i].type);
+	}
+	host_dirents_free(a, na);
+	host_dirents_free(b, nb);
+	host_close(&fresh);
+}
+
+static void assert_same_value(struct host *h, const char *rel)
+{
+	struct host fresh = { .root_fd = -1 };
+	char *a = NULL, *b = NULL;
+
+	assert_int_equal(host_open("/", &fresh), 0);
+	assert_int_equal(hostfs_read_once(h, rel, &a, NULL), 0);
+	assert_int_equal(hostfs_read_once(&fresh, rel, &b, NULL), 0);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	host_close(&fresh);
+}
+
+/* The order of a /proc/sys walk: a directory listed, a subdirectory
+ * listed and read, then the parent's keys again, a sibling, a directory
+ * two levels down and back up; each listing and value as from the root. */
+static void test_kept_dirs_walk_as_from_root(void **state)
+{
+	struct host h = { .root_fd = -1 };
+
+	(void)state;
+	assert_int_equal(host_open("/", &h), 0);
+	assert_same_listing(&h, "proc/sys/kernel");
+	assert_same_listing(&h, "proc/sys/kernel/random");
+	assert_same_value(&h, "proc/sys/kernel/random/poolsize");
+	assert_same_value(&h, "proc/sys/kernel/ostype");
+	assert_same_listing(&h, "proc/sys/kernel");
+	assert_same_listing(&h, "proc/sys/vm");
+	assert_same_value(&h, "proc/sys/vm/overcommit_memory");
+	assert_same_listing(&h, "proc/sys/net/ipv4/conf/lo");
+	assert_same_value(&h, "proc/sys/net/ipv4/conf/lo/forwarding");
+	assert_same_value(&h, "proc/sys/net/core/somaxconn");
+	assert_same_value(&h, "proc/sys/kernel/osrelease");
+	assert_same_listing(&h, "proc/sys/vm");
+	assert_int_equal(hostfs_list_typed(&h, "proc/sys/kernel/no-such-dir",
+					   &(struct host_dirent *){ NULL },
+					   &(size_t){ 0 }),
+			 -ENOENT);
+	assert_int_equal(hostfs_read_once(&h, "proc/sys/kernel/no-such-key",
+					  &(char *){ NULL }, NULL),
+			 -ENOENT);
+	/* a listing of a file, not a directory, fails as from the root */
+	assert_int_equal(hostfs_list_typed(&h, "proc/sys/kernel/ostype",
+					   &(struct host_dirent *){ NULL },
+					   &(size_t){ 0 }),
+			 -ENOTDIR);
+	host_close(&h);
+}
+
+/* A file no one may write is not read by hostfs_read_writable: its mode,
+ * no value. A writable one is read as by hostfs_read_once. */
+static void test_read_writable_skips_read_only(void **state)
+{
+	struct env *e = *state;
+	char *ro = in_root(e, "ro"), *rw = in_root(e, "rw"), *v = NULL;
+	mode_t mode = 0;
+
+	put_file(ro, "1\n", 2);
+	put_file(rw, "2\n", 2);
+	assert_int_equal(chmod(ro, 0444), 0);
+	assert_int_equal(chmod(rw, 0644), 0);
+	assert_int_equal(hostfs_read_writable(&e->h, "ro", &v, &mode), 0);
+	assert_null(v);
+	assert_int_equal(mode & 07777, 0444);
+	assert_int_equal(hostfs_read_writable(&e->h, "rw", &v, &mode), 0);
+	assert_string_equal(v, "2");
+	assert_int_equal(mode & 07777, 0644);
+	free(v);
+	free(ro);
+	free(rw);
+}
+
+/* A procfs table longer than a page, answered in pieces (seq_file), is
+ * read whole and the same as a plain read loop gives. */
+static char *read_plain(const char *path, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 1 << 20, len = 0;
+	char *buf = xmalloc(cap + 1);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	while ((n = read(fd, buf + len, cap - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	*ret_len = len;
+	return buf;
+}
+
+static void test_read_seq_file_in_pieces(void **state)
+{
+	struct host h = { .root_fd = -1 };
+	char *before, *after, *v = NULL;
+	size_t n1, n2;
+
+	(void)state;
+	if (access("/proc/crypto", R_OK) != 0)
+		skip();
+	assert_int_equal(host_open("/", &h), 0);
+	before = read_plain("/proc/crypto", &n1);
+	assert_int_equal(hostfs_read(&h, "proc/crypto", &v, NULL), 0);
+	after = read_plain("/proc/crypto", &n2);
+	assert_true(n1 > 4096);
+	/* an algorithm registered between the reads changes the table:
+	 * the read agrees with the one before or the one after */
+	if (n1 && before[n1 - 1] == '\n')
+		before[n1 - 1] = '\0';
+	if (n2 && after[n2 - 1] == '\n')
+		after[n2 - 1] = '\0';
+	if (strcmp(v, before))
+		assert_string_equal(v, after);
+	free(before);
+	free(after);
+	free(v);
+	host_close(&h);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -738,6 +879,9 @@ static const struct CMUnitTest tests[] = {
 	T(test_stat_reports_type),
 	T(test_lstat_sees_a_symlink),
 	cmocka_unit_test(test_kept_proc_dir_refuses_magic_links),
+	cmocka_unit_test(test_kept_dirs_walk_as_from_root),
+	T(test_read_writable_skips_read_only),
+	cmocka_unit_test(test_read_seq_file_in_pieces),
 	cmocka_unit_test(test_kept_proc_dir_reads_as_from_root),
 	T(test_replaced_fixture_dir_is_read_anew),
 };
