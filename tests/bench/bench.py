@@ -8,6 +8,7 @@ count on a shared machine), against its reference and its floor
 budgets not enforced, the 20,000-mount and 2,000-pair cases still built.
 """
 import json
+import re
 import shlex
 import os
 import shutil
@@ -171,8 +172,16 @@ def bench_sysctl():
     st = os.path.join(TMP, "state-tmpfs")
     os.mkdir(st)
     sh(f"mount -t tmpfs -o mode=0755 bench-state {st}")
+    # the floor reads the same files: the /proc/sys walk, and the cpu,
+    # numa and block values (sysfs) that hosttune reads, by their paths
+    extra = snapshot_sysfs_files(st)
+    info("snapshot --all", "floor reads too (sysfs values hosttune reads)",
+         f"{len(extra)} files" if extra is not None else
+         "none: no strace to learn which")
     t = hyperfine([f"{HT} snapshot --all -s {st}", "sysctl -a",
-                   f"{FLOOR} walk"], runs=40, warmup=3)
+                   f"{FLOOR} walk " + " ".join(shlex.quote(f)
+                                              for f in extra or [])],
+                  runs=40, warmup=3)
     row("snapshot --all", "vs sysctl -a", t[0], t[1], 0.8)
     row("snapshot --all", "vs floor (getdents walk)", t[0], t[2], 1.3)
     disk = os.path.join(os.getcwd(), "build", "bench", "state")
@@ -350,6 +359,23 @@ def bench_rlimit():
 
 
 # ---- no work a verb does not need -------------------------------------
+
+def snapshot_sysfs_files(st):
+    """The sysfs files hosttune snapshot --all reads a value from (strace
+    -y), in its order, each once; None without strace."""
+    if not shutil.which("strace"):
+        return None
+    tr = os.path.join(TMP, "snap-files")
+    subprocess.run(f"strace -f -y -e trace=pread64 -o {tr} {HT} snapshot "
+                   f"--all -s {st} >/dev/null 2>&1", shell=True)
+    files = []
+    for line in open(tr, errors="replace"):
+        m = re.match(r"^\d+\s+pread64\(\d+<(/sys/[^>]*)>, .*, 0\) = "
+                     r"[1-9]", line)
+        if m and m.group(1) not in files:
+            files.append(m.group(1))
+    return files
+
 
 def traced(cmd, calls):
     subprocess.run(f"strace -f -e trace={calls} -o {TMP}/tr {cmd} "

@@ -7,9 +7,11 @@
  *   floor sysctl KEY...   read /proc/sys/KEY (dotted, as sysctl -n takes it),
  *                         each key's directory opened once for the keys in
  *                         it that follow each other, as hosttune keeps it
- *   floor walk            read every readable, writable file below /proc/sys
+ *   floor walk [FILE...]  read every readable, writable file below /proc/sys
  *                         (a getdents64 walk on open descriptors), as
- *                         snapshot --all must, and write them to stdout
+ *                         snapshot --all must, then each FILE (the cpu,
+ *                         numa and block values it saves too), and write
+ *                         them to stdout
  *   floor mount PATH      the mountinfo line of the top mount at PATH
  *   floor links           one RTM_GETLINK dump: every link's name, MTU and
  *                         queue length
@@ -117,7 +119,9 @@ static int do_sysctl(int argc, char **argv)
 
 /* Depth-first over one directory's entries: d_type says directory or
  * file, so nothing is stat'ed to walk; each file is opened once and its
- * mode (read-only keys are not snapshot) taken from that descriptor. */
+ * mode (read-only keys are not snapshot) taken from that descriptor.
+ * The deprecated neighbour keys that snapshot --all and sysctl -a leave
+ * out (base_reachable_time, retrans_time) are left out here too. */
 static void walk(int dirfd, char *path, size_t len)
 {
 	char ents[32768];
@@ -132,6 +136,10 @@ static void walk(int dirfd, char *path, size_t len)
 
 			off += d->d_reclen;
 			if (d->d_name[0] == '.' || len + nl + 2 > 4096)
+				continue;
+			if (d->d_type != DT_DIR &&
+			    (!strcmp(d->d_name, "base_reachable_time") ||
+			     !strcmp(d->d_name, "retrans_time")))
 				continue;
 			path[len] = '/';
 			memcpy(path + len + 1, d->d_name, nl + 1);
@@ -156,15 +164,28 @@ static void walk(int dirfd, char *path, size_t len)
 	}
 }
 
-static int do_walk(void)
+/* The walk, then each FILE given (the cpu, numa and block values that
+ * snapshot --all saves besides the sysctls: bench.py names those
+ * hosttune reads), each opened by its path, its type taken from the
+ * descriptor, read and closed. */
+static int do_walk(int argc, char **argv)
 {
 	char path[4096] = "";
 	int fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
 
 	if (fd < 0)
 		return 1;
 	walk(fd, path, 0);
 	close(fd);
+	for (int i = 0; i < argc; i++) {
+		fd = open(argv[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			read_out(fd, argv[i], strlen(argv[i]));
+		close(fd);
+	}
 	return 0;
 }
 
@@ -304,7 +325,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "sysctl"))
 		r = do_sysctl(argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "walk"))
-		r = do_walk();
+		r = do_walk(argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "mount") && argc == 3)
 		r = do_mount(argv[2]);
 	else if (!strcmp(argv[1], "links"))
