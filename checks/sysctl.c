@@ -584,7 +584,10 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 		if ((type == DT_DIR || type == DT_REG) &&
 		    dir->len - 9 <= SYSCTL_MAX_KEY &&
 		    !strpbrk(ents[i].name, " \t")) {
-			_cleanup_free_ char *key = swap_separators(dir->s + 9);
+			char key[SYSCTL_MAX_KEY + 1];
+
+			memcpy(key, dir->s + 9, dir->len - 9 + 1);
+			swap_in_place(key);
 
 			/* a longer key, or one with a blank (only a tree
 			 * can have one: the kernel's are under 100 bytes,
