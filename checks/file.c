@@ -206,13 +206,22 @@ static int file_write(const struct host *h, const char *target, const char *key,
 	/* planned over a regular file or nothing; a symlink or anything
 	 * else there now is not replaced or removed, nor one made while the
 	 * write runs: the helpers look at what they moved, and put it back */
-	if (!strcmp(value, "-"))
+	if (!strcmp(value, "-")) {
 		r = remove_regular(key);
-	else if (value[0] == '+')
+	} else if (value[0] == '+') {
+		struct stat st;
+		/* a file there keeps its mode (an administrator's 0600
+		 * drop-in stays 0600 through apply and rollback); a new
+		 * one is 0644, as systemd-sysctl's own are */
+		mode_t mode = lstat(key, &st) == 0 && S_ISREG(st.st_mode) ?
+				      st.st_mode & 07777 :
+				      0644;
+
 		r = write_file_over_regular(key, value + 1, strlen(value + 1),
-					    0644);
-	else
+					    mode);
+	} else {
 		return -EINVAL;
+	}
 	if (r == -EEXIST && ret_why) {
 		*ret_why = in_the_way(key);
 		if (!*ret_why)

@@ -64,6 +64,19 @@ expect_exit 0 "apply --persist over an older drop-in" ht apply --persist "$P"
 expect_exit 0 "rollback" ht rollback
 same "... the older drop-in is back" "$(cat "$D")" "vm.swappiness = 1"
 
+# The drop-in's mode is the administrator's: a 0600 one stays 0600
+# through apply and rollback; one hosttune makes is 0644.
+chmod 0600 "$D"
+expect_exit 0 "apply --persist over a 0600 drop-in" ht apply --persist "$P"
+same "... keeps its mode" "$(stat -c %a "$D")" 600
+expect_exit 0 "rollback" ht rollback
+same "... and so does the rollback" "$(stat -c %a "$D")" 600
+same "... with the older content" "$(cat "$D")" "vm.swappiness = 1"
+rm -f "$D"
+expect_exit 0 "apply --persist with no drop-in" ht apply --persist "$P"
+same "... makes it 0644" "$(stat -c %a "$D")" 644
+expect_exit 0 "rollback" ht rollback
+
 # A snapshot edited to name another file is refused before anything.
 ht apply --persist "$P" >/dev/null 2>&1
 snap=$(ls -t "$TMP/r/var/lib/hosttune"/*-apply-*.ini | head -1)
