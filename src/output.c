@@ -70,7 +70,9 @@ static char *display_change_value(const struct change *ch, const char *v)
 
 	if (!ch->check->ops->internal)
 		return display_value(v);
-	if (!v || !strcmp(v, "-"))
+	if (!v || !*v) /* not read: a mask or other file in the way */
+		return xstrdup("(unreadable)");
+	if (!strcmp(v, "-"))
 		return xstrdup("(no file)");
 	for (const char *p = v; *p; p++)
 		lines += *p == '\n';

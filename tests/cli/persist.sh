@@ -181,4 +181,19 @@ expect_exit 0 "masked since: rollback completes" "$HT" -r "$TMP/r3" rollback
 same "... the mask is kept" \
 	"$(readlink "$TMP/r3/etc/sysctl.d/90-hosttune.conf")" /dev/null
 same "... the values are back" "$(cat "$TMP/r3/proc/sys/net/core/somaxconn")" 128
+# Masked after apply --persist replaced an older drop-in: rollback wants
+# that content back, which the mask refuses; the snapshot is kept, and
+# the table says the mask cannot be read (not "(0 lines)").
+rm "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+printf 'vm.swappiness = 1\n' >"$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+expect_exit 0 "apply --persist over an older drop-in" \
+	"$HT" -r "$TMP/r3" apply --persist "$P"
+rm "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+ln -s /dev/null "$TMP/r3/etc/sysctl.d/90-hosttune.conf"
+expect_exit 4 "masked since, its content wanted back: rollback incomplete" \
+	"$HT" -r "$TMP/r3" --color never rollback
+grep -q '90-hosttune.conf  *(unreadable)  *(1 line)  *failed (cannot be read: a symlink to /dev/null: masked' "$TMP/last.out"
+check "... the row says the mask cannot be read" [ $? = 0 ]
+same "... the mask is kept" \
+	"$(readlink "$TMP/r3/etc/sysctl.d/90-hosttune.conf")" /dev/null
 done_testing
