@@ -124,10 +124,13 @@ static const unsigned char *plain_table(void)
 
 	if (!ready) {
 		for (unsigned ch = 0; ch < 256; ch++) {
+			unsigned bits = 0;
+
 			if (plain_byte((unsigned char)ch, "\""))
-				t[ch] |= PLAIN_VALUE;
+				bits |= PLAIN_VALUE;
 			if (plain_byte((unsigned char)ch, KEY_SPECIAL))
-				t[ch] |= PLAIN_KEY;
+				bits |= PLAIN_KEY;
+			t[ch] = (unsigned char)bits;
 		}
 		ready = true;
 	}
