@@ -249,7 +249,7 @@ static const char *block_why(const char *key)
 static int block_enumerate(const struct host *h, struct ptrvec *out)
 {
 	char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, first = out->n;
 
 	if (hostfs_list(h, "sys/block", &names, &n) < 0)
 		return 0;
@@ -265,6 +265,7 @@ static int block_enumerate(const struct host *h, struct ptrvec *out)
 						   block_keys[k].name));
 	}
 	strv_free(names, n);
+	check_read_from(h, out, first);
 	return 0;
 }
 

@@ -699,6 +699,7 @@ static const char *cpu_why(const char *key)
 static int cpu_enumerate(const struct host *h, struct ptrvec *out)
 {
 	_cleanup_cpuset_ struct cpuset set = { 0 };
+	size_t first = out->n;
 
 	online_cpus(h, &set);
 	for (int cpu = cpuset_next(&set, 0); cpu >= 0;
@@ -714,6 +715,7 @@ static int cpu_enumerate(const struct host *h, struct ptrvec *out)
 		if (host_wide(&cpu_keys[i]))
 			ptrvec_push(out, check_new(&cpu_ops, NULL,
 						   cpu_keys[i].name));
+	check_read_from(h, out, first);
 	return 0;
 }
 

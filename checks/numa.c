@@ -276,11 +276,13 @@ static void push_all(struct ptrvec *out, const char *target, bool host)
 static int numa_enumerate(const struct host *h, struct ptrvec *out)
 {
 	char **names = NULL;
-	size_t n = 0;
+	size_t n = 0, first = out->n;
 
 	push_all(out, NULL, true);
-	if (hostfs_list(h, "sys/devices/system/node", &names, &n) < 0)
+	if (hostfs_list(h, "sys/devices/system/node", &names, &n) < 0) {
+		check_read_from(h, out, first);
 		return 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t node;
 
@@ -288,6 +290,7 @@ static int numa_enumerate(const struct host *h, struct ptrvec *out)
 			push_all(out, names[i], false);
 	}
 	strv_free(names, n);
+	check_read_from(h, out, first);
 	return 0;
 }
 

@@ -562,6 +562,14 @@ static bool sysctl_is_volatile(const char *key)
 	return false;
 }
 
+/* c, read while its directory is the one hostfs keeps (listed just
+ * before): one lookup a directory for the listing and the values. */
+static void push_read(const struct host *h, struct ptrvec *out, struct check *c)
+{
+	check_read(h, c);
+	ptrvec_push(out, c);
+}
+
 /* Every key below dir: the directory entries' own types decide, so the
  * walk opens each directory once and stats nothing (a full /proc/sys of
  * about 1,300 keys took 3 system calls a key before, for lstat alone). */
@@ -600,8 +608,8 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 			else if (type == DT_DIR)
 				enumerate_dir(h, dir, out, depth + 1);
 			else
-				ptrvec_push(out,
-					    check_new(&sysctl_ops, NULL, key));
+				push_read(h, out,
+					  check_new(&sysctl_ops, NULL, key));
 		}
 		dir_truncate(dir, len);
 	}

@@ -219,6 +219,12 @@ int check_plan_value(const struct host *h, const struct check *c, char **ret)
 	return expect_plan(&c->setting->expect, c->actual, c->max, ret);
 }
 
+void check_read_from(const struct host *h, const struct ptrvec *v, size_t from)
+{
+	for (size_t i = from; i < v->n; i++)
+		check_read(h, v->v[i]);
+}
+
 void check_read(const struct host *h, struct check *c)
 {
 	int r;

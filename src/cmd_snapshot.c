@@ -8,14 +8,12 @@
 
 static void collect_all(struct cli *cli, struct ptrvec *checks)
 {
+	/* read-only settings are not saved (save()): their values need
+	 * not be read; each domain reads what it finds as it finds it */
+	cli->host.writable_only = true;
 	for (size_t i = 0; check_registry[i]; i++)
 		if (check_registry[i]->enumerate)
 			check_registry[i]->enumerate(&cli->host, checks);
-	/* read-only settings are not saved (save()): their values need
-	 * not be read */
-	cli->host.writable_only = true;
-	for (size_t i = 0; i < checks->n; i++)
-		check_read(&cli->host, checks->v[i]);
 	cli->host.writable_only = false;
 }
 

@@ -183,7 +183,9 @@ struct check_ops {
 	 * reader looks the key up ("Documentation/admin-guide/sysctl/vm.rst",
 	 * "prlimit(1)"). */
 	const char *(*ref)(const char *key);
-	/* Optional: every readable setting of the domain, for snapshot --all. */
+	/* Optional: every readable setting of the domain, for snapshot --all,
+	 * each read (check_read) when it is found: a walk reads a
+	 * directory's values while it has the directory open. */
 	int (*enumerate)(const struct host *h, struct ptrvec *out);
 };
 
@@ -209,6 +211,8 @@ char *check_make_id(const char *domain, const char *target, const char *key);
 
 /* Read c from the host and classify it: sets actual, status, detail. */
 void check_read(const struct host *h, struct check *c);
+/* check_read() of v's checks from index from on. */
+void check_read_from(const struct host *h, const struct ptrvec *v, size_t from);
 /* Does c's current value satisfy its setting? */
 bool check_matches(const struct host *h, const struct check *c);
 /* What to write for c to satisfy its setting. */

@@ -406,11 +406,12 @@ static void test_enumerate_every_queue_setting(void **state)
 	/* Every device /sys/block lists, not only what a bare '*' means:
 	 * a baseline before experiments. */
 	assert_int_equal(e->checks.n, 7 * 6);
+	/* each read by enumerate itself */
 	for (size_t i = 0; i < e->checks.n; i++) {
 		struct check *c = e->checks.v[i];
 
-		check_read(&e->h, c);
 		assert_int_equal(c->status, ST_OK);
+		assert_non_null(c->raw);
 	}
 	assert_string_equal(env_find(e, "block:sda:scheduler")->raw,
 			    "mq-deadline");

@@ -423,11 +423,11 @@ static void test_enumerate(void **state)
 
 	assert_int_equal(cpu_ops.enumerate(&e->h, &e->checks), 0);
 	assert_int_equal(e->checks.n, 6 * 8 + 2);
+	/* each read by enumerate itself */
 	for (size_t i = 0; i < e->checks.n; i++) {
 		struct check *c = e->checks.v[i];
 
-		check_read(&e->h, c);
-		if (c->status != ST_OK)
+		if (c->status != ST_OK || !c->raw)
 			fail_msg("%s: %s", c->id, status_name(c->status));
 	}
 	assert_string_equal(env_find(e, "cpu:cpu6:idle_max_latency_us")->raw,

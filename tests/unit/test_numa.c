@@ -268,11 +268,11 @@ static void test_enumerate(void **state)
 	assert_int_equal(numa_ops.enumerate(&e->h, &e->checks), 0);
 	/* 7 host-wide keys, 2 huge page sizes on each of 2 nodes. */
 	assert_int_equal(e->checks.n, 7 + 2 * 2);
+	/* each read by enumerate itself */
 	for (size_t i = 0; i < e->checks.n; i++) {
 		struct check *c = e->checks.v[i];
 
-		check_read(&e->h, c);
-		readable += c->status == ST_OK;
+		readable += c->status == ST_OK && c->raw;
 	}
 	assert_int_equal(readable, e->checks.n);
 	assert_string_equal(env_find(e, "numa:transparent_hugepage")->raw,
