@@ -633,49 +633,90 @@ static int cmp_entry(const void *a, const void *b)
 
 void host_dirents_free(struct host_dirent *v, size_t n)
 {
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
+	(void)n; /* the names live in v's own allocation (list_fd) */
 	free(v);
+}
+
+/* The entries of n bytes of dirent64 records, "." and ".." left out:
+ * counted (v NULL), or put in v with their names copied to names. */
+static size_t take_entries(const char *recs, size_t len, struct host_dirent *v,
+			   char *names, size_t *ret_bytes)
+{
+	size_t n = 0, bytes = 0;
+
+	for (size_t off = 0; off < len;) {
+		const struct dirent64 *d =
+			(const struct dirent64 *)(recs + off);
+		size_t nl = strlen(d->d_name) + 1;
+
+		off += d->d_reclen;
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		if (v) {
+			memcpy(names + bytes, d->d_name, nl);
+			v[n].name = names + bytes;
+			v[n].type = d->d_type;
+		}
+		n++;
+		bytes += nl;
+	}
+	if (ret_bytes)
+		*ret_bytes = bytes;
+	return n;
 }
 
 /* getdents64 on the open directory, big buffers: a directory of
  * thousands of entries (/sys/class/net of a container host) in a few
- * calls, and each entry's type with it, so a walk stats nothing. */
+ * calls, and each entry's type with it, so a walk stats nothing. The
+ * entries and their names are one allocation (snapshot --all lists some
+ * 1,400 names: one malloc and one free a directory, not a name). */
 static int list_fd(int fd, struct host_dirent **ret, size_t *ret_n)
 {
 	/* on the stack: freeing a heap buffer this size made malloc
 	 * consolidate its free lists once a directory (snapshot --all lists
 	 * 130), and a directory's larger listing just takes more calls */
 	char ents[HOSTFS_DENTS_BUF] __attribute__((aligned(8)));
-	struct host_dirent *v = NULL;
-	size_t n = 0, cap = 0;
+	_cleanup_free_ char *more = NULL;
+	const char *recs = ents;
+	size_t len = 0, cap, n, bytes;
+	struct host_dirent *v;
 	ssize_t got;
 
-	while ((got = getdents64(fd, ents, sizeof(ents))) > 0)
-		for (ssize_t off = 0; off < got;) {
-			const struct dirent64 *d =
-				(const struct dirent64 *)(ents + off);
+	/* the common directory fits one call: its records stay on the
+	 * stack, and a second call into a small buffer (room for one
+	 * record of a 255-byte name) finds the end; a larger directory's
+	 * records are gathered on the heap */
+	got = getdents64(fd, ents, sizeof(ents));
+	if (got > 0) {
+		char probe[512] __attribute__((aligned(8)));
 
-			off += d->d_reclen;
-			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
-				continue;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				v = xrealloc(v, cap * sizeof(*v));
+		len = (size_t)got;
+		got = getdents64(fd, probe, sizeof(probe));
+		if (got > 0) {
+			cap = 2 * (len + (size_t)got);
+			more = xmalloc(cap);
+			memcpy(more, ents, len);
+			memcpy(more + len, probe, (size_t)got);
+			len += (size_t)got;
+			while ((got = getdents64(fd, ents, sizeof(ents))) > 0) {
+				if (len + (size_t)got > cap) {
+					cap = 2 * (len + (size_t)got);
+					more = xrealloc(more, cap);
+				}
+				memcpy(more + len, ents, (size_t)got);
+				len += (size_t)got;
 			}
-			v[n].name = xstrdup(d->d_name);
-			v[n++].type = d->d_type;
+			recs = more;
 		}
-	if (got < 0) {
-		int r = -errno;
-
-		host_dirents_free(v, n);
-		return r;
 	}
-	if (n)
+	if (got < 0)
+		return -errno;
+	n = take_entries(recs, len, NULL, NULL, &bytes);
+	v = n ? xmalloc(n * sizeof(*v) + bytes) : NULL;
+	if (n) {
+		take_entries(recs, len, v, (char *)(v + n), NULL);
 		qsort(v, n, sizeof(*v), cmp_entry);
+	}
 	*ret = v;
 	*ret_n = n;
 	return 0;
@@ -721,8 +762,8 @@ int hostfs_list(const struct host *h, const char *rel, char ***ret_names,
 		return r;
 	names = n ? xcalloc(n, sizeof(*names)) : NULL;
 	for (size_t i = 0; i < n; i++)
-		names[i] = ents[i].name;
-	free(ents);
+		names[i] = xstrdup(ents[i].name);
+	host_dirents_free(ents, n);
 	*ret_names = names;
 	*ret_n = n;
 	return 0;

@@ -391,6 +391,51 @@ static void test_list_typed_matches_list_with_types(void **state)
 			 -ENOTDIR);
 }
 
+/* A directory larger than one getdents64 call (1,500 names of 100
+ * bytes: about 190 KiB of records) is listed whole, sorted, with types;
+ * one of a few names too (a single call, then the end). */
+static void test_list_large_directory(void **state)
+{
+	struct env *e = *state;
+	char *big = in_root(e, "big");
+	struct host_dirent *ents = NULL;
+	char **names = NULL;
+	size_t n = 0, nn = 0;
+
+	assert_int_equal(mkdir(big, 0755), 0);
+	for (int i = 0; i < 1500; i++) {
+		char *f = xasprintf("%s/%04d-%0*d", big, i, 95, i);
+
+		if (i % 7 == 0)
+			assert_int_equal(mkdir(f, 0755), 0);
+		else
+			put_file(f, "x", 1);
+		free(f);
+	}
+	assert_int_equal(hostfs_list_typed(&e->h, "big", &ents, &n), 0);
+	assert_int_equal(n, 1500);
+	for (size_t i = 0; i < n; i++) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "%04zu-%0*zu", i, 95, i);
+		assert_string_equal(ents[i].name, want);
+		if (ents[i].type != DT_UNKNOWN)
+			assert_int_equal(ents[i].type == DT_DIR, i % 7 == 0);
+	}
+	host_dirents_free(ents, n);
+	/* the names alone: each its own string the caller frees */
+	assert_int_equal(hostfs_list(&e->h, "big", &names, &nn), 0);
+	assert_int_equal(nn, 1500);
+	for (size_t i = 0; i < nn; i += 499) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "%04zu-%0*zu", i, 95, i);
+		assert_string_equal(names[i], want);
+	}
+	strv_free(names, nn);
+	free(big);
+}
+
 /* ---- hostfs_read ---- */
 
 static void test_read_strips_one_newline_and_returns_mode(void **state)
@@ -863,6 +908,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_list_is_sorted_without_dots),
 	T(test_list_of_missing_directory),
 	T(test_list_typed_matches_list_with_types),
+	T(test_list_large_directory),
 	T(test_read_once_reads_whole_values),
 	T(test_read_strips_one_newline_and_returns_mode),
 	T(test_read_empty_file),
