@@ -249,6 +249,45 @@ static int openat2_beneath(const struct host *h, const char *rel,
  * else beneath the root with openat2. A descriptor the cache owns, or -1
  * where the directory is not kept (not procfs, too deep or long, or the
  * open failed): the caller then resolves the path from the root. */
+/* The slot of dir[0..len) (one a depth; *ret_depth its depth, *ret_name
+ * its last component), whatever it holds now; NULL where no directory of
+ * that path is kept. */
+static struct dir_slot *dir_slot_of(const struct host *h, const char *dir,
+				    size_t len, size_t *ret_depth,
+				    const char **ret_name)
+{
+	size_t depth = 0;
+
+	/* without openat2 (an older kernel, a seccomp filter) nothing is
+	 * kept: the by-hand walk is the only safe lookup from the root */
+	if (!h->dir || openat2_state < 0 || len >= DIRCACHE_PATH || len < 5 ||
+	    strncmp(dir, "proc/", 5))
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if (dir[i] == '/') {
+			depth++;
+			*ret_name = dir + i + 1;
+		}
+	if (depth >= DIRCACHE_DEPTH)
+		return NULL;
+	*ret_depth = depth;
+	return &h->dir->slot[depth];
+}
+
+/* dir[0..len) when it is the kept directory of its depth, else NULL. */
+static const struct dir_slot *find_kept(const struct host *h, const char *dir,
+					size_t len)
+{
+	const char *name = NULL;
+	size_t depth;
+	const struct dir_slot *slot = dir_slot_of(h, dir, len, &depth, &name);
+
+	return slot && slot->fd >= 0 && slot->len == len &&
+			       !memcmp(slot->path, dir, len) ?
+		       slot :
+		       NULL;
+}
+
 static struct dir_slot *kept_dir(const struct host *h, const char *dir,
 				 size_t len)
 {
@@ -264,19 +303,9 @@ static struct dir_slot *kept_dir(const struct host *h, const char *dir,
 	size_t depth = 0;
 	int fd = -1;
 
-	/* without openat2 (an older kernel, a seccomp filter) nothing is
-	 * kept: the by-hand walk is the only safe lookup from the root */
-	if (!dc || openat2_state < 0 || len >= DIRCACHE_PATH || len < 5 ||
-	    strncmp(dir, "proc/", 5))
+	slot = dir_slot_of(h, dir, len, &depth, &name);
+	if (!slot)
 		return NULL;
-	for (size_t i = 0; i < len; i++)
-		if (dir[i] == '/') {
-			depth++;
-			name = dir + i + 1;
-		}
-	if (depth >= DIRCACHE_DEPTH)
-		return NULL;
-	slot = &dc->slot[depth];
 	if (slot->fd >= 0 && slot->len == len && !memcmp(slot->path, dir, len))
 		return slot;
 	memcpy(path, dir, len);
@@ -350,6 +379,8 @@ static int open_where(const struct host *h, const char *rel, int flags,
 	struct open_how how = {
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
+	const struct dir_slot *kept;
+	const char *slash;
 	int fd;
 
 	/* openat2() is strict: O_PATH takes no other access flags. */
@@ -361,12 +392,28 @@ static int open_where(const struct host *h, const char *rel, int flags,
 		fd = openat(h->root_fd, ".", flags);
 		return fd < 0 ? -errno : fd;
 	}
-	if (hostfs_path_ok(rel) < 0)
-		return -EINVAL;
-	if (openat2_state >= 0) {
-		fd = open_in_cached_dir(h, rel, flags, ret_in_proc);
-		if (fd >= 0)
+	/* rel's directory is the kept one, whose path was checked when it
+	 * was kept: only the last component is left to check (each open
+	 * of snapshot --all walked a 40-byte path for it) */
+	slash = strrchr(rel, '/');
+	kept = slash && !(flags & O_PATH) ?
+		       find_kept(h, rel, (size_t)(slash - rel)) :
+		       NULL;
+	if (kept && hostfs_path_ok(slash + 1) == 0) {
+		fd = openat(kept->fd, slash + 1, flags | O_NOFOLLOW);
+		if (fd >= 0) {
+			if (ret_in_proc)
+				*ret_in_proc = true;
 			return fd;
+		}
+	} else {
+		if (hostfs_path_ok(rel) < 0)
+			return -EINVAL;
+		if (openat2_state >= 0) {
+			fd = open_in_cached_dir(h, rel, flags, ret_in_proc);
+			if (fd >= 0)
+				return fd;
+		}
 	}
 	if (openat2_state >= 0) {
 		fd = openat2_beneath(h, rel, &how);
