@@ -45,9 +45,11 @@ struct host {
 	 * read-only), so a value in the kept procfs directory is read with
 	 * no fstat of its own: 100 of a 100-key audit's 548 system calls. */
 	bool no_modes;
-	/* Set by snapshot --all: a domain need not read the value of a
-	 * setting the host will not let anyone write (read_only), which
-	 * is not saved (hostfs_read_writable). */
+	/* Set by snapshot --all, which saves values as read and compares
+	 * nothing: a domain need not read the value of a setting the host
+	 * will not let anyone write (read_only), which is not saved
+	 * (hostfs_read_writable), nor normalise a value for comparison
+	 * (a check's raw value is enough). */
 	bool writable_only;
 };
 
