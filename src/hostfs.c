@@ -678,6 +678,17 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct host_dirent *)b)->name);
 }
 
+/* procfs lists a sysctl directory in name order already (its entries
+ * are kept in a tree by name): a look costs n comparisons where glibc's
+ * merge sort spent 7 % of snapshot --all's instructions on them. */
+static bool sorted(const struct host_dirent *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(v[i - 1].name, v[i].name) > 0)
+			return false;
+	return true;
+}
+
 void host_dirents_free(struct host_dirent *v, size_t n)
 {
 	(void)n; /* the names live in v's own allocation (list_fd) */
@@ -762,7 +773,8 @@ static int list_fd(int fd, struct host_dirent **ret, size_t *ret_n)
 	v = n ? xmalloc(n * sizeof(*v) + bytes) : NULL;
 	if (n) {
 		take_entries(recs, len, v, (char *)(v + n), NULL);
-		qsort(v, n, sizeof(*v), cmp_entry);
+		if (!sorted(v, n))
+			qsort(v, n, sizeof(*v), cmp_entry);
 	}
 	*ret = v;
 	*ret_n = n;
