@@ -120,10 +120,20 @@ static const struct sysctl_fields {
 	{ "net.sctp.sctp_wmem", 3, "min default max" },
 };
 
-/* Never saved by snapshot --all: writable but not restorable state. */
-static const char *const sysctl_volatile[] = {
-	"kernel.ns_last_pid", "kernel.tainted",
-	"fs.binfmt_misc", /* a separate file system, not sysctls */
+/* Never saved by snapshot --all: writable but not restorable state.
+ * With their lengths: the walk asks about each of its 1,400 entries. */
+#define VOLATILE_KEY(s)          \
+	{                        \
+		s, sizeof(s) - 1 \
+	}
+static const struct {
+	const char *key;
+	size_t len;
+} sysctl_volatile[] = {
+	VOLATILE_KEY("kernel.ns_last_pid"),
+	VOLATILE_KEY("kernel.tainted"),
+	/* a separate file system, not sysctls */
+	VOLATILE_KEY("fs.binfmt_misc"),
 };
 
 /* Writing one key of a pair changes the other: the kernel keeps either a
@@ -559,9 +569,10 @@ static bool sysctl_is_deprecated(const char *name)
 static bool sysctl_is_volatile(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sysctl_volatile); i++) {
-		size_t n = strlen(sysctl_volatile[i]);
+		size_t n = sysctl_volatile[i].len;
 
-		if (!strncmp(key, sysctl_volatile[i], n) &&
+		if (key[0] == sysctl_volatile[i].key[0] &&
+		    !strncmp(key, sysctl_volatile[i].key, n) &&
 		    (key[n] == '\0' || key[n] == '.'))
 			return true;
 	}
