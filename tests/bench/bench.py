@@ -181,7 +181,7 @@ def bench_sysctl():
     t = hyperfine([f"{HT} snapshot --all -s {st}", "sysctl -a",
                    f"{FLOOR} walk " + " ".join(shlex.quote(f)
                                               for f in extra or [])],
-                  runs=40, warmup=3)
+                  runs=100, warmup=5)
     row("snapshot --all", "vs sysctl -a", t[0], t[1], 0.8)
     row("snapshot --all", "vs floor (getdents walk)", t[0], t[2], 1.3)
     disk = os.path.join(os.getcwd(), "build", "bench", "state")
