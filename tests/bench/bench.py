@@ -13,6 +13,7 @@ import shlex
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,18 +33,30 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, shell=True, check=True, **kw)
 
 
-def hyperfine(cmds, runs=40, warmup=5):
-    """Median, min, max (seconds) of each command, measured together."""
+def hyperfine(cmds, runs=40, warmup=5, rounds=1):
+    """Median, min, max (seconds) of each command, measured together.
+
+    hyperfine runs all of one command's runs, then the next's: on a
+    shared machine a slow minute can fall on one command alone. With
+    rounds > 1 it is called that many times, runs / rounds each, the
+    commands' order turned by one each round, and each command's figures
+    are over all its runs: a drift then falls on every command alike."""
     out = os.path.join(TMP, "hf.json")
     runs, warmup = (3, 1) if QUICK else (runs, warmup)
-    args = ["hyperfine", "-N", "-i", "--style", "none", "--warmup",
-            str(warmup), "--runs", str(runs), "--export-json", out]
-    for c in cmds:
-        args.append(c)
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    res = json.load(open(out))["results"]
-    return [(r["median"], r["min"], r["max"]) for r in res]
+    rounds = 1 if QUICK else rounds
+    times = [[] for _ in cmds]
+    for r in range(rounds):
+        order = [(i + r) % len(cmds) for i in range(len(cmds))]
+        args = ["hyperfine", "-N", "-i", "--style", "none", "--warmup",
+                str(warmup), "--runs", str(max(2, runs // rounds)),
+                "--export-json", out]
+        for i in order:
+            args.append(cmds[i])
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        for i, res in zip(order, json.load(open(out))["results"]):
+            times[i].extend(res["times"])
+    return [(statistics.median(t), min(t), max(t)) for t in times]
 
 
 def peak_rss(cmd, runs=11):
@@ -132,7 +145,7 @@ def bench_sysctl():
             f"{FLOOR} sysctl {names}"]
     if FLOOR_DYN:
         cmds.append(f"{FLOOR_DYN} sysctl {names}")
-    t = hyperfine(cmds, runs=300, warmup=30)
+    t = hyperfine(cmds, runs=300, warmup=30, rounds=5)
     row("audit of 100 sysctls", "vs sysctl -n (same keys)", t[0], t[1], 0.8)
     row("audit of 100 sysctls", "vs floor (open/read/close)", t[0], t[2],
         1.2)
@@ -181,7 +194,7 @@ def bench_sysctl():
     t = hyperfine([f"{HT} snapshot --all -s {st}", "sysctl -a",
                    f"{FLOOR} walk " + " ".join(shlex.quote(f)
                                               for f in extra or [])],
-                  runs=100, warmup=5)
+                  runs=100, warmup=5, rounds=5)
     row("snapshot --all", "vs sysctl -a", t[0], t[1], 0.8)
     row("snapshot --all", "vs floor (getdents walk)", t[0], t[2], 1.3)
     disk = os.path.join(os.getcwd(), "build", "bench", "state")
