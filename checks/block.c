@@ -246,10 +246,12 @@ static const char *block_why(const char *key)
 	return k ? k->why : NULL;
 }
 
-static int block_enumerate(const struct host *h, struct ptrvec *out)
+static int block_enumerate(const struct host *h, check_found_fn found,
+			   void *ctx)
 {
+	struct ptrvec v = { 0 }, *out = &v;
 	char **names = NULL;
-	size_t n = 0, first = out->n;
+	size_t n = 0;
 
 	if (hostfs_list(h, "sys/block", &names, &n) < 0)
 		return 0;
@@ -265,7 +267,7 @@ static int block_enumerate(const struct host *h, struct ptrvec *out)
 						   block_keys[k].name));
 	}
 	strv_free(names, n);
-	check_read_from(h, out, first);
+	check_read_found(h, out, found, ctx);
 	return 0;
 }
 

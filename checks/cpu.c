@@ -696,10 +696,10 @@ static const char *cpu_why(const char *key)
 	return k ? k->why : NULL;
 }
 
-static int cpu_enumerate(const struct host *h, struct ptrvec *out)
+static int cpu_enumerate(const struct host *h, check_found_fn found, void *ctx)
 {
 	_cleanup_cpuset_ struct cpuset set = { 0 };
-	size_t first = out->n;
+	struct ptrvec v = { 0 }, *out = &v;
 
 	online_cpus(h, &set);
 	for (int cpu = cpuset_next(&set, 0); cpu >= 0;
@@ -715,7 +715,7 @@ static int cpu_enumerate(const struct host *h, struct ptrvec *out)
 		if (host_wide(&cpu_keys[i]))
 			ptrvec_push(out, check_new(&cpu_ops, NULL,
 						   cpu_keys[i].name));
-	check_read_from(h, out, first);
+	check_read_found(h, out, found, ctx);
 	return 0;
 }
 

@@ -273,14 +273,15 @@ static void push_all(struct ptrvec *out, const char *target, bool host)
 						   numa_keys[i].name));
 }
 
-static int numa_enumerate(const struct host *h, struct ptrvec *out)
+static int numa_enumerate(const struct host *h, check_found_fn found, void *ctx)
 {
+	struct ptrvec v = { 0 }, *out = &v;
 	char **names = NULL;
-	size_t n = 0, first = out->n;
+	size_t n = 0;
 
 	push_all(out, NULL, true);
 	if (hostfs_list(h, "sys/devices/system/node", &names, &n) < 0) {
-		check_read_from(h, out, first);
+		check_read_found(h, out, found, ctx);
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -290,7 +291,7 @@ static int numa_enumerate(const struct host *h, struct ptrvec *out)
 			push_all(out, names[i], false);
 	}
 	strv_free(names, n);
-	check_read_from(h, out, first);
+	check_read_found(h, out, found, ctx);
 	return 0;
 }
 

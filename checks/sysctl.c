@@ -579,24 +579,33 @@ static bool sysctl_is_volatile(const char *key)
 	return false;
 }
 
+/* Where the walk gives what it finds, and how many it gave (a tree
+ * with more than HOST_MAX_CHECKS keys is cut there). */
+struct walk {
+	check_found_fn found;
+	void *ctx;
+	size_t n;
+};
+
 /* c, read while its directory is the one hostfs keeps (listed just
  * before): one lookup a directory for the listing and the values. */
-static void push_read(const struct host *h, struct ptrvec *out, struct check *c)
+static void give_read(const struct host *h, struct walk *w, struct check *c)
 {
 	check_read(h, c);
-	ptrvec_push(out, c);
+	w->n++;
+	w->found(c, w->ctx);
 }
 
 /* Every key below dir: the directory entries' own types decide, so the
  * walk opens each directory once and stats nothing (a full /proc/sys of
  * about 1,300 keys took 3 system calls a key before, for lstat alone). */
 static void enumerate_dir(const struct host *h, struct strbuf *dir,
-			  struct ptrvec *out, int depth)
+			  struct walk *w, int depth)
 {
 	struct host_dirent *ents = NULL;
 	size_t n = 0, len = dir->len;
 
-	if (depth > 16 || out->n > HOST_MAX_CHECKS ||
+	if (depth > 16 || w->n > HOST_MAX_CHECKS ||
 	    hostfs_list_typed(h, dir->s, &ents, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -623,9 +632,9 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 			     sysctl_is_deprecated(ents[i].name)))
 				;
 			else if (type == DT_DIR)
-				enumerate_dir(h, dir, out, depth + 1);
+				enumerate_dir(h, dir, w, depth + 1);
 			else
-				push_read(h, out,
+				give_read(h, w,
 					  check_new(&sysctl_ops, NULL, key));
 		}
 		dir_truncate(dir, len);
@@ -633,12 +642,14 @@ static void enumerate_dir(const struct host *h, struct strbuf *dir,
 	host_dirents_free(ents, n);
 }
 
-static int sysctl_enumerate(const struct host *h, struct ptrvec *out)
+static int sysctl_enumerate(const struct host *h, check_found_fn found,
+			    void *ctx)
 {
+	struct walk w = { found, ctx, 0 };
 	struct strbuf dir = { 0 };
 
 	strbuf_puts(&dir, "proc/sys");
-	enumerate_dir(h, &dir, out, 0);
+	enumerate_dir(h, &dir, &w, 0);
 	free(dir.s);
 	return 0;
 }

@@ -219,10 +219,14 @@ int check_plan_value(const struct host *h, const struct check *c, char **ret)
 	return expect_plan(&c->setting->expect, c->actual, c->max, ret);
 }
 
-void check_read_from(const struct host *h, const struct ptrvec *v, size_t from)
+void check_read_found(const struct host *h, struct ptrvec *v,
+		      check_found_fn found, void *ctx)
 {
-	for (size_t i = from; i < v->n; i++)
+	for (size_t i = 0; i < v->n; i++) {
 		check_read(h, v->v[i]);
+		found(v->v[i], ctx);
+	}
+	ptrvec_free(v, NULL);
 }
 
 void check_read(const struct host *h, struct check *c)

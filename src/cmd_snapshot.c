@@ -6,19 +6,36 @@
 
 #include "hosttune/cli.h"
 
-static void collect_all(struct cli *cli, struct ptrvec *checks)
+/* A check's value into the snapshot, where one was read. */
+static void add_check(struct snapshot *snap, const struct check *c)
 {
-	/* read-only settings are not saved (save()): their values need
-	 * not be read; each domain reads what it finds as it finds it */
+	if ((c->status == ST_OK || c->status == ST_DEVIATION) && c->raw)
+		snapshot_add(snap, c->ops, c->target, c->key, c->raw);
+}
+
+/* --all keeps what a rollback could restore: read-only counters
+ * (fs.file-nr, kernel.random.uuid) only add noise. Each check is saved
+ * and freed as it is found, so the next one reuses its memory. */
+static void add_found(struct check *c, void *snap)
+{
+	if (!c->read_only)
+		add_check(snap, c);
+	check_free(c);
+}
+
+static void collect_all(struct cli *cli, struct snapshot *snap)
+{
+	/* read-only settings are not saved: their values need not be
+	 * read; each domain reads what it finds as it finds it */
 	cli->host.writable_only = true;
 	for (size_t i = 0; check_registry[i]; i++)
 		if (check_registry[i]->enumerate)
-			check_registry[i]->enumerate(&cli->host, checks);
+			check_registry[i]->enumerate(&cli->host, add_found,
+						     snap);
 	cli->host.writable_only = false;
 }
 
-static int save(struct cli *cli, struct snapshot *snap,
-		const struct ptrvec *checks)
+static int save(struct cli *cli, struct snapshot *snap)
 {
 	const char *dir = cli_state_dir(cli);
 	_cleanup_free_ char *path = NULL;
@@ -26,16 +43,6 @@ static int save(struct cli *cli, struct snapshot *snap,
 	struct json j;
 	int r;
 
-	for (size_t i = 0; i < checks->n; i++) {
-		const struct check *c = checks->v[i];
-
-		/* --all keeps what a rollback could restore: read-only
-		 * counters (fs.file-nr, kernel.random.uuid) only add noise. */
-		if (cli->all && c->read_only)
-			continue;
-		if ((c->status == ST_OK || c->status == ST_DEVIATION) && c->raw)
-			snapshot_add(snap, c->ops, c->target, c->key, c->raw);
-	}
 	cli_txn_init(cli, &t);
 	r = txn_lock(&t);
 	if (r < 0 && r != -EEXIST) {
@@ -95,17 +102,20 @@ int cmd_snapshot(struct cli *cli)
 				  1, false, &p);
 	if (code)
 		goto out;
-	if (cli->all)
-		collect_all(cli, &checks);
-	else
+	if (cli->all) {
+		snapshot_init(&snap, "all", "", cli->root);
+		collect_all(cli, &snap);
+	} else {
 		code = cli_audit_failed(engine_audit(&cli->host, &p, &checks));
-	if (code)
-		goto out;
-	snapshot_init(&snap, cli->all ? "all" : "manual",
-		      cli->all ? "" : p.name, cli->root);
+		if (code)
+			goto out;
+		snapshot_init(&snap, "manual", p.name, cli->root);
+		for (size_t i = 0; i < checks.n; i++)
+			add_check(&snap, checks.v[i]);
+	}
 	if (cli->name)
 		snap.id = xstrdup(cli->name);
-	code = save(cli, &snap, &checks);
+	code = save(cli, &snap);
 out:
 	snapshot_free(&snap);
 	ptrvec_free(&checks, check_free);

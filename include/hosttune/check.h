@@ -102,6 +102,9 @@ enum target_rule {
  * checks/registry.c. Every function returns 0 or a negative errno, and
  * never prints.
  */
+/* Given each setting an enumeration finds, read (check_ops.enumerate). */
+typedef void (*check_found_fn)(struct check *c, void *ctx);
+
 struct check_ops {
 	const char *name; /* section name and id prefix */
 	enum target_rule target;
@@ -184,9 +187,11 @@ struct check_ops {
 	 * "prlimit(1)"). */
 	const char *(*ref)(const char *key);
 	/* Optional: every readable setting of the domain, for snapshot --all,
-	 * each read (check_read) when it is found: a walk reads a
-	 * directory's values while it has the directory open. */
-	int (*enumerate)(const struct host *h, struct ptrvec *out);
+	 * each read (check_read) when it is found, then given to found,
+	 * which owns it from then on: a walk reads a directory's values
+	 * while it has the directory open, and the caller can save a value
+	 * and free its check before the next is made. */
+	int (*enumerate)(const struct host *h, check_found_fn found, void *ctx);
 };
 
 extern const struct check_ops *const check_registry[];
@@ -211,8 +216,11 @@ char *check_make_id(const char *domain, const char *target, const char *key);
 
 /* Read c from the host and classify it: sets actual, status, detail. */
 void check_read(const struct host *h, struct check *c);
-/* check_read() of v's checks from index from on. */
-void check_read_from(const struct host *h, const struct ptrvec *v, size_t from);
+/* check_read() of each of v's checks, each then given to found (which
+ * owns it); v is left empty. For enumerations that make a few checks
+ * at a time. */
+void check_read_found(const struct host *h, struct ptrvec *v,
+		      check_found_fn found, void *ctx);
 /* Does c's current value satisfy its setting? */
 bool check_matches(const struct host *h, const struct check *c);
 /* What to write for c to satisfy its setting. */
