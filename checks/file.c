@@ -210,11 +210,14 @@ static int file_write(const struct host *h, const char *target, const char *key,
 		r = remove_regular(key);
 	} else if (value[0] == '+') {
 		struct stat st;
-		/* a file there keeps its mode (an administrator's 0600
-		 * drop-in stays 0600 through apply and rollback); a new
-		 * one is 0644, as systemd-sysctl's own are */
+		/* a file there keeps its mode where that is narrower than
+		 * 0644 (an administrator's 0600 drop-in stays 0600 through
+		 * apply and rollback), never wider: the file written is
+		 * root's, and a setuid, executable or group- or
+		 * world-writable mode (which a bare audit refuses on the
+		 * active-profile record) comes out 0644, as a new one is */
 		mode_t mode = lstat(key, &st) == 0 && S_ISREG(st.st_mode) ?
-				      st.st_mode & 07777 :
+				      st.st_mode & 0644 :
 				      0644;
 
 		r = write_file_over_regular(key, value + 1, strlen(value + 1),

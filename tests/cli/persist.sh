@@ -76,6 +76,21 @@ rm -f "$D"
 expect_exit 0 "apply --persist with no drop-in" ht apply --persist "$P"
 same "... makes it 0644" "$(stat -c %a "$D")" 644
 expect_exit 0 "rollback" ht rollback
+# ... but never wider than 0644: the file written is root's. A setuid,
+# executable, world-writable drop-in and a 0666 active-profile record
+# naming another profile (which a bare audit refuses) come out 0644 when
+# apply rewrites them, and the audit then works.
+printf 'vm.swappiness = 1\n' >"$D"
+chmod 6777 "$D"
+printf '/elsewhere/other.ini\n' >"$A"
+chmod 0666 "$A"
+expect_exit 0 "apply --persist over a 6777 drop-in and a 0666 record" \
+	ht apply --persist "$P"
+same "... the drop-in comes out 0644" "$(stat -c %a "$D")" 644
+same "... and the record" "$(stat -c %a "$A")" 644
+expect_exit 0 "... and a bare audit reads the record" ht audit
+expect_exit 0 "rollback" ht rollback
+rm -f "$D" "$A"
 
 # A snapshot edited to name another file is refused before anything.
 ht apply --persist "$P" >/dev/null 2>&1
