@@ -575,7 +575,7 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	 * fails, finds nothing or finds a NUL, which a kernel value never
 	 * does, is checked then, and the file's type decides as it would
 	 * have. */
-	if (ret_mode || !in_proc) {
+	if (ret_mode || !in_proc || (how & READ_WRITABLE)) {
 		r = fstat_regular(fd, &st);
 		if (r < 0)
 			return r;

@@ -839,6 +839,33 @@ static void test_read_writable_skips_read_only(void **state)
 	free(rw);
 }
 
+/* In a kept procfs directory, where a plain read asks no fstat, and
+ * without a mode asked for: a writable key is still read, a read-only
+ * one still not. */
+static void test_read_writable_in_kept_proc_dir(void **state)
+{
+	struct host h = { .root_fd = -1 };
+	char *v = NULL;
+
+	(void)state;
+	assert_int_equal(host_open("/", &h), 0);
+	assert_int_equal(
+		hostfs_read_once(&h, "proc/sys/kernel/ostype", &v, NULL), 0);
+	free(v);
+	v = NULL;
+	/* kernel.ostype is 0444, kernel.domainname 0644 on every kernel */
+	assert_int_equal(hostfs_read_writable(&h, "proc/sys/kernel/ostype", &v,
+					      NULL),
+			 0);
+	assert_null(v);
+	assert_int_equal(hostfs_read_writable(&h, "proc/sys/kernel/domainname",
+					      &v, NULL),
+			 0);
+	assert_non_null(v);
+	free(v);
+	host_close(&h);
+}
+
 /* A procfs table longer than a page, answered in pieces (seq_file), is
  * read whole and the same as a plain read loop gives. */
 static char *read_plain(const char *path, size_t *ret_len)
@@ -927,6 +954,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_kept_proc_dir_refuses_magic_links),
 	cmocka_unit_test(test_kept_dirs_walk_as_from_root),
 	T(test_read_writable_skips_read_only),
+	cmocka_unit_test(test_read_writable_in_kept_proc_dir),
 	cmocka_unit_test(test_read_seq_file_in_pieces),
 	cmocka_unit_test(test_kept_proc_dir_reads_as_from_root),
 	T(test_replaced_fixture_dir_is_read_anew),
