@@ -280,17 +280,16 @@ static int numa_enumerate(const struct host *h, check_found_fn found, void *ctx)
 	size_t n = 0;
 
 	push_all(out, NULL, true);
-	if (hostfs_list(h, "sys/devices/system/node", &names, &n) < 0) {
-		check_read_found(h, out, found, ctx);
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint64_t node;
+	/* without a node list, the host-wide settings alone */
+	if (hostfs_list(h, "sys/devices/system/node", &names, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t node;
 
-		if (node_parse(names[i], &node) == 0)
-			push_all(out, names[i], false);
+			if (node_parse(names[i], &node) == 0)
+				push_all(out, names[i], false);
+		}
+		strv_free(names, n);
 	}
-	strv_free(names, n);
 	check_read_found(h, out, found, ctx);
 	return 0;
 }

@@ -218,7 +218,6 @@ static const struct sysctl_desc *sysctl_find(const char *key)
 	return TABLE_FIND(sysctl_known, key);
 }
 
-/* Swap '.' and '/': the dotted key <-> the path below /proc/sys. */
 /* A key's dots and slashes exchanged in place (net.ipv4.conf.eth0/100 is
  * the path net/ipv4/conf/eth0.100, and the other way round). */
 static void swap_in_place(char *s)
@@ -230,6 +229,7 @@ static void swap_in_place(char *s)
 			*p = '.';
 }
 
+/* Swap '.' and '/': the dotted key <-> the path below /proc/sys. */
 static char *swap_separators(const char *s)
 {
 	char *out = xstrdup(s);

@@ -242,13 +242,6 @@ static int openat2_beneath(const struct host *h, const char *rel,
 	return fd;
 }
 
-/* The kept procfs directory dir[0..len), opened if it is not kept yet:
- * one component from its parent when that is kept (the name is one
- * component, hostfs_path_ok: no "..", no "."; O_NOFOLLOW refuses a
- * symlink, /proc/self among them, so the open cannot leave the tree),
- * else beneath the root with openat2. A descriptor the cache owns, or -1
- * where the directory is not kept (not procfs, too deep or long, or the
- * open failed): the caller then resolves the path from the root. */
 /* The slot of dir[0..len) (one a depth; *ret_depth its depth, *ret_name
  * its last component), whatever it holds now; NULL where no directory of
  * that path is kept. */
@@ -274,6 +267,13 @@ static struct dir_slot *dir_slot_of(const struct host *h, const char *dir,
 	return &h->dir->slot[depth];
 }
 
+/* Does slot hold the directory dir[0..len)? */
+static bool slot_holds(const struct dir_slot *slot, const char *dir, size_t len)
+{
+	return slot->fd >= 0 && slot->len == len &&
+	       !memcmp(slot->path, dir, len);
+}
+
 /* dir[0..len) when it is the kept directory of its depth, else NULL. */
 static const struct dir_slot *find_kept(const struct host *h, const char *dir,
 					size_t len)
@@ -282,12 +282,17 @@ static const struct dir_slot *find_kept(const struct host *h, const char *dir,
 	size_t depth;
 	const struct dir_slot *slot = dir_slot_of(h, dir, len, &depth, &name);
 
-	return slot && slot->fd >= 0 && slot->len == len &&
-			       !memcmp(slot->path, dir, len) ?
-		       slot :
-		       NULL;
+	return slot && slot_holds(slot, dir, len) ? slot : NULL;
 }
 
+/* The kept procfs directory dir[0..len), opened if it is not kept yet:
+ * one component from its parent when that is kept (the name is one
+ * component, hostfs_path_ok: no "..", no "."; O_NOFOLLOW refuses a
+ * symlink, /proc/self among them, so the open cannot leave the tree),
+ * else beneath the root with openat2. Its slot, whose descriptor the
+ * cache owns, or NULL where the directory is not kept (not procfs, too
+ * deep or long, or the open failed): the caller then resolves the path
+ * from the root. */
 static struct dir_slot *kept_dir(const struct host *h, const char *dir,
 				 size_t len)
 {
@@ -306,7 +311,7 @@ static struct dir_slot *kept_dir(const struct host *h, const char *dir,
 	slot = dir_slot_of(h, dir, len, &depth, &name);
 	if (!slot)
 		return NULL;
-	if (slot->fd >= 0 && slot->len == len && !memcmp(slot->path, dir, len))
+	if (slot_holds(slot, dir, len))
 		return slot;
 	memcpy(path, dir, len);
 	path[len] = '\0';
@@ -314,8 +319,7 @@ static struct dir_slot *kept_dir(const struct host *h, const char *dir,
 		const struct dir_slot *up = &dc->slot[depth - 1];
 		size_t up_len = (size_t)(name - 1 - dir);
 
-		if (up->fd >= 0 && up->len == up_len &&
-		    !memcmp(up->path, dir, up_len))
+		if (slot_holds(up, dir, up_len))
 			fd = openat(up->fd, path + up_len + 1,
 				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					    O_CLOEXEC);

@@ -97,14 +97,14 @@ enum target_rule {
 	TARGET_OPTIONAL, /* [cpu] or [cpu 0-3] */
 };
 
+/* Given each setting an enumeration finds, read (check_ops.enumerate). */
+typedef void (*check_found_fn)(struct check *c, void *ctx);
+
 /*
  * A domain: one exported instance per checks/ file or directory, listed in
  * checks/registry.c. Every function returns 0 or a negative errno, and
  * never prints.
  */
-/* Given each setting an enumeration finds, read (check_ops.enumerate). */
-typedef void (*check_found_fn)(struct check *c, void *ctx);
-
 struct check_ops {
 	const char *name; /* section name and id prefix */
 	enum target_rule target;
