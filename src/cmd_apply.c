@@ -195,7 +195,11 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 		.dry_run = cli->dry_run,
 		.verbosity = cli->verbosity,
 		.exit_code = code,
-		.error = code >= EXIT_USAGE ? cli_errors() : NULL,
+		/* a dry run of a plan apply refuses exits 1, and says why as
+		 * the apply would: a JSON reader sees the refusal, not only
+		 * the result in error that caused it */
+		.error = code >= EXIT_USAGE || t->plan_err ? cli_errors() :
+							     NULL,
 	};
 
 	ptrvec_push(&names, (char *)shown);

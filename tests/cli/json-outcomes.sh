@@ -2,7 +2,8 @@
 # With --format json every outcome prints one JSON document on standard
 # output, failures included: a usage or input error (exit 2) carries
 # "error": {"message": ..., "exit": 2}, whose message says what was wrong,
-# as standard error does; a verb that refuses the format does the same.
+# as standard error does; a verb that refuses the format does the same,
+# and so does a dry run of a plan apply refuses (with exit 1).
 # -o - is standard output, not a file named '-'. Before the transaction
 # engine (commit cdf768e) these failures printed no JSON at all, lint took
 # -f json and printed text, and -o - wrote a file named '-'.
@@ -63,6 +64,29 @@ json_error "rollback -f json of an unknown snapshot" nosuchsnap \
 same "no failure wrote a snapshot or touched the tree" \
 	"$(find "$TMP/state" -name '*.ini' 2>/dev/null | wc -l) $(diff -r "$FIXTURES/cli-basic" "$R" >/dev/null && echo same)" \
 	"0 same"
+
+# A dry run of a plan apply refuses (a setting it cannot read) exits 1
+# and carries the refusal as apply itself would, with exit 1; the changes
+# it would not make are skipped. Before, only standard error said why.
+mkdir "$R/proc/sys/kernel/unreadable"
+printf '[sysctl]\nkernel.unreadable = 1\nkernel.shmmni = 8192\n' >"$TMP/refused.ini"
+expect_exit 1 "apply --dry-run -f json of a refused plan" \
+	ht apply --dry-run -f json --root "$R" "$TMP/refused.ini"
+check "refused dry run: error names the setting, exit 1, change skipped" \
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["error"]
+assert e["exit"] == 1 and d["dry_run"], d
+assert "kernel.unreadable: cannot be read" in e["message"], e
+assert [c["status"] for c in d["changes"]] == ["skipped"], d["changes"]' \
+	"$TMP/last.out"
+expect_exit 1 "apply --dry-run -f json of a plan it would make" \
+	ht apply --dry-run -f json --root "$R" "$P"
+check "a dry run apply would make: no error" python3 -c '
+import json, sys
+assert "error" not in json.load(open(sys.argv[1]))' "$TMP/last.out"
+rmdir "$R/proc/sys/kernel/unreadable"
 
 # -o - is standard output.
 expect_exit 1 "audit -f json" ht audit -f json --root "$R" "$P"
