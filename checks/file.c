@@ -14,6 +14,7 @@
  * or "-" for no file: rollback then removes one apply made.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,15 +157,18 @@ static int file_read(const struct host *h, struct check *c)
 	return 0;
 }
 
-/* The file's directory is what its path says: no symlink on the way (a
- * tree's etc -> /elsewhere must not take a write out of the tree), and a
- * drop-in lies under the run's root. The directory is made if missing. */
-static int check_parent(const struct host *h, const char *key)
+/* The file's directory, opened: what its path says, with no symlink on
+ * the way (a tree's etc -> /elsewhere must not take a write out of the
+ * tree), and a drop-in's under the run's root, made if missing. The
+ * write is made in this descriptor, so a directory swapped for a symlink
+ * after the look cannot take it elsewhere. A descriptor, or -ELOOP,
+ * -EXDEV or another -errno. */
+static int open_parent(const struct host *h, const char *key)
 {
 	_cleanup_free_ char *dir =
 		xstrndup(key, (size_t)(strrchr(key, '/') - key));
-	char real[PATH_MAX], root[PATH_MAX];
-	size_t n;
+	char root[PATH_MAX];
+	size_t n = 0;
 	int fd;
 
 	if (dropin_of(key)) {
@@ -173,41 +177,40 @@ static int check_parent(const struct host *h, const char *key)
 		n = strcmp(root, "/") ? strlen(root) : 0;
 		if (strncmp(key, root, n) || key[n] != '/')
 			return -EXDEV;
-		/* etc/ and etc/sysctl.d/ (etc/default/grub.d/) beneath the
-		 * root, made if missing, never through a symlink */
-		fd = open_dir_beneath(*root ? root : "/", dir + n, true, 0755);
-		if (fd < 0)
-			return fd == -EMLINK ? -ELOOP : fd;
-		close(fd);
 	}
-	if (!realpath(dir, real))
-		return -errno;
-	return strcmp(real, dir) ? -ELOOP : 0;
+	/* one component at a time, never through a symlink: etc/ and
+	 * etc/sysctl.d/ (etc/default/grub.d/) beneath the root, made if
+	 * missing; the active-profile record's directory from / */
+	fd = open_dir_beneath(n ? root : "/", dir + n, dropin_of(key) != NULL,
+			      0755);
+	return fd == -EMLINK ? -ELOOP : fd;
 }
 
 static int file_write(const struct host *h, const char *target, const char *key,
 		      const char *value, char **ret_why)
 {
+	const char *name = strrchr(key, '/') + 1;
+	_cleanup_close_ int dfd = -1;
 	int r;
 
 	(void)target;
 	if (!own_file(key))
 		return -EINVAL;
-	r = check_parent(h, key);
-	if (r < 0) {
+	dfd = open_parent(h, key);
+	if (dfd < 0) {
 		if (ret_why)
 			*ret_why = xstrdup(
-				r == -ELOOP ? "its directory is reached "
-					      "through a symlink" :
-				r == -EXDEV ? "not under --root" :
-					      "cannot make its directory");
-		return r;
+				dfd == -ELOOP ? "its directory is reached "
+						"through a symlink" :
+				dfd == -EXDEV ? "not under --root" :
+						"cannot make its directory");
+		return dfd;
 	}
 	/* planned over a regular file or nothing; a symlink or anything
 	 * else there now is not replaced or removed, nor one made while the
 	 * write runs: the helpers look at what they moved, and put it back */
 	if (!strcmp(value, "-")) {
-		r = remove_regular(key);
+		r = remove_regular_at(dfd, name);
 	} else if (value[0] == '+') {
 		struct stat st;
 		/* a file there keeps its mode where that is narrower than
@@ -216,12 +219,14 @@ static int file_write(const struct host *h, const char *target, const char *key,
 		 * root's, and a setuid, executable or group- or
 		 * world-writable mode (which a bare audit refuses on the
 		 * active-profile record) comes out 0644, as a new one is */
-		mode_t mode = lstat(key, &st) == 0 && S_ISREG(st.st_mode) ?
+		mode_t mode = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ==
+						      0 &&
+					      S_ISREG(st.st_mode) ?
 				      st.st_mode & 0644 :
 				      0644;
 
-		r = write_file_over_regular(key, value + 1, strlen(value + 1),
-					    mode);
+		r = write_file_over_regular_at(dfd, name, value + 1,
+					       strlen(value + 1), mode);
 	} else {
 		return -EINVAL;
 	}

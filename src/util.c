@@ -2,10 +2,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -301,20 +301,6 @@ int read_file_limited(const char *path, size_t max, char **ret, size_t *ret_len)
 	return read_fd_limited(fd, max, ret, ret_len);
 }
 
-static int fsync_parent_dir(const char *path)
-{
-	_cleanup_free_ char *copy = xstrdup(path);
-	_cleanup_close_ int dfd = -1;
-
-	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): copy is _cleanup_free_ */
-	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fsync(dfd) < 0)
-		return -errno;
-	return 0;
-}
-
 static int write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
@@ -330,21 +316,79 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* data in a new file beside path, written and fsync'd: its name, or
- * NULL with errno set. A name nobody can guess and take first (O_EXCL: a
- * symlink planted at it is never followed, but PATH.tmp.PID could be
- * planted to make every run fail). */
-static char *write_temp(const char *path, const char *data, size_t len,
-			mode_t mode)
+/* path's directory, opened (symlinks in it followed, as the caller named
+ * it), and *ret_name its last component: a descriptor or -errno. */
+static int open_parent(const char *path, const char **ret_name)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
-	int r;
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+	int fd;
 
-	if (fd < 0) {
-		r = -errno;
+	*ret_name = slash ? slash + 1 : path;
+	if (!**ret_name)
+		return -EISDIR;
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, n ? path : ".", n ? n : 1);
+	dir[n ? n : 1] = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A new file name.TAG.XXXXXX in dfd, made with O_EXCL so that nothing
+ * planted at the name is followed or taken over, and a suffix no one can
+ * guess to take first (a fixed one could be planted to make every run
+ * fail): its name, *ret_fd its descriptor; or NULL, *ret_fd -errno.
+ * mkostemp()'s way, but in a directory held open rather than named
+ * again. */
+static char *create_beside(int dfd, const char *name, const char *tag,
+			   int *ret_fd)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+	*ret_fd = -EEXIST;
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned char rnd[6];
+		char *tmp, *x;
+		int fd;
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+			*ret_fd = -EIO;
+			return NULL;
+		}
+		tmp = xasprintf("%s.%s.XXXXXX", name, tag);
+		x = tmp + strlen(tmp) - sizeof(rnd);
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			x[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+		fd = openat(dfd, tmp,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+				    O_CLOEXEC,
+			    0600);
+		if (fd >= 0) {
+			*ret_fd = fd;
+			return tmp;
+		}
 		free(tmp);
-		errno = -r;
+		if (errno != EEXIST) {
+			*ret_fd = -errno;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* data in a new file beside name in dfd, written and fsync'd: its name,
+ * or NULL with *ret_err (-errno) and nothing left behind. */
+static char *write_temp(int dfd, const char *name, const char *data, size_t len,
+			mode_t mode, int *ret_err)
+{
+	int fd, r;
+	char *tmp = create_beside(dfd, name, "tmp", &fd);
+
+	if (!tmp) {
+		*ret_err = fd;
 		return NULL;
 	}
 	r = write_all(fd, data, len);
@@ -352,128 +396,161 @@ static char *write_temp(const char *path, const char *data, size_t len,
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
-	if (r == 0 && close(TAKE_FD(fd)) < 0)
+	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r < 0) {
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
 		free(tmp);
-		errno = -r;
+		*ret_err = r;
 		return NULL;
 	}
 	return tmp;
 }
 
-/* tmp put at path, whatever is there: 0 or an error, tmp then gone. */
-static int place_anywhere(const char *tmp, const char *path)
+/* tmp put at name, whatever is there: 0 or an error, tmp then gone. */
+static int place_anywhere(int dfd, const char *tmp, const char *name)
 {
 	int r;
 
-	if (rename(tmp, path) == 0)
+	if (renameat(dfd, tmp, dfd, name) == 0)
 		return 0;
 	r = -errno;
-	unlink(tmp);
+	unlinkat(dfd, tmp, 0);
 	return r;
 }
 
-/* data written beside path, then put in place by place (which removes
- * the temporary file when it fails), then the directory fsync'd. */
-static int write_placed(const char *path, const char *data, size_t len,
-			mode_t mode, int (*place)(const char *, const char *))
+/* data written beside name in dfd, then put in place by place (which
+ * removes the temporary file when it fails), then the directory
+ * fsync'd: every step in the one directory that was opened, so a
+ * directory swapped for a symlink meanwhile cannot take the write
+ * elsewhere. */
+static int write_placed(int dfd, const char *name, const char *data, size_t len,
+			mode_t mode,
+			int (*place)(int, const char *, const char *))
 {
-	_cleanup_free_ char *tmp = write_temp(path, data, len, mode);
-	int r;
+	int r = 0;
+	_cleanup_free_ char *tmp = write_temp(dfd, name, data, len, mode, &r);
 
 	if (!tmp)
-		return -errno;
-	r = place(tmp, path);
-	return r < 0 ? r : fsync_parent_dir(path);
+		return r;
+	r = place(dfd, tmp, name);
+	if (r < 0)
+		return r;
+	return fsync(dfd) < 0 ? -errno : 0;
 }
 
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode)
 {
-	return write_placed(path, data, len, mode, place_anywhere);
+	const char *name;
+	_cleanup_close_ int dfd = open_parent(path, &name);
+
+	if (dfd < 0)
+		return dfd;
+	return write_placed(dfd, name, data, len, mode, place_anywhere);
 }
 
-/* Is something other than a regular file at path (nothing is fine)? */
-static bool not_regular(const char *path)
+/* Is something other than a regular file at name (nothing is fine)? */
+static bool not_regular(int dfd, const char *name)
 {
 	struct stat st;
 
-	return lstat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       !S_ISREG(st.st_mode);
 }
 
-/* tmp put at path only over nothing or a regular file: 0, -EEXIST with
- * what is at path as it was, or another error. With RENAME_NOREPLACE and
+/* tmp put at name only over nothing or a regular file: 0, -EEXIST with
+ * what is at name as it was, or another error. With RENAME_NOREPLACE and
  * RENAME_EXCHANGE what is replaced is looked at after it was moved, so
  * even one made a moment before is never lost; a file system without
  * them gets a look first, then a rename. */
-static int place_over_regular(const char *tmp, const char *path)
+static int place_over_regular(int dfd, const char *tmp, const char *name)
 {
 	int r;
 
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+	if (renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE) == 0)
 		return 0;
 	if (errno == EEXIST &&
-	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
-		/* tmp now names what was at path */
-		if (!not_regular(tmp)) {
-			unlink(tmp);
+	    renameat2(dfd, tmp, dfd, name, RENAME_EXCHANGE) == 0) {
+		/* tmp now names what was at name */
+		if (!not_regular(dfd, tmp)) {
+			unlinkat(dfd, tmp, 0);
 			return 0;
 		}
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) <
-		    0)
-			return -EIO; /* theirs at tmp, ours at path: keep both */
-		unlink(tmp);
+		if (renameat2(dfd, tmp, dfd, name, RENAME_EXCHANGE) < 0)
+			return -EIO; /* theirs at tmp, ours at name: keep both */
+		unlinkat(dfd, tmp, 0);
 		return -EEXIST;
 	}
 	r = -errno;
 	/* no such renames on this file system: a look, a rename */
 	if (r == -EINVAL || r == -ENOSYS) {
-		if (!not_regular(path))
-			return place_anywhere(tmp, path);
+		if (!not_regular(dfd, name))
+			return place_anywhere(dfd, tmp, name);
 		r = -EEXIST;
 	}
-	unlink(tmp); /* ours, still at tmp: nothing was moved */
+	unlinkat(dfd, tmp, 0); /* ours, still at tmp: nothing was moved */
 	return r;
+}
+
+int write_file_over_regular_at(int dfd, const char *name, const char *data,
+			       size_t len, mode_t mode)
+{
+	return write_placed(dfd, name, data, len, mode, place_over_regular);
 }
 
 int write_file_over_regular(const char *path, const char *data, size_t len,
 			    mode_t mode)
 {
-	return write_placed(path, data, len, mode, place_over_regular);
+	const char *name;
+	_cleanup_close_ int dfd = open_parent(path, &name);
+
+	if (dfd < 0)
+		return dfd;
+	return write_file_over_regular_at(dfd, name, data, len, mode);
 }
 
-int remove_regular(const char *path)
+int remove_regular_at(int dfd, const char *name)
 {
-	_cleanup_free_ char *aside = xasprintf("%s.rm.XXXXXX", path);
-	int fd = mkostemp(aside, O_CLOEXEC), r;
+	int fd, r;
+	_cleanup_free_ char *aside = create_beside(dfd, name, "rm", &fd);
 
 	/* an unguessable name that is free (made, then removed: should
 	 * anyone take it meanwhile, RENAME_NOREPLACE fails); what is at
-	 * path is moved there and looked at, so what is removed is what
+	 * name is moved there and looked at, so what is removed is what
 	 * was moved, not whatever the name holds by then */
-	if (fd < 0)
-		return -errno;
+	if (!aside)
+		return fd;
 	close(fd);
-	unlink(aside);
-	if (renameat2(AT_FDCWD, path, AT_FDCWD, aside, RENAME_NOREPLACE) < 0) {
+	unlinkat(dfd, aside, 0);
+	if (renameat2(dfd, name, dfd, aside, RENAME_NOREPLACE) < 0) {
 		r = errno;
 		if (r == ENOENT)
 			return 0;
 		if (r != EINVAL && r != ENOSYS)
 			return -r;
-		if (not_regular(path))
+		if (not_regular(dfd, name))
 			return -EEXIST;
-		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+		return unlinkat(dfd, name, 0) < 0 && errno != ENOENT ? -errno :
+								       0;
 	}
-	if (!not_regular(aside))
-		return unlink(aside) < 0 ? -errno : 0;
+	if (!not_regular(dfd, aside))
+		return unlinkat(dfd, aside, 0) < 0 ? -errno : 0;
 	/* not a file to remove: back where it was (if something has been
-	 * made at path since, it stays at aside, kept) */
-	if (renameat2(AT_FDCWD, aside, AT_FDCWD, path, RENAME_NOREPLACE) < 0)
+	 * made at name since, it stays at aside, kept) */
+	if (renameat2(dfd, aside, dfd, name, RENAME_NOREPLACE) < 0)
 		return -EIO;
 	return -EEXIST;
+}
+
+int remove_regular(const char *path)
+{
+	const char *name;
+	_cleanup_close_ int dfd = open_parent(path, &name);
+
+	if (dfd < 0)
+		return dfd;
+	return remove_regular_at(dfd, name);
 }
 
 /* The descriptor a path names as a shell does (/dev/stdout, /dev/stderr,

@@ -124,10 +124,15 @@ int write_file_atomic(const char *path, const char *data, size_t len,
  * it was moved, and put back). */
 int write_file_over_regular(const char *path, const char *data, size_t len,
 			    mode_t mode);
+/* The same for name in the directory dfd: each step made in it, never
+ * by its path again. */
+int write_file_over_regular_at(int dfd, const char *name, const char *data,
+			       size_t len, mode_t mode);
 /* Remove path if it is a regular file: 0 (also when nothing is there),
  * or -EEXIST, with it as it was, for anything else, even one made while
  * this runs. */
 int remove_regular(const char *path);
+int remove_regular_at(int dfd, const char *name);
 /* An output file (-o). /dev/stdout, /dev/stderr, /dev/fd/N and
  * /proc/self/fd/N are that descriptor, written where it stands. A
  * regular file, or nothing, at path is replaced atomically

@@ -7,6 +7,7 @@
  * write refuses it again should one appear between plan and write.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -204,6 +205,51 @@ static void test_over_regular_writes_and_removes_files(void **state)
 	free(dir);
 }
 
+/* Every step of a write or removal is made in the directory descriptor
+ * the file domain opened (one component at a time, no symlink), never by
+ * its path again: a directory swapped for a symlink to elsewhere after
+ * that open does not take the write, the temporary file or the removal
+ * there. */
+static void test_at_stays_in_the_directory_it_opened(void **state)
+{
+	struct env *e = *state;
+	char *dir = xasprintf("%s/etc/sysctl.d", e->root);
+	char *moved = xasprintf("%s/etc/moved", e->root);
+	char *elsewhere = xasprintf("%s/elsewhere", e->root);
+	char *landed = xasprintf("%s/90-hosttune.conf", moved);
+	char *cmd = xasprintf("test -z \"$(ls -A '%s')\"", elsewhere);
+	char *data = NULL;
+	size_t len;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	assert_true(dfd >= 0);
+	assert_int_equal(rename(dir, moved), 0);
+	assert_int_equal(mkdir(elsewhere, 0755), 0);
+	assert_int_equal(symlink("../elsewhere", dir), 0);
+
+	assert_int_equal(write_file_over_regular_at(dfd, "90-hosttune.conf",
+						    "a\n", 2, 0600),
+			 0);
+	assert_int_equal(read_file_limited(landed, 64, &data, &len), 0);
+	assert_string_equal(data, "a\n");
+	assert_int_equal(system(cmd), 0); /* nothing went through */
+	assert_int_equal(remove_regular_at(dfd, "90-hosttune.conf"), 0);
+	assert_int_equal(access(landed, F_OK), -1);
+	assert_int_equal(system(cmd), 0);
+	close(dfd);
+
+	/* the file domain itself refuses the symlinked directory now */
+	assert_int_equal(e->ops->write(&e->h, NULL, e->dropin, "+x\n", NULL),
+			 -ELOOP);
+	assert_int_equal(system(cmd), 0);
+	free(data);
+	free(cmd);
+	free(landed);
+	free(elsewhere);
+	free(moved);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +266,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_over_regular_writes_and_removes_files, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_at_stays_in_the_directory_it_opened, setup,
 			teardown),
 	};
 
