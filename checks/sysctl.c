@@ -247,9 +247,10 @@ static bool is_glob(const char *s)
 int sysctl_key_parse(const char *key, char **ret_key, char **ret_err)
 {
 	const char *sep = strpbrk(key, "./");
-	_cleanup_free_ char *path = NULL;
+	char path[SYSCTL_MAX_KEY + 1];
+	size_t n = strlen(key);
 
-	if (strlen(key) > SYSCTL_MAX_KEY) {
+	if (n > SYSCTL_MAX_KEY) {
 		*ret_err = xasprintf("key too long (at most %d bytes)",
 				     SYSCTL_MAX_KEY);
 		return -EINVAL;
@@ -263,7 +264,10 @@ int sysctl_key_parse(const char *key, char **ret_key, char **ret_err)
 				   "(no leading '/' or '.')");
 		return -EINVAL;
 	}
-	path = (sep && *sep == '/') ? xstrdup(key) : swap_separators(key);
+	/* the path below /proc/sys, on the stack: one allocation a key */
+	memcpy(path, key, n + 1);
+	if (!sep || *sep != '/')
+		swap_in_place(path);
 	if (hostfs_path_ok(path) < 0) {
 		*ret_err = xstrdup("key has an empty, '.' or '..' component");
 		return -EINVAL;

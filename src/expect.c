@@ -17,9 +17,30 @@ static const struct {
 	{ 'T', 40 },
 };
 
+/* The decimal digits s[0..len) (parse_uint64() without the copy it needs
+ * for a NUL: a profile parses a number or two a setting). */
+static int parse_digits(const char *s, size_t len, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d;
+
+		if (!isdigit((unsigned char)s[i]))
+			return -EINVAL;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*ret = v;
+	return 0;
+}
+
 int num_parse(const char *s, enum value_unit unit, struct num *ret)
 {
-	_cleanup_free_ char *digits = NULL;
 	struct num n = { 0 };
 	unsigned shift = 0;
 	size_t len;
@@ -40,8 +61,7 @@ int num_parse(const char *s, enum value_unit unit, struct num *ret)
 	}
 	if (*s == '+')
 		return -EINVAL;
-	digits = xstrndup(s, len);
-	r = parse_uint64(digits, UINT64_MAX, &n.mag);
+	r = parse_digits(s, len, &n.mag);
 	if (r < 0)
 		return r;
 	if (shift && n.mag > (UINT64_MAX >> shift))
@@ -62,9 +82,10 @@ int num_cmp(const struct num *a, const struct num *b)
 	return ((a->mag < b->mag) != a->neg) ? -1 : 1;
 }
 
-char *num_format(const struct num *n)
+/* n in decimal, at the end of buf: where it starts. */
+static const char *num_format_in(const struct num *n, char buf[static 24])
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char *p = buf + 24;
 	uint64_t m = n->mag;
 
 	*--p = '\0';
@@ -73,7 +94,14 @@ char *num_format(const struct num *n)
 	while (m /= 10);
 	if (n->neg)
 		*--p = '-';
-	return xstrdup(p);
+	return p;
+}
+
+char *num_format(const struct num *n)
+{
+	char buf[24];
+
+	return xstrdup(num_format_in(n, buf));
 }
 
 char *choice_selected(const char *s)
@@ -135,8 +163,9 @@ static int canonical_value(const char *value, enum value_unit unit, char **ret,
 			return -EINVAL;
 		}
 		if (r == 0) {
-			_cleanup_free_ char *f = num_format(&n);
-			strbuf_puts(&sb, f);
+			char buf[24];
+
+			strbuf_puts(&sb, num_format_in(&n, buf));
 		} else {
 			strbuf_puts(&sb, tok);
 		}
@@ -253,13 +282,18 @@ static bool value_has_control_chars(const char *s)
 static int parse_fields(const char *value, enum value_unit unit,
 			struct expect *e, char **ret_err)
 {
-	_cleanup_free_ char *norm = normalize_ws(value);
+	_cleanup_free_ char *norm = NULL;
 	struct strbuf glued = { 0 };
 	struct ptrvec toks = { 0 };
 	bool any_op = false;
 	char *tok, *next;
 	int r = 0;
 
+	/* no '<', '>' or '.': no field can be a comparison or a range (the
+	 * forms of nearly every value) */
+	if (!strpbrk(value, "<>."))
+		return 0;
+	norm = normalize_ws(value);
 	/* glue an operator to the number after it: ">= 5" is ">=5" */
 	for (const char *p = norm; *p; p++) {
 		strbuf_add(&glued, p, 1);

@@ -514,6 +514,41 @@ static void test_minus_zero_is_zero(void **state)
 	assert_true(n.mag == 0);
 }
 
+/* num_parse reads the digits in place: the forms it takes and refuses,
+ * and a run of digits too long for 64 bits is out of range even when a
+ * non-digit follows (as parse_uint64 says). */
+static void test_num_parse_forms(void **state)
+{
+	struct num n;
+
+	assert_int_equal(num_parse("0", UNIT_NONE, &n), 0);
+	assert_true(n.mag == 0 && !n.neg);
+	assert_int_equal(num_parse("010", UNIT_NONE, &n), 0);
+	assert_true(n.mag == 10);
+	assert_int_equal(num_parse("-7", UNIT_NONE, &n), 0);
+	assert_true(n.mag == 7 && n.neg);
+	assert_int_equal(num_parse(U64_MAX_STR, UNIT_NONE, &n), 0);
+	assert_true(n.mag == UINT64_MAX);
+	assert_int_equal(num_parse("4K", UNIT_BYTES, &n), 0);
+	assert_true(n.mag == 4096);
+	assert_int_equal(num_parse("2g", UNIT_BYTES, &n), 0);
+	assert_true(n.mag == 2ULL << 30);
+	assert_int_equal(num_parse("18446744073709551616", UNIT_NONE, &n),
+			 -ERANGE);
+	assert_int_equal(num_parse("99999999999999999999x", UNIT_NONE, &n),
+			 -ERANGE);
+	assert_int_equal(num_parse("16777216T", UNIT_BYTES, &n), -ERANGE);
+	assert_int_equal(num_parse("", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse("-", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse("K", UNIT_BYTES, &n), -EINVAL);
+	assert_int_equal(num_parse("+5", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse("-+5", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse(" 5", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse("12a", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse("4K", UNIT_NONE, &n), -EINVAL);
+	assert_int_equal(num_parse("1.5", UNIT_NONE, &n), -EINVAL);
+}
+
 /* ---- choice lists ---- */
 
 static void test_choice_list_compares_selected_token(void **state)
@@ -717,6 +752,7 @@ int main(void)
 		cmocka_unit_test(test_actual_beyond_u64_satisfies_no_bound),
 		cmocka_unit_test(test_num_cmp_orders_signed_values),
 		cmocka_unit_test(test_minus_zero_is_zero),
+		cmocka_unit_test(test_num_parse_forms),
 		cmocka_unit_test(test_choice_list_compares_selected_token),
 		cmocka_unit_test(test_choice_selected),
 		cmocka_unit_test(test_control_characters_rejected),
