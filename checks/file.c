@@ -53,8 +53,11 @@ static bool own_file(const char *path)
 {
 	const char *base = strrchr(path, '/');
 
-	if (!base || path[0] != '/' || has_control_chars(path) ||
-	    strstr(path, "/../") || strstr(path, "/./"))
+	/* absolute, in a directory below /, every component named once
+	 * ("//" is none) */
+	if (!base || base == path || path[0] != '/' ||
+	    has_control_chars(path) || strstr(path, "/../") ||
+	    strstr(path, "/./") || strstr(path, "//"))
 		return false;
 	base++;
 	if (!strcmp(base, "active-profile"))
@@ -162,13 +165,14 @@ static int file_read(const struct host *h, struct check *c)
  * tree), and a drop-in's under the run's root, made if missing. The
  * write is made in this descriptor, so a directory swapped for a symlink
  * after the look cannot take it elsewhere. A descriptor, or -ELOOP,
- * -EXDEV or another -errno. */
+ * -EXDEV or another -errno. realpath(h->root) only says whether the key
+ * is under the root; the walk starts at the root the run opened. */
 static int open_parent(const struct host *h, const char *key)
 {
 	_cleanup_free_ char *dir =
 		xstrndup(key, (size_t)(strrchr(key, '/') - key));
 	char root[PATH_MAX];
-	size_t n = 0;
+	size_t n;
 	int fd;
 
 	if (dropin_of(key)) {
@@ -177,12 +181,17 @@ static int open_parent(const struct host *h, const char *key)
 		n = strcmp(root, "/") ? strlen(root) : 0;
 		if (strncmp(key, root, n) || key[n] != '/')
 			return -EXDEV;
+		/* etc/ and etc/sysctl.d/ (etc/default/grub.d/), made if
+		 * missing, beneath the root the run opened when it began
+		 * (h->root_fd): the root is not looked up by its path
+		 * again, so a tree swapped for a symlink to / meanwhile
+		 * cannot take the write to the host's /etc */
+		fd = open_dir_beneath_at(h->root_fd, dir + n, true, 0755);
+	} else {
+		/* the active-profile record's directory, from / */
+		fd = open_dir_beneath("/", dir, false, 0);
 	}
-	/* one component at a time, never through a symlink: etc/ and
-	 * etc/sysctl.d/ (etc/default/grub.d/) beneath the root, made if
-	 * missing; the active-profile record's directory from / */
-	fd = open_dir_beneath(n ? root : "/", dir + n, dropin_of(key) != NULL,
-			      0755);
+	/* one component at a time, never through a symlink */
 	return fd == -EMLINK ? -ELOOP : fd;
 }
 

@@ -203,6 +203,11 @@ static int walk_make(int dfd, const char *rel, bool create, mode_t last_mode)
 	return TAKE_FD(cur);
 }
 
+int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode)
+{
+	return walk_make(base, rel + strspn(rel, "/"), create, mode);
+}
+
 int open_dir_beneath(const char *root, const char *rel, bool create,
 		     mode_t mode)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hosttune/util.h"
@@ -326,14 +327,46 @@ static int open_parent(const char *path, const char **ret_name)
 	int fd;
 
 	*ret_name = slash ? slash + 1 : path;
-	if (!**ret_name)
-		return -EISDIR;
+	if (!**ret_name) {
+		/* "dir/" or "": no file to name; what the old open said */
+		struct stat st;
+
+		if (stat(*path ? path : ".", &st) < 0)
+			return -errno;
+		return S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
+	}
 	if (n >= sizeof(dir))
 		return -ENAMETOOLONG;
 	memcpy(dir, n ? path : ".", n ? n : 1);
 	dir[n ? n : 1] = '\0';
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
+}
+
+/* n bytes no one can guess, never waiting for the kernel's pool (apply
+ * runs early at boot, hosttune-apply.service): getrandom without
+ * blocking, as mkostemp does, else the clock and the pid. O_EXCL is what
+ * keeps a name safe; the bytes only keep it from being taken first. */
+static void random_bytes(unsigned char *buf, size_t n)
+{
+	ssize_t r;
+	struct timespec ts;
+	uint64_t x;
+
+	do
+		r = getrandom(buf, n, GRND_NONBLOCK);
+	while (r < 0 && errno == EINTR);
+	if (r == (ssize_t)n)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+	    ((uint64_t)getpid() << 16);
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13; /* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (unsigned char)x;
+	}
 }
 
 /* A new file name.TAG.XXXXXX in dfd, made with O_EXCL so that nothing
@@ -354,10 +387,7 @@ static char *create_beside(int dfd, const char *name, const char *tag,
 		char *tmp, *x;
 		int fd;
 
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
-			*ret_fd = -EIO;
-			return NULL;
-		}
+		random_bytes(rnd, sizeof(rnd));
 		tmp = xasprintf("%s.%s.XXXXXX", name, tag);
 		x = tmp + strlen(tmp) - sizeof(rnd);
 		for (size_t i = 0; i < sizeof(rnd); i++)

@@ -31,6 +31,9 @@ int trusted_open(const char *path, bool check_owner, uid_t uid,
  * create is set. The fd, or -errno. */
 int open_dir_beneath(const char *root, const char *rel, bool create,
 		     mode_t mode);
+/* The same beneath the directory base (any descriptor of it, O_PATH
+ * too): no path of the root is looked up again. */
+int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode);
 
 /* The state directory: made 0700 (parents 0755) where absent, never
  * chmod'ed; an existing one must be a directory owned by root or euid and

@@ -47,6 +47,18 @@ check "... the file it leads to is untouched" \
 	test "$(cat "$TMP/l/real.txt")" = old
 check "... still the same symlink" test "$(readlink "$TMP/l/link")" = real.txt
 check "... no temporary file left" no_tmp "$TMP/l"
+# A name that ends in '/' names no file: the error is what the path is.
+echo f >"$TMP/afile"
+expect_exit 3 "-o MISSING/: exit 3" ht audit -o "$TMP/nodir/" "$P"
+check "... saying there is no such directory" \
+	grep -q "nodir/: No such file or directory" "$TMP/last.err"
+expect_exit 3 "-o FILE/: exit 3" ht audit -o "$TMP/afile/" "$P"
+check "... saying it is not a directory" \
+	grep -q "afile/: Not a directory" "$TMP/last.err"
+check "... the file untouched" test "$(cat "$TMP/afile")" = f
+expect_exit 3 "-o DIR/: exit 3" ht audit -o "$TMP/l/" "$P"
+check "... saying it is a directory" grep -q "l/: Is a directory" "$TMP/last.err"
+check "... no temporary file left" no_tmp "$TMP"
 ln -s "$TMP/nowhere/x" "$TMP/dangling"
 expect_exit 3 "-o dangling symlink: refused" ht audit -o "$TMP/dangling" "$P"
 check "... nothing made where it points" test ! -e "$TMP/nowhere"

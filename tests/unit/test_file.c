@@ -16,6 +16,7 @@
 #include "unit.h"
 #include "hosttune/check.h"
 #include "hosttune/hostfs.h"
+#include "hosttune/trust.h"
 
 struct env {
 	char root[64];
@@ -250,6 +251,85 @@ static void test_at_stays_in_the_directory_it_opened(void **state)
 	free(dir);
 }
 
+/* The drop-in's directory is walked from the root the run opened when
+ * it began (h->root_fd), never from the root's path again: a tree whose
+ * owner swaps it for a symlink to / between the look and the walk cannot
+ * take the write to the host's /etc (found by review of 92b2fa0, which
+ * opened the root by its path once more). The walk is the building
+ * block; the root moved and a symlink put in its place, it still finds
+ * the tree it was given. */
+static void test_walk_starts_at_the_opened_root(void **state)
+{
+	struct env *e = *state;
+	char *moved = xasprintf("%s.moved", e->root);
+	char *decoy = xasprintf("%s.decoy", e->root);
+	char *decoy_dir = xasprintf("%s/etc/sysctl.d", decoy);
+	char *cmd = xasprintf("mkdir -p '%s' && test -z \"$(ls -A '%s')\"",
+			      decoy_dir, decoy_dir);
+	char *undo = xasprintf("rm -f '%s' && mv '%s' '%s' && rm -rf '%s'",
+			       e->root, moved, e->root, decoy);
+	struct stat st;
+	int fd;
+
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(rename(e->root, moved), 0);
+	assert_int_equal(symlink(decoy, e->root), 0);
+	fd = open_dir_beneath_at(e->h.root_fd, "etc/sysctl.d", true, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write_file_over_regular_at(fd, "90-hosttune.conf",
+						    "x\n", 2, 0644),
+			 0);
+	close(fd);
+	free(cmd);
+	cmd = xasprintf("test -f '%s/etc/sysctl.d/90-hosttune.conf' && "
+			"test -z \"$(ls -A '%s')\"",
+			moved, decoy_dir);
+	assert_int_equal(system(cmd), 0);
+	/* and the file domain, looking now, refuses: the root it names is
+	 * the decoy's, not the tree's */
+	assert_true(e->ops->write(&e->h, NULL, e->dropin, "+y\n", NULL) < 0);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(system(undo), 0);
+	assert_int_equal(lstat(e->root, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	free(undo);
+	free(cmd);
+	free(decoy_dir);
+	free(decoy);
+	free(moved);
+}
+
+/* The files hosttune writes are named whole: absolute, in a directory
+ * below /, no component empty, "." or "..". */
+static void test_keys_are_named_whole(void **state)
+{
+	struct env *e = *state;
+	static const char *const bad[] = {
+		"/active-profile",
+		"/var/lib//hosttune/active-profile",
+		"/etc/sysctl.d//90-hosttune.conf",
+		"/etc/../etc/sysctl.d/90-hosttune.conf",
+		"/etc/./sysctl.d/90-hosttune.conf",
+		"etc/sysctl.d/90-hosttune.conf",
+		"/etc/sysctl.d/91-other.conf",
+	};
+	char *key = NULL, *err = NULL;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(e->ops->parse_key(NULL, bad[i], &key, &err),
+				 -EINVAL);
+		free(err);
+		err = NULL;
+	}
+	assert_int_equal(e->ops->parse_key(NULL,
+					   "/var/lib/hosttune/active-profile",
+					   &key, &err),
+			 0);
+	free(key);
+	assert_int_equal(e->ops->parse_key(NULL, e->dropin, &key, &err), 0);
+	free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +350,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_at_stays_in_the_directory_it_opened, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_walk_starts_at_the_opened_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys_are_named_whole,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
