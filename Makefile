@@ -169,7 +169,13 @@ $(BUILD)/bench/floor-dynamic: tests/bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -fPIE -pie -Wl,-z,relro -Wl,-z,now -o $@ $<
 
-bench: $(BIN) $(BUILD)/bench/floor $(BUILD)/bench/floor-dynamic
+# What a page fault costs here (an info row of the table).
+$(BUILD)/bench/faultcost: tests/bench/faultcost.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+
+bench: $(BIN) $(BUILD)/bench/floor $(BUILD)/bench/floor-dynamic \
+	$(BUILD)/bench/faultcost
 	sh tests/bench/run.sh $(BUILD)/bench/floor $(BUILD)/bench/floor-dynamic
 
 # What joins hosttune to the system (dist/): systemd units, with ExecStart

@@ -22,6 +22,8 @@ HT = os.path.abspath("hosttune")
 FLOOR = os.path.abspath(sys.argv[1])
 # the floor linked dynamically, as hosttune is: shown, not budgeted
 FLOOR_DYN = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+# tests/bench/faultcost.c, built beside the floor: what a fault costs
+FAULTCOST = os.path.join(os.path.dirname(FLOOR), "faultcost")
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 TMP = tempfile.mkdtemp(prefix="htbench.")
 ROWS = []  # (work, what, median, min, max, ratio, budget, ok)
@@ -59,14 +61,15 @@ def hyperfine(cmds, runs=40, warmup=5, rounds=1):
     return [(statistics.median(t), min(t), max(t)) for t in times]
 
 
-def peak_rss(cmd, runs=11):
-    """Median peak RSS (KiB) from /usr/bin/time."""
+def peak_rss(cmd, runs=11, field="%M"):
+    """Median peak RSS (KiB) from /usr/bin/time (field "%R": minor page
+    faults instead)."""
     vals = []
     # /usr/bin/time runs the command itself: through "sh -c 'exec ...'"
     # the shell's own pages counted too (the kernel keeps a task's peak
     # across exec), which put a floor of ~1.5 MiB under every figure.
     for _ in range(3 if QUICK else runs):
-        r = subprocess.run(["/usr/bin/time", "-o", f"{TMP}/rss", "-f", "%M"]
+        r = subprocess.run(["/usr/bin/time", "-o", f"{TMP}/rss", "-f", field]
                            + shlex.split(cmd), stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
         vals.append(int(open(f"{TMP}/rss").read().strip().splitlines()[-1]))
@@ -163,6 +166,21 @@ def bench_sysctl():
     info("audit of 100 sysctls", "peak RSS (KiB)",
          f"hosttune {rss_h} (--version {rss_v}), sysctl {rss_s}, "
          f"floor {rss_f} (dynamic {rss_d})")
+    # page faults: each costs a cleared page (anonymous) or a 64 KiB
+    # window mapped (a file's pages); faultcost says how much, here
+    pf = {name: peak_rss(cmd, field="%R") for name, cmd in (
+        ("hosttune", f"{HT} audit {p100}"), ("sysctl", f"sysctl -n {names}"),
+        ("floor", f"{FLOOR} sysctl {names}"),
+        ("floor-dynamic", f"{FLOOR_DYN} sysctl {names}" if FLOOR_DYN
+         else None)) if cmd}
+    info("audit of 100 sysctls", "minor page faults",
+         ", ".join(f"{k} {v}" for k, v in pf.items()))
+    if os.access(FAULTCOST, os.X_OK):
+        r = subprocess.run([FAULTCOST], stdout=subprocess.PIPE, text=True)
+        cost = [l.split(": ")[-1] for l in r.stdout.splitlines()]
+        if len(cost) == 2:
+            info("audit of 100 sysctls", "a page fault costs (faultcost)",
+                 f"{cost[0]} (anonymous), {cost[1]} (file, 64 KiB mapped)")
     # where the time goes: system calls and instructions
     for name, cmd in (("hosttune", f"{HT} audit {p100}"),
                       ("sysctl", f"sysctl -n {names}"),
