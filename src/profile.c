@@ -99,9 +99,10 @@ static void setting_free(void *v)
 	free(s->target);
 	free(s->key);
 	expect_free(&s->expect);
-	free(s->file);
-	free(s->why);
-	free(s->ref);
+	if (s->own_why)
+		free((char *)s->why);
+	if (s->own_ref)
+		free((char *)s->ref);
 	free(s);
 }
 
@@ -114,6 +115,7 @@ void profile_free(struct profile *p)
 	strmap_free(&p->index);
 	strmap_free(&p->loaded);
 	ptrvec_free(&p->keys, free);
+	ptrvec_free(&p->labels, free);
 	*p = (struct profile){ 0 };
 }
 
@@ -343,13 +345,16 @@ static int parse_annotation(struct setting *s, char *comment, char **ret_err)
 				return -EINVAL;
 			}
 			s->ref = xstrdup(strip(part + 4));
+			s->own_ref = true;
 		} else {
 			break; /* a '|' that is part of the reason */
 		}
 		*bar = '\0';
 	}
-	if (comment && *strip(comment))
+	if (comment && *strip(comment)) {
 		s->why = xstrdup(strip(comment));
+		s->own_why = true;
+	}
 	return 0;
 }
 
@@ -458,18 +463,13 @@ static int handler(void *user, const char *inih_section, const char *inih_name,
 		setting_free(s);
 		return 0;
 	}
-	s->file = xstrdup(c->label);
+	s->file = c->label; /* the profile's, as long as it lives */
 	s->line = c->lineno;
-	if (!s->why && ops->why) {
-		const char *why = ops->why(s->key);
-
-		s->why = why ? xstrdup(why) : NULL;
-	}
-	if (!s->ref && ops->ref) {
-		const char *ref = ops->ref(s->key);
-
-		s->ref = ref ? xstrdup(ref) : NULL;
-	}
+	/* the domain's own strings, which live as long as the program */
+	if (!s->why && ops->why)
+		s->why = ops->why(s->key);
+	if (!s->ref && ops->ref)
+		s->ref = ops->ref(s->key);
 	ptrvec_push(&c->own_keys, TAKE_PTR(ident));
 	ptrvec_push(&c->own, s);
 	return 1;
@@ -741,11 +741,14 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 		       struct source *src, int depth, struct ptrvec *stack,
 		       struct load_errors *errs)
 {
+	/* the file's name, kept with the profile for its settings (a label
+	 * a setting, copied, was 100 allocations a 100-line profile) */
+	char *label = xstrdup(src->label);
 	struct load_ctx c = {
 		.p = p,
 		.pp = pp,
 		.errs = errs,
-		.label = src->label,
+		.label = label,
 		.src = src,
 		.data = src->data,
 		.len = src->len,
@@ -755,6 +758,7 @@ static int load_source(struct profile *p, const struct profile_path *pp,
 	size_t nerr = errs->msgs.n;
 	int r;
 
+	ptrvec_push(&p->labels, label);
 	ptrvec_push(stack, src);
 	{
 		char *id = xstrdup(src->identity);

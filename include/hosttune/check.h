@@ -36,13 +36,18 @@ struct setting {
 	char *target; /* section argument ("eth*", "/data"), NULL if none */
 	char *key; /* canonical key */
 	struct expect expect;
-	char *file; /* file name for reports ("throughput.ini") */
+	/* file name for reports ("throughput.ini"), one of its profile's
+	 * labels (struct profile), which outlive it */
+	const char *file;
 	int line;
-	char *why; /* the profile's comment, else the domain's reason */
+	/* the profile's comment, else the domain's reason (a string of the
+	 * domain's own, not copied: own_why says which) */
+	const char *why;
 	/* where a reader can check the reason (a kernel documentation
 	 * path, a man page, a vendor guide and section): the profile
-	 * line's "ref:", else the domain's */
-	char *ref;
+	 * line's "ref:", else the domain's (own_ref, as own_why) */
+	const char *ref;
+	bool own_why, own_ref;
 	enum impact impact; /* the profile line's "impact:" */
 	int order;
 	/* "-key" (as in sysctl.d): its missing never counts, not even

@@ -21,6 +21,7 @@ struct profile {
 	struct strmap index;
 	struct strmap loaded;
 	struct ptrvec keys; /* the strings both maps point to */
+	struct ptrvec labels; /* each file's name, which settings point to */
 };
 
 /* Where profiles are looked up, in order. */
