@@ -264,6 +264,7 @@ int cli_audit_failed(int r)
 void cli_txn_init(struct cli *cli, struct txn *t)
 {
 	txn_init(t, &cli->host, cli_state_dir(cli));
+	t->privileged = cli->privileged;
 	/* the default state directory of a --root is resolved beneath it */
 	if (!cli->state_dir_given && strcmp(cli->root, "/"))
 		t->beneath = cli->root;

@@ -62,7 +62,8 @@ int txn_lock(struct txn *t)
 	int r;
 
 	free(t->lock_msg);
-	r = state_dir_open(t->state_dir, t->beneath, true, &t->lock_msg);
+	r = state_dir_open(t->state_dir, t->beneath, true, t->privileged,
+			   &t->lock_msg);
 	if (r < 0)
 		return r;
 	return state_lock(t->state_dir, &t->lock_fd);

@@ -219,14 +219,62 @@ int open_dir_beneath(const char *root, const char *rel, bool create,
 	return walk_make(base, rel + strspn(rel, "/"), create, mode);
 }
 
+/* Every directory from / to dir (resolved; to the deepest that exists,
+ * for one not made yet) one no one but root or uid could write: 0, or
+ * -EPERM with *ret_err naming the first that is not. */
+static int path_trusted(const char *dir, uid_t uid, char **ret_err)
+{
+	char real[PATH_MAX];
+	_cleanup_free_ char *copy = xstrdup(dir), *probe = NULL;
+	const char *last = NULL;
+	int fd;
+
+	while (!realpath(*copy ? copy : ".", real)) {
+		char *slash = strrchr(copy, '/');
+
+		if (errno != ENOENT)
+			return -errno;
+		if (!slash)
+			*copy = '\0'; /* relative: the working directory */
+		else
+			slash[slash == copy] = '\0'; /* up one, "/" stays */
+	}
+	/* walk_parent checks each directory up to a file's: one in dir */
+	probe = xasprintf("%s/lock", strcmp(real, "/") ? real : "");
+	fd = walk_parent(probe, uid, &last, ret_err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* r, with the state directory named in *ret_err. */
+static int state_path_refused(const char *dir, int r, char **ret_err)
+{
+	if (*ret_err) {
+		char *why = *ret_err;
+
+		*ret_err = xasprintf("state directory %s: %s", dir, why);
+		free(why);
+	}
+	return r;
+}
+
 int state_dir_open(const char *dir, const char *beneath, bool create,
-		   char **ret_err)
+		   bool check_path, char **ret_err)
 {
 	_cleanup_close_ int base = -1, fd = -1;
 	const char *rel = dir;
 	size_t n;
+	int r;
 
 	*ret_err = NULL;
+	/* nothing is made on a path others could change */
+	if (check_path) {
+		r = path_trusted(dir, geteuid(), ret_err);
+		if (r < 0)
+			return state_path_refused(dir, r, ret_err);
+	}
 	if (beneath) {
 		n = strlen(beneath);
 		while (n > 1 && beneath[n - 1] == '/')
@@ -260,5 +308,11 @@ int state_dir_open(const char *dir, const char *beneath, bool create,
 	}
 	if (fd < 0)
 		return fd;
-	return check_state_dir(fd, dir, ret_err);
+	r = check_state_dir(fd, dir, ret_err);
+	if (r == 0 && check_path) {
+		r = path_trusted(dir, geteuid(), ret_err);
+		if (r < 0)
+			return state_path_refused(dir, r, ret_err);
+	}
+	return r;
 }

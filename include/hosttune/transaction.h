@@ -67,6 +67,7 @@ struct txn {
 	const struct host *h;
 	const char *state_dir;
 	const char *beneath; /* --root the state directory lies under */
+	bool privileged; /* no directory on its path others could write */
 	char *lock_msg; /* why txn_lock failed, when there is more to say */
 	int lock_fd;
 	bool force; /* plan changes rollback could not undo too */

@@ -40,8 +40,13 @@ int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode);
  * writable by no one else. beneath, when not NULL, is a --root the path
  * lies under: below it no component may be a symlink, so the directory is
  * resolved beneath the root like every other path. create: make what is
- * missing (else -ENOENT). 0 or -errno with *ret_err. */
+ * missing (else -ENOENT). check_path (a privileged run): no directory on
+ * the way from / may be one others could write either, for every later
+ * use of the state directory goes by its path (a lock, a snapshot
+ * written, read, pruned) and must reach the directory checked here, as
+ * the snapshots read back are held to the same rule (trusted_open). 0
+ * or -errno with *ret_err. */
 int state_dir_open(const char *dir, const char *beneath, bool create,
-		   char **ret_err);
+		   bool check_path, char **ret_err);
 
 #endif

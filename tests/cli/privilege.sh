@@ -58,6 +58,24 @@ expect_exit 3 "-s naming a directory others can write is refused" \
 	"$HT" -r "$TMP/root" -s /tmp snapshot --name x "$TMP/p.ini"
 same "... and left as it was" "$(stat -c %a /tmp)" 1777
 
+# A --root under a directory others can write: its default state
+# directory is on a path they could change (swap the tree for a symlink
+# after the check), so apply refuses before writing anything; an audit,
+# which writes nothing, still runs.
+mkdir "$TMP/open"
+chmod 0777 "$TMP/open"
+cp -a "$TMP/root" "$TMP/open/tree"
+expect_exit 3 "apply --root under a directory others can write: refused" \
+	"$HT" -r "$TMP/open/tree" apply "$TMP/p.ini"
+check "... naming that directory" \
+	grep -q "open/: refusing a directory others could write" "$TMP/last.err"
+check "... the tree unchanged" diff -r "$TMP/root" "$TMP/open/tree"
+expect_exit 1 "... an audit of it still runs" \
+	"$HT" -r "$TMP/open/tree" audit "$TMP/p.ini"
+chmod 0755 "$TMP/open"
+expect_exit 0 "... and apply runs once no one else can write it" \
+	"$HT" -r "$TMP/open/tree" apply "$TMP/p.ini"
+
 printf '[sysctl]\nkernel.shmmni = 4095\n' > "$TMP/shm.ini"
 chmod 0644 "$TMP/shm.ini"
 expect_exit 1 "unprivileged audit of the live host works (a deviation)" \

@@ -426,7 +426,7 @@ static void test_id_ok(void **state)
 static int prepare(const char *dir)
 {
 	char *err = NULL;
-	int r = state_dir_open(dir, NULL, true, &err);
+	int r = state_dir_open(dir, NULL, true, false, &err);
 
 	free(err);
 	return r;
@@ -453,7 +453,7 @@ static void test_state_dir_others_could_write_is_refused(void **state)
 
 	assert_int_equal(mkdir(dir, 0777), 0);
 	assert_int_equal(chmod(dir, 01777), 0);
-	assert_int_equal(state_dir_open(dir, NULL, true, &err), -EPERM);
+	assert_int_equal(state_dir_open(dir, NULL, true, false, &err), -EPERM);
 	assert_non_null(strstr(err, "writable by no one else"));
 	free(err);
 	assert_int_equal(stat(dir, &st), 0);
@@ -463,6 +463,34 @@ static void test_state_dir_others_could_write_is_refused(void **state)
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0755);
 	free(dir);
+}
+
+/* A privileged run also refuses a state directory on a path others could
+ * change: every later use goes by the path (lock, snapshots written and
+ * read), and whoever can write a directory on the way could swap what
+ * lies below it for a symlink after the check. Unprivileged, it is the
+ * user's own choice. */
+static void test_state_dir_on_a_path_others_could_change(void **state)
+{
+	char *open_dir = xasprintf("%s/open", (char *)*state);
+	char *dir = xasprintf("%s/open/tree/var/lib/hosttune", (char *)*state);
+	char *err = NULL;
+
+	assert_int_equal(mkdir(open_dir, 0755), 0);
+	assert_int_equal(chmod(open_dir, 0777), 0);
+	assert_int_equal(state_dir_open(dir, NULL, true, true, &err), -EPERM);
+	assert_non_null(strstr(err, "refusing a directory others could write"));
+	assert_non_null(strstr(err, "/open"));
+	free(err);
+	err = NULL;
+	assert_int_equal(state_dir_open(dir, NULL, true, false, &err), 0);
+	/* sticky and root's, as /tmp: only an entry's owner may replace it */
+	assert_int_equal(chmod(open_dir, 01777), 0);
+	assert_int_equal(state_dir_open(dir, NULL, true, true, &err), 0);
+	assert_int_equal(chmod(open_dir, 0755), 0);
+	assert_int_equal(state_dir_open(dir, NULL, true, true, &err), 0);
+	free(dir);
+	free(open_dir);
 }
 
 static void test_state_dir_prepare_refuses_a_file(void **state)
@@ -489,7 +517,7 @@ static void test_state_dir_beneath_root_refuses_symlinks(void **state)
 	assert_int_equal(mkdir(out, 0755), 0);
 	assert_int_equal(mkdir(tree, 0755), 0);
 	assert_int_equal(symlink(out, var), 0);
-	assert_int_equal(state_dir_open(dir, tree, true, &err), -EMLINK);
+	assert_int_equal(state_dir_open(dir, tree, true, false, &err), -EMLINK);
 	assert_non_null(strstr(err, "a symlink below --root"));
 	free(err);
 	free(dir);
@@ -498,7 +526,7 @@ static void test_state_dir_beneath_root_refuses_symlinks(void **state)
 	assert_int_equal(unlink(var), 0);
 	free(dir);
 	dir = xasprintf("%s/var/lib/hosttune", tree);
-	assert_int_equal(state_dir_open(dir, tree, true, &err), 0);
+	assert_int_equal(state_dir_open(dir, tree, true, false, &err), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 	free(out);
@@ -765,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_id_ok),
 		T(test_state_dir_prepare_creates_0700),
 		T(test_state_dir_others_could_write_is_refused),
+		T(test_state_dir_on_a_path_others_could_change),
 		T(test_state_dir_beneath_root_refuses_symlinks),
 		T(test_state_dir_prepare_refuses_a_file),
 		T(test_lock_removes_stale_temporary_files),
