@@ -109,10 +109,27 @@ const char *cli_state_dir(struct cli *cli)
 	return owned;
 }
 
-int cli_open_host(struct cli *cli)
+int cli_open_host(struct cli *cli, bool writes)
 {
-	int r = host_open(cli->root, &cli->host);
+	_cleanup_free_ char *real = NULL, *err = NULL;
+	int r;
 
+	/* A privileged run that will write to a --root tree opens it by its
+	 * resolved path, and only where no directory above it is one others
+	 * could write: whoever could would choose, by a symlink swapped in
+	 * at the right moment, which tree (or the host itself) gets the
+	 * changes. The tree itself may be anyone's: every path in it is
+	 * resolved beneath it. */
+	if (writes && cli->privileged && !cli->dry_run &&
+	    strcmp(cli->root, "/")) {
+		r = path_trusted(cli->root, geteuid(), true, &real, &err);
+		if (r < 0) {
+			cli_error("--root %s: %s", cli->root,
+				  err ? err : strerror(-r));
+			return r == -EPERM ? EXIT_RUNTIME : EXIT_USAGE;
+		}
+	}
+	r = host_open(real ? real : cli->root, &cli->host);
 	if (r < 0) {
 		cli_error("--root %s: %s", cli->root, strerror(-r));
 		return EXIT_USAGE;

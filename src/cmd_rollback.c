@@ -136,7 +136,8 @@ static int restore(struct cli *cli, struct txn *t, struct target *tg)
 	}
 	if (tg->from_path)
 		return EXIT_OK; /* a file outside the state directory */
-	r = snapshot_history_update(cli_state_dir(cli), &tg->all, &tg->set,
+	/* by the path that was checked when it was locked */
+	r = snapshot_history_update(t->state_dir, &tg->all, &tg->set,
 				    t->saved ? t->undo.id : NULL);
 	if (r < 0)
 		cli_error("warning: cannot mark snapshot %s restored: %s",

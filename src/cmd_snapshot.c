@@ -50,13 +50,16 @@ static int save(struct cli *cli, struct snapshot *snap)
 		txn_free(&t);
 		return EXIT_RUNTIME;
 	}
+	/* once locked, by the path that was checked (t.state_dir: the
+	 * resolved one, in a privileged run) */
 	if (r == 0 && cli->name) {
-		_cleanup_free_ char *p = xasprintf("%s/%s.ini", dir, cli->name);
+		_cleanup_free_ char *p =
+			xasprintf("%s/%s.ini", t.state_dir, cli->name);
 		if (access(p, F_OK) == 0)
 			r = -EEXIST;
 	}
 	if (r == 0)
-		r = snapshot_save(dir, snap, &path);
+		r = snapshot_save(t.state_dir, snap, &path);
 	txn_free(&t);
 	if (r < 0) {
 		cli_error("cannot save the snapshot in %s: %s", dir,

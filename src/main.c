@@ -478,7 +478,7 @@ static int setup_verb(struct cli *cli, const struct verb *verb)
 		return EXIT_USAGE;
 	}
 	if (verb->needs & NEED_HOST) {
-		int code = cli_open_host(cli);
+		int code = cli_open_host(cli, verb->needs & NEED_WRITE);
 
 		if (code)
 			return code;

@@ -219,33 +219,61 @@ int open_dir_beneath(const char *root, const char *rel, bool create,
 	return walk_make(base, rel + strspn(rel, "/"), create, mode);
 }
 
-/* Every directory from / to dir (resolved; to the deepest that exists,
- * for one not made yet) one no one but root or uid could write: 0, or
- * -EPERM with *ret_err naming the first that is not. */
-static int path_trusted(const char *dir, uid_t uid, char **ret_err)
+/* path resolved (realpath), and every directory on the resolved path
+ * from / one no one but root or uid could write, walked without
+ * following a symlink: 0 and the resolved path in *ret_real (when
+ * given), or -EPERM with *ret_err naming the first that is not, or
+ * another -errno. Only the resolved path is trusted: what the given one
+ * passes through (a symlink in a directory anyone may write) is not, so
+ * a caller goes by *ret_real from then on. With parent_only, path itself
+ * may be anyone's (a --root tree), only the directories above it are
+ * checked. */
+int path_trusted(const char *path, uid_t uid, bool parent_only, char **ret_real,
+		 char **ret_err)
 {
 	char real[PATH_MAX];
-	_cleanup_free_ char *copy = xstrdup(dir), *probe = NULL;
+	_cleanup_free_ char *probe = NULL;
 	const char *last = NULL;
 	int fd;
 
-	while (!realpath(*copy ? copy : ".", real)) {
-		char *slash = strrchr(copy, '/');
-
-		if (errno != ENOENT)
-			return -errno;
-		if (!slash)
-			*copy = '\0'; /* relative: the working directory */
-		else
-			slash[slash == copy] = '\0'; /* up one, "/" stays */
-	}
-	/* walk_parent checks each directory up to a file's: one in dir */
-	probe = xasprintf("%s/lock", strcmp(real, "/") ? real : "");
+	if (!realpath(*path ? path : ".", real))
+		return -errno;
+	/* walk_parent checks each directory up to a file's */
+	probe = parent_only ?
+			xstrdup(real) :
+			xasprintf("%s/lock", strcmp(real, "/") ? real : "");
 	fd = walk_parent(probe, uid, &last, ret_err);
 	if (fd < 0)
 		return fd;
 	close(fd);
+	if (ret_real)
+		*ret_real = xstrdup(real);
 	return 0;
+}
+
+/* The deepest directory of dir that exists, checked as path_trusted()
+ * checks: nothing is made below a directory others could write. */
+static int existing_part_trusted(const char *dir, uid_t uid, char **ret_err)
+{
+	_cleanup_free_ char *copy = xstrdup(dir);
+	char real[PATH_MAX];
+
+	for (;;) {
+		char *slash;
+
+		if (realpath(*copy ? copy : ".", real))
+			return path_trusted(real, uid, false, NULL, ret_err);
+		slash = strrchr(copy, '/');
+		/* a working directory gone, or another error: say so */
+		if (errno != ENOENT || !*copy)
+			return -errno;
+		if (!slash)
+			*copy = '\0'; /* relative: the working directory */
+		else if (slash == copy && !copy[1])
+			return -ENOENT; /* "/" itself, which cannot be */
+		else
+			slash[slash == copy] = '\0'; /* up one, "/" stays */
+	}
 }
 
 /* r, with the state directory named in *ret_err. */
@@ -261,7 +289,7 @@ static int state_path_refused(const char *dir, int r, char **ret_err)
 }
 
 int state_dir_open(const char *dir, const char *beneath, bool create,
-		   bool check_path, char **ret_err)
+		   char **ret_real, char **ret_err)
 {
 	_cleanup_close_ int base = -1, fd = -1;
 	const char *rel = dir;
@@ -270,8 +298,9 @@ int state_dir_open(const char *dir, const char *beneath, bool create,
 
 	*ret_err = NULL;
 	/* nothing is made on a path others could change */
-	if (check_path) {
-		r = path_trusted(dir, geteuid(), ret_err);
+	if (ret_real) {
+		*ret_real = NULL;
+		r = existing_part_trusted(dir, geteuid(), ret_err);
 		if (r < 0)
 			return state_path_refused(dir, r, ret_err);
 	}
@@ -309,8 +338,8 @@ int state_dir_open(const char *dir, const char *beneath, bool create,
 	if (fd < 0)
 		return fd;
 	r = check_state_dir(fd, dir, ret_err);
-	if (r == 0 && check_path) {
-		r = path_trusted(dir, geteuid(), ret_err);
+	if (r == 0 && ret_real) {
+		r = path_trusted(dir, geteuid(), false, ret_real, ret_err);
 		if (r < 0)
 			return state_path_refused(dir, r, ret_err);
 	}

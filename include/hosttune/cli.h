@@ -98,7 +98,8 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 const char *cli_state_dir(struct cli *cli);
 /* Load a profile without printing its errors: 0 or -errno. */
 int cli_load_quiet(struct cli *cli, const char *name, struct profile *p);
-int cli_open_host(struct cli *cli);
+/* Open --root (writes: the verb will write to it; see cli.c). */
+int cli_open_host(struct cli *cli, bool writes);
 
 /* The begin-writes step of every writing verb: txn_init, then (unless a
  * dry run) prepare and lock the state directory. 0, or an exit code with

@@ -40,13 +40,20 @@ int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode);
  * writable by no one else. beneath, when not NULL, is a --root the path
  * lies under: below it no component may be a symlink, so the directory is
  * resolved beneath the root like every other path. create: make what is
- * missing (else -ENOENT). check_path (a privileged run): no directory on
- * the way from / may be one others could write either, for every later
- * use of the state directory goes by its path (a lock, a snapshot
- * written, read, pruned) and must reach the directory checked here, as
- * the snapshots read back are held to the same rule (trusted_open). 0
- * or -errno with *ret_err. */
+ * missing (else -ENOENT). ret_real (a privileged run; NULL otherwise):
+ * no directory on the way from / may be one others could write either,
+ * and *ret_real is the directory's resolved path, which every later use
+ * (a lock, a snapshot written, read, pruned) goes by: the path as given
+ * may pass through a symlink others could change, the resolved one only
+ * through directories no one else can. 0 or -errno with *ret_err. */
 int state_dir_open(const char *dir, const char *beneath, bool create,
-		   bool check_path, char **ret_err);
+		   char **ret_real, char **ret_err);
+
+/* path resolved, and every directory on the resolved path from / (with
+ * parent_only, every one above it) one no one but root or uid could
+ * write: 0 and *ret_real (when given) the resolved path, or -EPERM with
+ * *ret_err, or another -errno. */
+int path_trusted(const char *path, uid_t uid, bool parent_only, char **ret_real,
+		 char **ret_err);
 
 #endif

@@ -72,9 +72,28 @@ check "... naming that directory" \
 check "... the tree unchanged" diff -r "$TMP/root" "$TMP/open/tree"
 expect_exit 1 "... an audit of it still runs" \
 	"$HT" -r "$TMP/open/tree" audit "$TMP/p.ini"
+expect_exit 3 "... with a state directory elsewhere too (-s)" \
+	"$HT" -r "$TMP/open/tree" -s "$TMP/state" apply "$TMP/p.ini"
+check "... the tree still unchanged" diff -r "$TMP/root" "$TMP/open/tree"
+expect_exit 1 "... a dry run, which writes nothing, still runs" \
+	"$HT" -r "$TMP/open/tree" -s "$TMP/state" apply --dry-run "$TMP/p.ini"
+# A symlink in that directory to a tree elsewhere is resolved once: the
+# run goes by the tree's own path, which no one else can change.
+cp -a "$TMP/root" "$TMP/safetree"
+ln -s "$TMP/safetree" "$TMP/open/link"
+expect_exit 0 "a --root through a symlink there: applied to the tree it led to" \
+	"$HT" -r "$TMP/open/link" -s "$TMP/state2" apply "$TMP/p.ini"
+check "... which has the change" \
+	grep -qx 4096 "$TMP/safetree/proc/sys/net/core/somaxconn"
 chmod 0755 "$TMP/open"
 expect_exit 0 "... and apply runs once no one else can write it" \
 	"$HT" -r "$TMP/open/tree" apply "$TMP/p.ini"
+# A relative -s from a working directory that is gone: an error, not a
+# hang (the check walks up the path to what exists).
+mkdir "$TMP/gone"
+expect_exit 3 "a relative -s from a removed working directory: an error" \
+	sh -c 'cd "$1" && rmdir "$1" && exec timeout 20 "$2" -r "$3" -s st \
+		snapshot --name g "$4"' sh "$TMP/gone" "$HT" "$TMP/root" "$TMP/p.ini"
 
 printf '[sysctl]\nkernel.shmmni = 4095\n' > "$TMP/shm.ini"
 chmod 0644 "$TMP/shm.ini"

@@ -426,7 +426,7 @@ static void test_id_ok(void **state)
 static int prepare(const char *dir)
 {
 	char *err = NULL;
-	int r = state_dir_open(dir, NULL, true, false, &err);
+	int r = state_dir_open(dir, NULL, true, NULL, &err);
 
 	free(err);
 	return r;
@@ -453,7 +453,7 @@ static void test_state_dir_others_could_write_is_refused(void **state)
 
 	assert_int_equal(mkdir(dir, 0777), 0);
 	assert_int_equal(chmod(dir, 01777), 0);
-	assert_int_equal(state_dir_open(dir, NULL, true, false, &err), -EPERM);
+	assert_int_equal(state_dir_open(dir, NULL, true, NULL, &err), -EPERM);
 	assert_non_null(strstr(err, "writable by no one else"));
 	free(err);
 	assert_int_equal(stat(dir, &st), 0);
@@ -466,29 +466,53 @@ static void test_state_dir_others_could_write_is_refused(void **state)
 }
 
 /* A privileged run also refuses a state directory on a path others could
- * change: every later use goes by the path (lock, snapshots written and
- * read), and whoever can write a directory on the way could swap what
- * lies below it for a symlink after the check. Unprivileged, it is the
- * user's own choice. */
+ * change (whoever can write a directory on the way could swap what lies
+ * below it for a symlink after the check), and goes by the resolved path
+ * from then on: a symlink in such a directory is resolved once, and
+ * repointing it later changes nothing. Unprivileged (ret_real NULL), the
+ * state directory is the user's own choice. */
 static void test_state_dir_on_a_path_others_could_change(void **state)
 {
-	char *open_dir = xasprintf("%s/open", (char *)*state);
-	char *dir = xasprintf("%s/open/tree/var/lib/hosttune", (char *)*state);
-	char *err = NULL;
+	const char *top = *state;
+	char *open_dir = xasprintf("%s/open", top);
+	char *dir = xasprintf("%s/open/tree/var/lib/hosttune", top);
+	char *safe = xasprintf("%s/safe", top), *link = NULL, *want = NULL;
+	char *err = NULL, *real = NULL;
+	struct stat st;
 
 	assert_int_equal(mkdir(open_dir, 0755), 0);
 	assert_int_equal(chmod(open_dir, 0777), 0);
-	assert_int_equal(state_dir_open(dir, NULL, true, true, &err), -EPERM);
+	assert_int_equal(state_dir_open(dir, NULL, true, &real, &err), -EPERM);
 	assert_non_null(strstr(err, "refusing a directory others could write"));
 	assert_non_null(strstr(err, "/open"));
+	assert_null(real);
 	free(err);
 	err = NULL;
-	assert_int_equal(state_dir_open(dir, NULL, true, false, &err), 0);
+	/* nothing was made below it */
+	free(dir);
+	dir = xasprintf("%s/open/tree", top);
+	assert_int_equal(stat(dir, &st), -1);
+	free(dir);
+	dir = xasprintf("%s/open/tree/var/lib/hosttune", top);
+	assert_int_equal(state_dir_open(dir, NULL, true, NULL, &err), 0);
 	/* sticky and root's, as /tmp: only an entry's owner may replace it */
 	assert_int_equal(chmod(open_dir, 01777), 0);
-	assert_int_equal(state_dir_open(dir, NULL, true, true, &err), 0);
-	assert_int_equal(chmod(open_dir, 0755), 0);
-	assert_int_equal(state_dir_open(dir, NULL, true, true, &err), 0);
+	assert_int_equal(state_dir_open(dir, NULL, true, &real, &err), 0);
+	free(real);
+	real = NULL;
+	assert_int_equal(chmod(open_dir, 0777), 0);
+
+	/* a symlink in the open directory to a safe one: resolved once */
+	assert_int_equal(mkdir(safe, 0700), 0);
+	link = xasprintf("%s/link", open_dir);
+	assert_int_equal(symlink(safe, link), 0);
+	assert_int_equal(state_dir_open(link, NULL, true, &real, &err), 0);
+	want = realpath(safe, NULL);
+	assert_string_equal(real, want);
+	free(real);
+	free(want);
+	free(link);
+	free(safe);
 	free(dir);
 	free(open_dir);
 }
@@ -517,7 +541,7 @@ static void test_state_dir_beneath_root_refuses_symlinks(void **state)
 	assert_int_equal(mkdir(out, 0755), 0);
 	assert_int_equal(mkdir(tree, 0755), 0);
 	assert_int_equal(symlink(out, var), 0);
-	assert_int_equal(state_dir_open(dir, tree, true, false, &err), -EMLINK);
+	assert_int_equal(state_dir_open(dir, tree, true, NULL, &err), -EMLINK);
 	assert_non_null(strstr(err, "a symlink below --root"));
 	free(err);
 	free(dir);
@@ -526,7 +550,7 @@ static void test_state_dir_beneath_root_refuses_symlinks(void **state)
 	assert_int_equal(unlink(var), 0);
 	free(dir);
 	dir = xasprintf("%s/var/lib/hosttune", tree);
-	assert_int_equal(state_dir_open(dir, tree, true, false, &err), 0);
+	assert_int_equal(state_dir_open(dir, tree, true, NULL, &err), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 	free(out);
