@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* What the verbs share: the profile search path, the state directory. */
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -107,6 +108,98 @@ const char *cli_state_dir(struct cli *cli)
 				xstrdup("/var/lib/hosttune");
 	cli->state_dir = owned;
 	return owned;
+}
+
+/* path with what exists of it resolved (realpath) and the rest, which
+ * does not exist yet, appended as given; NULL with *ret_r -EINVAL where
+ * that rest names "." or ".." (it would be made, then left), or another
+ * -errno (the working directory gone, for one). */
+static char *resolve_existing(const char *path, int *ret_r)
+{
+	_cleanup_free_ char *copy = NULL;
+	struct strbuf rest = { 0 };
+	char real[PATH_MAX], *out;
+
+	if (!*path) {
+		*ret_r = -ENOENT; /* as an open of "" says */
+		return NULL;
+	}
+	copy = xstrdup(path);
+	for (;;) {
+		char *slash, *name;
+
+		if (realpath(*copy ? copy : ".", real))
+			break;
+		*ret_r = -errno;
+		if (*ret_r != -ENOENT || !*copy) {
+			free(rest.s);
+			return NULL;
+		}
+		slash = strrchr(copy, '/');
+		name = slash ? slash + 1 : copy;
+		if (!strcmp(name, ".") || !strcmp(name, "..")) {
+			free(rest.s);
+			*ret_r = -EINVAL;
+			return NULL;
+		}
+		if (*name) {
+			/* prepend "/name" */
+			_cleanup_free_ char *tail = rest.s;
+
+			rest = (struct strbuf){ 0 };
+			strbuf_puts(&rest, "/");
+			strbuf_puts(&rest, name);
+			if (tail)
+				strbuf_puts(&rest, tail);
+		}
+		if (!slash)
+			*copy = '\0';
+		else if (slash == copy)
+			copy[1] = '\0'; /* "/" exists: the loop ends there */
+		else
+			*slash = '\0';
+	}
+	out = xasprintf("%s%s", strcmp(real, "/") || !rest.s ? real : "",
+			rest.s ? rest.s : "");
+	free(rest.s);
+	return out;
+}
+
+int cli_resolve_paths(struct cli *cli, unsigned needs)
+{
+	static char *root_real, *state_real;
+	int r = 0;
+
+	if (!(needs & NEED_STATE))
+		return 0;
+	if (strcmp(cli->root, "/")) {
+		free(root_real);
+		root_real = realpath(cli->root, NULL);
+		if (!root_real) {
+			cli_error("--root %s: %s", cli->root, strerror(errno));
+			return EXIT_USAGE;
+		}
+		cli->root = root_real;
+	}
+	if (cli->state_dir_given) {
+		free(state_real);
+		state_real = resolve_existing(cli->state_dir, &r);
+		if (!state_real) {
+			cli_error("state directory %s: %s", cli->state_dir,
+				  r == -EINVAL ? "'.' or '..' in a part that "
+						 "does not exist yet" :
+						 strerror(-r));
+			return EXIT_RUNTIME;
+		}
+		if (!strcmp(state_real, "/")) {
+			cli_error("state directory %s: refusing / itself: "
+				  "give a directory of hosttune's own",
+				  cli->state_dir);
+			return EXIT_RUNTIME;
+		}
+		cli->state_dir = state_real;
+	}
+	return 0;
 }
 
 int cli_open_host(struct cli *cli, bool writes)

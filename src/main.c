@@ -25,7 +25,7 @@ static const struct verb verbs[] = {
 	  "  impact and apply's plan (its dry run, and how to undo it).\n"
 	  "  Formats: text, json, prometheus, html.\n" },
 	{ "apply", cmd_apply, OPT_DRY_RUN | OPT_FORCE | OPT_PERSIST, TEXT_JSON,
-	  NEED_HOST | NEED_WRITE,
+	  NEED_HOST | NEED_WRITE | NEED_STATE,
 	  "apply [PROFILE] [--dry-run] [--force] [--persist]\n"
 	  "  Take the state directory's lock, plan, snapshot what will change\n"
 	  "  (durably, before the first write), change every setting that\n"
@@ -41,7 +41,7 @@ static const struct verb verbs[] = {
 	  "  Without PROFILE, the active profile is applied.\n"
 	  "  Formats: text, json.\n" },
 	{ "rollback", cmd_rollback, OPT_DRY_RUN, TEXT_JSON,
-	  NEED_HOST | NEED_WRITE,
+	  NEED_HOST | NEED_WRITE | NEED_STATE,
 	  "rollback [SNAPSHOT] [--dry-run]\n"
 	  "  Restore a snapshot (default: the newest one still in effect,\n"
 	  "  other than a rollback's own) and end every change made after\n"
@@ -52,7 +52,7 @@ static const struct verb verbs[] = {
 	  "  then stays in effect. Formats: text, json.\n" },
 	{ "trial", cmd_trial,
 	  OPT_RUNS | OPT_METRIC | OPT_HIGHER | OPT_KEEP_IF_BETTER | OPT_SEED,
-	  TEXT_JSON | FMT_BIT(FMT_HTML), NEED_HOST | NEED_WRITE,
+	  TEXT_JSON | FMT_BIT(FMT_HTML), NEED_HOST | NEED_WRITE | NEED_STATE,
 	  "trial PROFILE [--runs N] [--metric REGEX] [--higher-is-better]\n"
 	  "      [--keep-if-better[=PCT]] [--seed N] -- COMMAND [ARG...]\n"
 	  "  Measure COMMAND with the host's values and with the profile's,\n"
@@ -70,7 +70,8 @@ static const struct verb verbs[] = {
 	  "  --seed N            the order's seed (printed in the report)\n"
 	  "  Exit 0 when the profile is better, 1 otherwise.\n"
 	  "  Formats: text, json, html.\n" },
-	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL, TEXT_JSON, NEED_HOST,
+	{ "snapshot", cmd_snapshot, OPT_NAME | OPT_ALL, TEXT_JSON,
+	  NEED_HOST | NEED_STATE,
 	  "snapshot [PROFILE] [--name NAME] | --all [--name NAME]\n"
 	  "  Save the current values of what PROFILE covers (default:\n"
 	  "  baseline), or with --all every readable sysctl.\n"
@@ -80,7 +81,7 @@ static const struct verb verbs[] = {
 	  "  List the profiles the search path finds, or the saved snapshots\n"
 	  "  (oldest first) and whether each is still in effect.\n"
 	  "  Formats: text, json.\n" },
-	{ "prune", cmd_prune, OPT_KEEP, TEXT_JSON, 0,
+	{ "prune", cmd_prune, OPT_KEEP, TEXT_JSON, NEED_STATE,
 	  "prune [--keep N]\n"
 	  "  Delete the snapshots no longer in effect, but the newest N of\n"
 	  "  them (default 0). Snapshots in effect are never deleted.\n"
@@ -476,6 +477,12 @@ static int setup_verb(struct cli *cli, const struct verb *verb)
 			  "--help)",
 			  verb->name, format_names[cli->format], verb->name);
 		return EXIT_USAGE;
+	}
+	if (cli->privileged) {
+		int code = cli_resolve_paths(cli, verb->needs);
+
+		if (code)
+			return code;
 	}
 	if (verb->needs & NEED_HOST) {
 		int code = cli_open_host(cli, verb->needs & NEED_WRITE);

@@ -40,6 +40,9 @@ enum verb_need {
 	 * needs (cli_commit); every other verb drops them all once the host
 	 * is open */
 	NEED_WRITE = 1 << 1,
+	/* the verb writes to the state directory (the lock, snapshots):
+	 * a privileged run resolves its path, and --root's, first */
+	NEED_STATE = 1 << 2,
 };
 
 #define FMT_BIT(f) (1u << (f))
@@ -98,6 +101,15 @@ int cli_load_profiles(struct cli *cli, char **names, int n, bool as_files,
 const char *cli_state_dir(struct cli *cli);
 /* Load a profile without printing its errors: 0 or -errno. */
 int cli_load_quiet(struct cli *cli, const char *name, struct profile *p);
+/* For a verb that writes state (needs & NEED_STATE), a privileged run's
+ * --root and -s resolved once, before anything uses them: what exists of
+ * each path by realpath, the rest as given. Every later use, a write
+ * above all, goes by these strings, so a symlink on the way as given (in
+ * a directory others could write) cannot be repointed under the run.
+ * Verbs that only read keep the paths as given (reports show them so);
+ * what they read is held to trusted_open. 0, or an exit code with the
+ * error said. */
+int cli_resolve_paths(struct cli *cli, unsigned needs);
 /* Open --root (writes: the verb will write to it; see cli.c). */
 int cli_open_host(struct cli *cli, bool writes);
 

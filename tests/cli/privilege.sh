@@ -85,6 +85,22 @@ expect_exit 0 "a --root through a symlink there: applied to the tree it led to" 
 	"$HT" -r "$TMP/open/link" -s "$TMP/state2" apply "$TMP/p.ini"
 check "... which has the change" \
 	grep -qx 4096 "$TMP/safetree/proc/sys/net/core/somaxconn"
+# the snapshot names the tree itself, not the symlink: repointed, the
+# symlink leads a rollback nowhere near it
+ln -sfn "$TMP/root" "$TMP/open/link"
+expect_exit 2 "... a rollback through the repointed symlink is refused" \
+	"$HT" -r "$TMP/open/link" -s "$TMP/state2" rollback
+check "... naming the tree the snapshot was taken of" \
+	grep -q "was taken of root $TMP/safetree" "$TMP/last.err"
+check "... which keeps the change" \
+	grep -qx 4096 "$TMP/safetree/proc/sys/net/core/somaxconn"
+# -s: '..' in a part that does not exist yet is refused before anything
+# is made (it would make a directory, then leave it); / itself too
+expect_exit 3 "-s with '..' in a part not made yet: refused" \
+	"$HT" -r "$TMP/root" -s "$TMP/new1/../st3" snapshot --name d "$TMP/p.ini"
+check "... nothing made" test ! -e "$TMP/new1"
+expect_exit 3 "-s /: refused" "$HT" -r "$TMP/root" -s / snapshot --name d "$TMP/p.ini"
+check "... no lock left in /" test ! -e /lock
 chmod 0755 "$TMP/open"
 expect_exit 0 "... and apply runs once no one else can write it" \
 	"$HT" -r "$TMP/open/tree" apply "$TMP/p.ini"
