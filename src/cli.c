@@ -170,9 +170,13 @@ int cli_resolve_paths(struct cli *cli, unsigned needs)
 	static char *root_real, *state_real;
 	int r = 0;
 
-	if (!(needs & NEED_STATE))
+	/* a dry run writes no state */
+	if (!(needs & NEED_STATE) || cli->dry_run)
 		return 0;
-	if (strcmp(cli->root, "/")) {
+	/* --root where it is used: the host, or the default state
+	 * directory beneath it */
+	if (((needs & NEED_HOST) || !cli->state_dir_given) &&
+	    strcmp(cli->root, "/")) {
 		free(root_real);
 		root_real = realpath(cli->root, NULL);
 		if (!root_real) {
@@ -204,7 +208,7 @@ int cli_resolve_paths(struct cli *cli, unsigned needs)
 
 int cli_open_host(struct cli *cli, bool writes)
 {
-	_cleanup_free_ char *real = NULL, *err = NULL;
+	_cleanup_free_ char *err = NULL;
 	int r;
 
 	/* A privileged run that will write to a --root tree opens it by its
@@ -215,14 +219,17 @@ int cli_open_host(struct cli *cli, bool writes)
 	 * resolved beneath it. */
 	if (writes && cli->privileged && !cli->dry_run &&
 	    strcmp(cli->root, "/")) {
-		r = path_trusted(cli->root, geteuid(), true, &real, &err);
+		/* cli->root was resolved (cli_resolve_paths): walked as it
+		 * is, so the tree opened is the one it names */
+		r = path_above_trusted(cli->root, geteuid(), &err);
 		if (r < 0) {
 			cli_error("--root %s: %s", cli->root,
 				  err ? err : strerror(-r));
-			return r == -EPERM ? EXIT_RUNTIME : EXIT_USAGE;
+			return r == -EPERM || r == -ELOOP ? EXIT_RUNTIME :
+							    EXIT_USAGE;
 		}
 	}
-	r = host_open(real ? real : cli->root, &cli->host);
+	r = host_open(cli->root, &cli->host);
 	if (r < 0) {
 		cli_error("--root %s: %s", cli->root, strerror(-r));
 		return EXIT_USAGE;

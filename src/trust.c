@@ -219,61 +219,82 @@ int open_dir_beneath(const char *root, const char *rel, bool create,
 	return walk_make(base, rel + strspn(rel, "/"), create, mode);
 }
 
-/* path resolved (realpath), and every directory on the resolved path
- * from / one no one but root or uid could write, walked without
- * following a symlink: 0 and the resolved path in *ret_real (when
- * given), or -EPERM with *ret_err naming the first that is not, or
- * another -errno. Only the resolved path is trusted: what the given one
- * passes through (a symlink in a directory anyone may write) is not, so
- * a caller goes by *ret_real from then on. With parent_only, path itself
- * may be anyone's (a --root tree), only the directories above it are
- * checked. */
-int path_trusted(const char *path, uid_t uid, bool parent_only, char **ret_real,
-		 char **ret_err)
+/* Walk the absolute path from / one component at a time, never following
+ * a symlink, each directory passed through (every one but the last) one
+ * no one but root or uid could write; with create, what is missing is
+ * made (0755, the last last_mode). No realpath: the string itself is
+ * walked, so the directory reached is the one every later use of the
+ * string names, for no one else can change a directory on its way. The
+ * last directory's descriptor, or -EPERM with *ret_err (a directory
+ * others could write), -ELOOP with *ret_err (a symlink on the way),
+ * -EINVAL (a relative path), or another -errno. */
+static int walk_trusted(const char *path, uid_t uid, bool create,
+			mode_t last_mode, char **ret_err)
 {
-	char real[PATH_MAX];
-	_cleanup_free_ char *probe = NULL;
-	const char *last = NULL;
-	int fd;
+	_cleanup_free_ char *copy = xstrdup(path);
+	_cleanup_close_ int cur = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *p;
 
-	if (!realpath(*path ? path : ".", real))
-		return -errno;
-	/* walk_parent checks each directory up to a file's */
-	probe = parent_only ?
-			xstrdup(real) :
-			xasprintf("%s/lock", strcmp(real, "/") ? real : "");
-	fd = walk_parent(probe, uid, &last, ret_err);
+	/* path is absolute (the callers see to it) */
+	for (p = copy + 1; cur >= 0 && *p;) {
+		char *slash = strchr(p, '/');
+		bool last;
+		struct stat st;
+		int next;
+
+		if (slash)
+			*slash = '\0';
+		last = !slash || !slash[1 + strspn(slash + 1, "/")];
+		if (*p) {
+			if (fstat(cur, &st) < 0)
+				return -errno;
+			if (dir_writable_by_others(&st, uid)) {
+				p[-1] = '\0';
+				return refuse_dir(copy[0] ? copy : "/", &st,
+						  ret_err);
+			}
+			next = openat(cur, p,
+				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					      O_CLOEXEC);
+			if (next < 0 && errno == ENOENT && create) {
+				if (mkdirat(cur, p, last ? last_mode : 0755) <
+					    0 &&
+				    errno != EEXIST)
+					return -errno;
+				next = openat(cur, p,
+					      O_RDONLY | O_DIRECTORY |
+						      O_NOFOLLOW | O_CLOEXEC);
+			}
+			if (next < 0 && is_symlink(cur, p)) {
+				*ret_err = xasprintf("%s: a symlink (refused "
+						     "while running "
+						     "privileged: the path "
+						     "was resolved before)",
+						     copy);
+				return -ELOOP;
+			}
+			if (next < 0)
+				return -errno;
+			close(cur);
+			cur = next;
+		}
+		if (!slash)
+			break;
+		*slash = '/';
+		p = slash + 1;
+	}
+	return cur < 0 ? -errno : TAKE_FD(cur);
+}
+
+int path_above_trusted(const char *path, uid_t uid, char **ret_err)
+{
+	int fd = path[0] == '/' ? walk_trusted(path, uid, false, 0, ret_err) :
+				  -EINVAL;
+
 	if (fd < 0)
 		return fd;
 	close(fd);
-	if (ret_real)
-		*ret_real = xstrdup(real);
 	return 0;
-}
-
-/* The deepest directory of dir that exists, checked as path_trusted()
- * checks: nothing is made below a directory others could write. */
-static int existing_part_trusted(const char *dir, uid_t uid, char **ret_err)
-{
-	_cleanup_free_ char *copy = xstrdup(dir);
-	char real[PATH_MAX];
-
-	for (;;) {
-		char *slash;
-
-		if (realpath(*copy ? copy : ".", real))
-			return path_trusted(real, uid, false, NULL, ret_err);
-		slash = strrchr(copy, '/');
-		/* a working directory gone, or another error: say so */
-		if (errno != ENOENT || !*copy)
-			return -errno;
-		if (!slash)
-			*copy = '\0'; /* relative: the working directory */
-		else if (slash == copy && !copy[1])
-			return -ENOENT; /* "/" itself, which cannot be */
-		else
-			slash[slash == copy] = '\0'; /* up one, "/" stays */
-	}
 }
 
 /* r, with the state directory named in *ret_err. */
@@ -297,12 +318,20 @@ int state_dir_open(const char *dir, const char *beneath, bool create,
 	int r;
 
 	*ret_err = NULL;
-	/* nothing is made on a path others could change */
 	if (ret_real) {
+		/* privileged: dir was resolved before anything used it
+		 * (cli_resolve_paths); walked as it is, made where missing,
+		 * nothing on a path others could change, no symlink */
 		*ret_real = NULL;
-		r = existing_part_trusted(dir, geteuid(), ret_err);
-		if (r < 0)
-			return state_path_refused(dir, r, ret_err);
+		fd = dir[0] == '/' ? walk_trusted(dir, geteuid(), create, 0700,
+						  ret_err) :
+				     -EINVAL;
+		if (fd < 0)
+			return state_path_refused(dir, fd, ret_err);
+		r = check_state_dir(fd, dir, ret_err);
+		if (r == 0)
+			*ret_real = xstrdup(dir);
+		return r;
 	}
 	if (beneath) {
 		n = strlen(beneath);
@@ -337,11 +366,5 @@ int state_dir_open(const char *dir, const char *beneath, bool create,
 	}
 	if (fd < 0)
 		return fd;
-	r = check_state_dir(fd, dir, ret_err);
-	if (r == 0 && ret_real) {
-		r = path_trusted(dir, geteuid(), false, ret_real, ret_err);
-		if (r < 0)
-			return state_path_refused(dir, r, ret_err);
-	}
-	return r;
+	return check_state_dir(fd, dir, ret_err);
 }

@@ -41,19 +41,18 @@ int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode);
  * lies under: below it no component may be a symlink, so the directory is
  * resolved beneath the root like every other path. create: make what is
  * missing (else -ENOENT). ret_real (a privileged run; NULL otherwise):
- * no directory on the way from / may be one others could write either,
- * and *ret_real is the directory's resolved path, which every later use
- * (a lock, a snapshot written, read, pruned) goes by: the path as given
- * may pass through a symlink others could change, the resolved one only
- * through directories no one else can. 0 or -errno with *ret_err. */
+ * dir must be absolute and already resolved (cli_resolve_paths); it is
+ * walked as it is, from /, never through a symlink and never through a
+ * directory others could write, and *ret_real is dir again, which every
+ * later use (the lock, snapshots) goes by: no one else can change it.
+ * 0 or -errno with *ret_err. */
 int state_dir_open(const char *dir, const char *beneath, bool create,
 		   char **ret_real, char **ret_err);
 
-/* path resolved, and every directory on the resolved path from / (with
- * parent_only, every one above it) one no one but root or uid could
- * write: 0 and *ret_real (when given) the resolved path, or -EPERM with
- * *ret_err, or another -errno. */
-int path_trusted(const char *path, uid_t uid, bool parent_only, char **ret_real,
-		 char **ret_err);
+/* Every directory above the absolute path one no one but root or uid
+ * could write, and no symlink on the way (path itself may be anyone's:
+ * a --root tree): 0, or -EPERM or -ELOOP with *ret_err, or another
+ * -errno (-EINVAL for a relative path). */
+int path_above_trusted(const char *path, uid_t uid, char **ret_err);
 
 #endif

@@ -68,7 +68,7 @@ cp -a "$TMP/root" "$TMP/open/tree"
 expect_exit 3 "apply --root under a directory others can write: refused" \
 	"$HT" -r "$TMP/open/tree" apply "$TMP/p.ini"
 check "... naming that directory" \
-	grep -q "open/: refusing a directory others could write" "$TMP/last.err"
+	grep -q "open: refusing a directory others could write" "$TMP/last.err"
 check "... the tree unchanged" diff -r "$TMP/root" "$TMP/open/tree"
 expect_exit 1 "... an audit of it still runs" \
 	"$HT" -r "$TMP/open/tree" audit "$TMP/p.ini"

@@ -502,12 +502,23 @@ static void test_state_dir_on_a_path_others_could_change(void **state)
 	real = NULL;
 	assert_int_equal(chmod(open_dir, 0777), 0);
 
-	/* a symlink in the open directory to a safe one: resolved once */
+	/* the path is walked as given (cli_resolve_paths resolved it
+	 * before): a symlink on it now is refused, never followed, and so
+	 * is a relative path; the directory handed back is the one named */
 	assert_int_equal(mkdir(safe, 0700), 0);
-	link = xasprintf("%s/link", open_dir);
+	link = xasprintf("%s/link", top);
 	assert_int_equal(symlink(safe, link), 0);
-	assert_int_equal(state_dir_open(link, NULL, true, &real, &err), 0);
-	want = realpath(safe, NULL);
+	assert_int_equal(state_dir_open(link, NULL, true, &real, &err), -ELOOP);
+	assert_non_null(strstr(err, "a symlink"));
+	assert_null(real);
+	free(err);
+	err = NULL;
+	assert_int_equal(state_dir_open("rel/state", NULL, true, &real, &err),
+			 -EINVAL);
+	free(err);
+	err = NULL;
+	assert_int_equal(state_dir_open(safe, NULL, true, &real, &err), 0);
+	want = xstrdup(safe);
 	assert_string_equal(real, want);
 	free(real);
 	free(want);
@@ -515,6 +526,38 @@ static void test_state_dir_on_a_path_others_could_change(void **state)
 	free(safe);
 	free(dir);
 	free(open_dir);
+}
+
+/* A --root to write to: the directories above it walked as the resolved
+ * string names them. One that became a symlink since it was resolved
+ * (another user's swap) is refused, as is one others could write; the
+ * tree itself may be anyone's. */
+static void test_root_above_trusted(void **state)
+{
+	const char *top = *state;
+	char *tree = xasprintf("%s/t/tree", top), *t = xasprintf("%s/t", top);
+	char *moved = xasprintf("%s/t.real", top), *err = NULL;
+
+	assert_int_equal(mkdir(t, 0755), 0);
+	assert_int_equal(mkdir(tree, 0777), 0);
+	assert_int_equal(chmod(tree, 0777), 0);
+	assert_int_equal(path_above_trusted(tree, 0, &err), 0);
+	assert_int_equal(chmod(t, 0777), 0);
+	assert_int_equal(path_above_trusted(tree, 0, &err), -EPERM);
+	assert_non_null(strstr(err, "/t: refusing a directory others"));
+	free(err);
+	err = NULL;
+	assert_int_equal(chmod(t, 0755), 0);
+	assert_int_equal(rename(t, moved), 0);
+	assert_int_equal(symlink(moved, t), 0);
+	assert_int_equal(path_above_trusted(tree, 0, &err), -ELOOP);
+	assert_non_null(strstr(err, "a symlink"));
+	free(err);
+	err = NULL;
+	assert_int_equal(path_above_trusted("rel/tree", 0, &err), -EINVAL);
+	free(moved);
+	free(t);
+	free(tree);
 }
 
 static void test_state_dir_prepare_refuses_a_file(void **state)
@@ -818,6 +861,7 @@ int main(void)
 		T(test_state_dir_prepare_creates_0700),
 		T(test_state_dir_others_could_write_is_refused),
 		T(test_state_dir_on_a_path_others_could_change),
+		T(test_root_above_trusted),
 		T(test_state_dir_beneath_root_refuses_symlinks),
 		T(test_state_dir_prepare_refuses_a_file),
 		T(test_lock_removes_stale_temporary_files),
