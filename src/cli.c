@@ -110,88 +110,41 @@ const char *cli_state_dir(struct cli *cli)
 	return owned;
 }
 
-/* path with what exists of it resolved (realpath) and the rest, which
- * does not exist yet, appended as given; NULL with *ret_r -EINVAL where
- * that rest names "." or ".." (it would be made, then left), or another
- * -errno (the working directory gone, for one). */
-static char *resolve_existing(const char *path, int *ret_r)
-{
-	_cleanup_free_ char *copy = NULL;
-	struct strbuf rest = { 0 };
-	char real[PATH_MAX], *out;
-
-	if (!*path) {
-		*ret_r = -ENOENT; /* as an open of "" says */
-		return NULL;
-	}
-	copy = xstrdup(path);
-	for (;;) {
-		char *slash, *name;
-
-		if (realpath(*copy ? copy : ".", real))
-			break;
-		*ret_r = -errno;
-		if (*ret_r != -ENOENT || !*copy) {
-			free(rest.s);
-			return NULL;
-		}
-		slash = strrchr(copy, '/');
-		name = slash ? slash + 1 : copy;
-		if (!strcmp(name, ".") || !strcmp(name, "..")) {
-			free(rest.s);
-			*ret_r = -EINVAL;
-			return NULL;
-		}
-		if (*name) {
-			/* prepend "/name" */
-			_cleanup_free_ char *tail = rest.s;
-
-			rest = (struct strbuf){ 0 };
-			strbuf_puts(&rest, "/");
-			strbuf_puts(&rest, name);
-			if (tail)
-				strbuf_puts(&rest, tail);
-		}
-		if (!slash)
-			*copy = '\0';
-		else if (slash == copy)
-			copy[1] = '\0'; /* "/" exists: the loop ends there */
-		else
-			*slash = '\0';
-	}
-	out = xasprintf("%s%s", strcmp(real, "/") || !rest.s ? real : "",
-			rest.s ? rest.s : "");
-	free(rest.s);
-	return out;
-}
-
 int cli_resolve_paths(struct cli *cli, unsigned needs)
 {
 	static char *root_real, *state_real;
-	int r = 0;
+	_cleanup_free_ char *err = NULL;
+	int r;
 
 	/* a dry run writes no state */
 	if (!(needs & NEED_STATE) || cli->dry_run)
 		return 0;
 	/* --root where it is used: the host, or the default state
-	 * directory beneath it */
+	 * directory beneath it; resolved by hand, so that no one who could
+	 * write a directory on the path given chooses where it leads */
 	if (((needs & NEED_HOST) || !cli->state_dir_given) &&
 	    strcmp(cli->root, "/")) {
 		free(root_real);
-		root_real = realpath(cli->root, NULL);
-		if (!root_real) {
-			cli_error("--root %s: %s", cli->root, strerror(errno));
-			return EXIT_USAGE;
+		r = path_resolve_trusted(cli->root, geteuid(), false,
+					 &root_real, &err);
+		if (r < 0) {
+			cli_error("--root %s: %s", cli->root,
+				  err ? err : strerror(-r));
+			return r == -EPERM ? EXIT_RUNTIME : EXIT_USAGE;
 		}
 		cli->root = root_real;
 	}
 	if (cli->state_dir_given) {
 		free(state_real);
-		state_real = resolve_existing(cli->state_dir, &r);
-		if (!state_real) {
+		r = *cli->state_dir ?
+			    path_resolve_trusted(cli->state_dir, geteuid(),
+						 true, &state_real, &err) :
+			    -ENOENT;
+		if (r < 0) {
 			cli_error("state directory %s: %s", cli->state_dir,
-				  r == -EINVAL ? "'.' or '..' in a part that "
-						 "does not exist yet" :
+				  err	       ? err :
+				  r == -EINVAL ? "'.' or '..' in a part "
+						 "that does not exist yet" :
 						 strerror(-r));
 			return EXIT_RUNTIME;
 		}

@@ -219,6 +219,171 @@ int open_dir_beneath(const char *root, const char *rel, bool create,
 	return walk_make(base, rel + strspn(rel, "/"), create, mode);
 }
 
+/* In a sticky directory an entry's owner may still rename or replace it:
+ * one owned by someone other than root or uid is no more fixed than one
+ * in a directory they could write. */
+static int refuse_in_sticky(const struct stat *parent, const struct stat *st,
+			    uid_t uid, const char *path, char **ret_err)
+{
+	if (!(parent->st_mode & S_ISVTX) || st->st_uid == 0 ||
+	    st->st_uid == uid)
+		return 0;
+	*ret_err = xasprintf("%s: owned by uid %u in a sticky directory, where "
+			     "its owner may replace it (refused while running "
+			     "privileged)",
+			     path, (unsigned)st->st_uid);
+	return -EPERM;
+}
+
+int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
+			 char **ret_real, char **ret_err)
+{
+	struct strbuf todo = { 0 }, done = { 0 };
+	_cleanup_close_ int cur = -1;
+	struct stat st_cur = { 0 };
+	int hops = 0, r = 0;
+
+	*ret_real = NULL;
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		strbuf_puts(&todo, cwd);
+		strbuf_puts(&todo, "/");
+	}
+	strbuf_puts(&todo, path);
+	cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0 || fstat(cur, &st_cur) < 0)
+		r = -errno;
+	for (size_t at = 0; r == 0 && at < todo.len;) {
+		size_t end = at + strcspn(todo.s + at, "/");
+		_cleanup_free_ char *name = xstrndup(todo.s + at, end - at);
+		const char *rest = todo.s + end + (end < todo.len);
+		struct stat st;
+		int next;
+
+		at = end + (end < todo.len);
+		if (!*name || !strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			/* back up one: the directories on done were checked
+			 * and no one else can change them */
+			char *slash = done.s ? strrchr(done.s, '/') : NULL;
+
+			if (slash) {
+				*slash = '\0';
+				done.len = (size_t)(slash - done.s);
+			}
+			close(cur);
+			cur = open(done.s && done.len ? done.s : "/",
+				   O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					   O_CLOEXEC);
+			if (cur < 0 || fstat(cur, &st_cur) < 0)
+				r = -errno;
+			continue;
+		}
+		if (dir_writable_by_others(&st_cur, uid)) {
+			r = refuse_dir(done.len ? done.s : "/", &st_cur,
+				       ret_err);
+			break;
+		}
+		next = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			r = -errno;
+			if (r == -ENOENT && allow_missing) {
+				/* the rest is made later, as named: no "."
+				 * or ".." in it (made, then left) */
+				_cleanup_free_ char *tail =
+					xasprintf("/%s/%s/", name, rest);
+
+				if (strstr(tail, "/./") || strstr(tail, "/../"))
+					r = -EINVAL;
+				else {
+					r = 0;
+					strbuf_puts(&done, "/");
+					strbuf_puts(&done, name);
+					if (*rest) {
+						strbuf_puts(&done, "/");
+						strbuf_puts(&done, rest);
+					}
+					while (done.len > 1 &&
+					       done.s[done.len - 1] == '/')
+						done.s[--done.len] = '\0';
+				}
+			}
+			break;
+		}
+		if (fstat(next, &st) < 0) {
+			r = -errno;
+			close(next);
+			break;
+		}
+		{
+			_cleanup_free_ char *shown = xasprintf(
+				"%s/%s", done.len ? done.s : "", name);
+
+			r = refuse_in_sticky(&st_cur, &st, uid, shown, ret_err);
+		}
+		if (r < 0) {
+			close(next);
+			break;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			/* followed by hand: what it names is walked and
+			 * checked like the rest */
+			char target[PATH_MAX];
+			ssize_t n = readlinkat(next, "", target,
+					       sizeof(target) - 1);
+			struct strbuf again = { 0 };
+
+			close(next);
+			if (++hops > 40 || n <= 0) {
+				r = n < 0 ? -errno : -ELOOP;
+				break;
+			}
+			target[n] = '\0';
+			strbuf_puts(&again, target);
+			if (*rest) {
+				strbuf_puts(&again, "/");
+				strbuf_puts(&again, rest);
+			}
+			free(todo.s);
+			todo = again;
+			at = 0;
+			if (target[0] == '/') {
+				close(cur);
+				done.len = 0;
+				if (done.s)
+					done.s[0] = '\0';
+				cur = open("/",
+					   O_PATH | O_DIRECTORY | O_CLOEXEC);
+				if (cur < 0 || fstat(cur, &st_cur) < 0)
+					r = -errno;
+			}
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			close(next);
+			r = -ENOTDIR;
+			break;
+		}
+		strbuf_puts(&done, "/");
+		strbuf_puts(&done, name);
+		close(cur);
+		cur = next;
+		st_cur = st;
+	}
+	free(todo.s);
+	if (r < 0) {
+		free(done.s);
+		return r;
+	}
+	*ret_real = done.len ? strbuf_take(&done) : xstrdup("/");
+	free(done.s);
+	return 0;
+}
+
 /* Walk the absolute path from / one component at a time, never following
  * a symlink, each directory passed through (every one but the last) one
  * no one but root or uid could write; with create, what is missing is
@@ -275,6 +440,18 @@ static int walk_trusted(const char *path, uid_t uid, bool create,
 			}
 			if (next < 0)
 				return -errno;
+			{
+				struct stat child;
+				int r = fstat(next, &child) < 0 ? -errno : 0;
+
+				if (r == 0)
+					r = refuse_in_sticky(&st, &child, uid,
+							     copy, ret_err);
+				if (r < 0) {
+					close(next);
+					return r;
+				}
+			}
 			close(cur);
 			cur = next;
 		}

@@ -49,6 +49,18 @@ int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode);
 int state_dir_open(const char *dir, const char *beneath, bool create,
 		   char **ret_real, char **ret_err);
 
+/* path (relative to the working directory, or absolute) resolved by hand
+ * from /, each symlink followed only after the directory holding it was
+ * checked: every directory passed through one no one but root or uid
+ * could write, and in a sticky one every entry passed through theirs. So
+ * the path given cannot be made to lead elsewhere by someone who could
+ * write a directory on it, and *ret_real, the resolved path (absolute,
+ * no symlink), stays what it is for the run. allow_missing: what does not
+ * exist yet is appended as given ("." or ".." in it: -EINVAL). 0, or
+ * -EPERM with *ret_err, or another -errno. */
+int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
+			 char **ret_real, char **ret_err);
+
 /* Every directory above the absolute path one no one but root or uid
  * could write, and no symlink on the way (path itself may be anyone's:
  * a --root tree): 0, or -EPERM or -ELOOP with *ret_err, or another

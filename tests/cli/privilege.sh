@@ -77,23 +77,39 @@ expect_exit 3 "... with a state directory elsewhere too (-s)" \
 check "... the tree still unchanged" diff -r "$TMP/root" "$TMP/open/tree"
 expect_exit 1 "... a dry run, which writes nothing, still runs" \
 	"$HT" -r "$TMP/open/tree" -s "$TMP/state" apply --dry-run "$TMP/p.ini"
-# A symlink in that directory to a tree elsewhere is resolved once: the
-# run goes by the tree's own path, which no one else can change.
+# A symlink in that directory: whoever can write it chooses where it
+# leads, so it is refused too, whatever it leads to (the path is resolved
+# by hand, each directory checked before a symlink in it is followed).
 cp -a "$TMP/root" "$TMP/safetree"
 ln -s "$TMP/safetree" "$TMP/open/link"
-expect_exit 0 "a --root through a symlink there: applied to the tree it led to" \
+expect_exit 3 "a --root through a symlink in that directory: refused" \
 	"$HT" -r "$TMP/open/link" -s "$TMP/state2" apply "$TMP/p.ini"
-check "... which has the change" \
+check "... the tree it leads to unchanged" diff -r "$TMP/root" "$TMP/safetree"
+# A symlink in a directory no one else can write is followed, and the
+# snapshot names the tree itself: repointed, the symlink leads a
+# rollback nowhere near it.
+ln -s "$TMP/safetree" "$TMP/tlink"
+expect_exit 0 "a --root through a symlink no one else can change: applied" \
+	"$HT" -r "$TMP/tlink" -s "$TMP/state2" apply "$TMP/p.ini"
+check "... to the tree it leads to" \
 	grep -qx 4096 "$TMP/safetree/proc/sys/net/core/somaxconn"
-# the snapshot names the tree itself, not the symlink: repointed, the
-# symlink leads a rollback nowhere near it
-ln -sfn "$TMP/root" "$TMP/open/link"
+ln -sfn "$TMP/root" "$TMP/tlink"
 expect_exit 2 "... a rollback through the repointed symlink is refused" \
-	"$HT" -r "$TMP/open/link" -s "$TMP/state2" rollback
+	"$HT" -r "$TMP/tlink" -s "$TMP/state2" rollback
 check "... naming the tree the snapshot was taken of" \
 	grep -q "was taken of root $TMP/safetree" "$TMP/last.err"
 check "... which keeps the change" \
 	grep -qx 4096 "$TMP/safetree/proc/sys/net/core/somaxconn"
+# A tree another user owns in a sticky directory (as /tmp): its owner
+# may rename it and put a symlink in its place, so it is refused too.
+mkdir "$TMP/sticky"
+chmod 1777 "$TMP/sticky"
+cp -a "$TMP/root" "$TMP/sticky/tree"
+chown -R nobody "$TMP/sticky/tree"
+expect_exit 3 "a --root another user owns in a sticky directory: refused" \
+	"$HT" -r "$TMP/sticky/tree" -s "$TMP/state2" apply "$TMP/p.ini"
+check "... saying its owner may replace it" \
+	grep -q "owned by uid [0-9]* in a sticky directory" "$TMP/last.err"
 # -s: '..' in a part that does not exist yet is refused before anything
 # is made (it would make a directory, then leave it); / itself too
 expect_exit 3 "-s with '..' in a part not made yet: refused" \

@@ -3,6 +3,7 @@
  * files are refused with "file:line:", and the state directory keeps them
  * private, ordered and locked. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -560,6 +561,73 @@ static void test_root_above_trusted(void **state)
 	free(tree);
 }
 
+/* The path resolved by hand gives what realpath gives where nothing is
+ * wrong ("..", ".", "//", symlinks relative and absolute, a relative
+ * path), ends a symlink loop, refuses a symlink or a directory others
+ * could write on the way, and appends what does not exist yet. */
+static void test_path_resolve_trusted(void **state)
+{
+	const char *top = *state;
+	char *a = xasprintf("%s/a", top), *b = xasprintf("%s/a/b", top);
+	char *rel = xasprintf("%s/a/rel", top), *abs = xasprintf("%s/abs", top);
+	char *loop = xasprintf("%s/loop", top), *in = NULL, *want = NULL;
+	char *got = NULL, *err = NULL, cwd[PATH_MAX];
+
+	assert_int_equal(mkdir(a, 0755), 0);
+	assert_int_equal(mkdir(b, 0755), 0);
+	assert_int_equal(symlink("b", rel), 0);
+	assert_int_equal(symlink(b, abs), 0);
+	assert_int_equal(symlink("loop", loop), 0);
+
+	in = xasprintf("%s/a/./b/..//rel/", top);
+	assert_int_equal(path_resolve_trusted(in, 0, false, &got, &err), 0);
+	want = realpath(in, NULL);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	free(in);
+	assert_int_equal(path_resolve_trusted(abs, 0, false, &got, &err), 0);
+	want = realpath(abs, NULL);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	assert_int_equal(path_resolve_trusted(loop, 0, false, &got, &err),
+			 -ELOOP);
+	in = xasprintf("%s/abs/new/deeper", top);
+	assert_int_equal(path_resolve_trusted(in, 0, true, &got, &err), 0);
+	want = realpath(b, NULL);
+	assert_true(!strncmp(got, want, strlen(want)));
+	assert_string_equal(got + strlen(want), "/new/deeper");
+	free(got);
+	free(want);
+	free(in);
+	in = xasprintf("%s/abs/new/../x", top);
+	assert_int_equal(path_resolve_trusted(in, 0, true, &got, &err),
+			 -EINVAL);
+	free(in);
+	/* relative, from the working directory */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(a), 0);
+	assert_int_equal(path_resolve_trusted("rel", 0, false, &got, &err), 0);
+	want = realpath(b, NULL);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	assert_int_equal(chdir(cwd), 0);
+	/* a symlink in a directory others could write: refused, not followed */
+	assert_int_equal(chmod(a, 0777), 0);
+	assert_int_equal(path_resolve_trusted(rel, 0, false, &got, &err),
+			 -EPERM);
+	assert_non_null(strstr(err, "refusing a directory others could write"));
+	free(err);
+	assert_int_equal(chmod(a, 0755), 0);
+	free(loop);
+	free(abs);
+	free(rel);
+	free(b);
+	free(a);
+}
+
 static void test_state_dir_prepare_refuses_a_file(void **state)
 {
 	char *dir = xasprintf("%s/file", (char *)*state);
@@ -862,6 +930,7 @@ int main(void)
 		T(test_state_dir_others_could_write_is_refused),
 		T(test_state_dir_on_a_path_others_could_change),
 		T(test_root_above_trusted),
+		T(test_path_resolve_trusted),
 		T(test_state_dir_beneath_root_refuses_symlinks),
 		T(test_state_dir_prepare_refuses_a_file),
 		T(test_lock_removes_stale_temporary_files),
