@@ -73,8 +73,7 @@ static int walk_parent(const char *path, uid_t uid, const char **ret_last,
 int trusted_open(const char *path, bool check_owner, uid_t uid,
 		 const char *what, char **ret_err)
 {
-	char real[PATH_MAX];
-	_cleanup_free_ char *dir = NULL, *full = NULL;
+	_cleanup_free_ char *dir = NULL, *full = NULL, *real = NULL;
 	_cleanup_close_ int dfd = -1, fd = -1;
 	const char *base = strrchr(path, '/'), *last = NULL;
 	struct stat st;
@@ -84,12 +83,17 @@ int trusted_open(const char *path, bool check_owner, uid_t uid,
 	if (!check_owner) {
 		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	} else {
-		/* the directory is resolved; the file itself is never a
-		 * symlink followed */
+		/* the directory is resolved by hand, each directory on the
+		 * way checked before a symlink in it is followed (so no one
+		 * else chooses where the path leads, nor can change it
+		 * later: the caller may look it up again); the file itself
+		 * is never a symlink followed */
 		dir = base ? xstrndup(path, (size_t)(base - path)) :
 			     xstrdup(".");
-		if (!realpath(*dir ? dir : "/", real))
-			return -errno;
+		r = path_resolve_trusted(*dir ? dir : "/", uid, false, &real,
+					 ret_err);
+		if (r < 0 || !real) /* real is set when r is 0 */
+			return r < 0 ? r : -EIO;
 		full = xasprintf("%s/%s", strcmp(real, "/") ? real : "",
 				 base ? base + 1 : path);
 		dfd = walk_parent(full, uid, &last, ret_err);

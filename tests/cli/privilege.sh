@@ -54,6 +54,19 @@ expect_exit 2 "a profile given as a symlink is refused when privileged" \
 	"$HT" -r "$TMP/root" -s "$TMP/state" lint "$TMP/link.ini"
 grep -q "a symlink" "$TMP/last.err"
 check "... saying so" [ $? = 0 ]
+# A directory on the way that is a symlink in a directory others can
+# write: where it leads is theirs to choose (among root's own files of
+# that name), so it is refused, as a profile directly there is.
+mkdir "$TMP/pdir" "$TMP/popen"
+chmod 0777 "$TMP/popen"
+cp "$TMP/p.ini" "$TMP/pdir/p.ini"
+ln -s "$TMP/pdir" "$TMP/popen/lnk"
+expect_exit 2 "a profile through a symlink in a directory others can write: refused" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" audit "$TMP/popen/lnk/p.ini"
+check "... naming that directory" \
+	grep -q "popen: refusing a directory others could write" "$TMP/last.err"
+expect_exit 1 "... the same profile by its own path is used" \
+	"$HT" -r "$TMP/root" -s "$TMP/state" audit "$TMP/pdir/p.ini"
 expect_exit 3 "-s naming a directory others can write is refused" \
 	"$HT" -r "$TMP/root" -s /tmp snapshot --name x "$TMP/p.ini"
 same "... and left as it was" "$(stat -c %a /tmp)" 1777
