@@ -164,6 +164,22 @@ static bool is_symlink(int dfd, const char *name)
 	return r;
 }
 
+/* The directory name in dir, never a symlink followed; with create,
+ * made with mode where missing. A descriptor or -errno. */
+static int open_or_make(int dir, const char *name, bool create, mode_t mode)
+{
+	int fd = openat(dir, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(dir, name, mode) < 0 && errno != EEXIST)
+			return -errno;
+		fd = openat(dir, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
 /* Open (or make) each component of rel below dfd without following a
  * symlink; the last one with mode last_mode. */
 static int walk_make(int dfd, const char *rel, bool create, mode_t last_mode)
@@ -183,20 +199,10 @@ static int walk_make(int dfd, const char *rel, bool create, mode_t last_mode)
 			*slash = '\0';
 		last = !slash || !slash[1 + strspn(slash + 1, "/")];
 		if (*p) {
-			next = openat(cur, p,
-				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					      O_CLOEXEC);
-			if (next < 0 && errno == ENOENT && create) {
-				if (mkdirat(cur, p, last ? last_mode : 0755) <
-					    0 &&
-				    errno != EEXIST)
-					return -errno;
-				next = openat(cur, p,
-					      O_RDONLY | O_DIRECTORY |
-						      O_NOFOLLOW | O_CLOEXEC);
-			}
+			next = open_or_make(cur, p, create,
+					    last ? last_mode : 0755);
 			if (next < 0)
-				return is_symlink(cur, p) ? -EMLINK : -errno;
+				return is_symlink(cur, p) ? -EMLINK : next;
 			close(cur);
 			cur = next;
 		}
@@ -422,18 +428,8 @@ static int walk_trusted(const char *path, uid_t uid, bool create,
 				return refuse_dir(copy[0] ? copy : "/", &st,
 						  ret_err);
 			}
-			next = openat(cur, p,
-				      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					      O_CLOEXEC);
-			if (next < 0 && errno == ENOENT && create) {
-				if (mkdirat(cur, p, last ? last_mode : 0755) <
-					    0 &&
-				    errno != EEXIST)
-					return -errno;
-				next = openat(cur, p,
-					      O_RDONLY | O_DIRECTORY |
-						      O_NOFOLLOW | O_CLOEXEC);
-			}
+			next = open_or_make(cur, p, create,
+					    last ? last_mode : 0755);
 			if (next < 0 && is_symlink(cur, p)) {
 				*ret_err = xasprintf("%s: a symlink (refused "
 						     "while running "
@@ -443,7 +439,7 @@ static int walk_trusted(const char *path, uid_t uid, bool create,
 				return -ELOOP;
 			}
 			if (next < 0)
-				return -errno;
+				return next;
 			{
 				struct stat child;
 				int r = fstat(next, &child) < 0 ? -errno : 0;
