@@ -154,6 +154,10 @@ static void classify_error(struct check *c, int r)
 		c->status = ST_ERROR;
 		c->detail = xstrdup("not a regular file or an invalid path");
 		break;
+	case EMLINK:
+		c->status = ST_ERROR;
+		c->detail = xstrdup(hostfs_strerror(r));
+		break;
 	default:
 		c->status = ST_ERROR;
 		c->detail = xstrdup(strerror(-r));

@@ -584,6 +584,8 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 		if (r < 0)
 			return r;
 	}
+	if (st.st_nlink > 1)
+		return -EMLINK;
 	if (ret_mode)
 		*ret_mode = st.st_mode;
 	if ((how & READ_WRITABLE) && !(st.st_mode & 0222)) {
@@ -597,6 +599,8 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 
 		if (t < 0)
 			return t;
+		if (st.st_nlink > 1)
+			return -EMLINK;
 	}
 	if (r < 0)
 		return r;
@@ -653,6 +657,8 @@ int hostfs_write(const struct host *h, const char *rel, const char *value)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
+	if (st.st_nlink > 1)
+		return -EMLINK;
 	if (!is_kernel_file(fd) && ftruncate(fd, 0) < 0)
 		return -errno;
 	do
@@ -665,6 +671,13 @@ int hostfs_write(const struct host *h, const char *rel, const char *value)
 	if (close(TAKE_FD(fd)) < 0)
 		return -errno;
 	return 0;
+}
+
+const char *hostfs_strerror(int r)
+{
+	if (r == -EMLINK)
+		return "the file has other hard links, refused";
+	return strerror(-r);
 }
 
 void strv_free(char **v, size_t n)

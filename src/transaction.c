@@ -88,8 +88,9 @@ bool same_value(const char *a, const char *b)
 char *write_refused(int r, const char *why)
 {
 	if (why && *why)
-		return xasprintf("write refused: %s: %s", strerror(-r), why);
-	return xasprintf("write refused: %s", strerror(-r));
+		return xasprintf("write refused: %s: %s", hostfs_strerror(r),
+				 why);
+	return xasprintf("write refused: %s", hostfs_strerror(r));
 }
 
 static struct change *change_new(struct check *c, const char *from,
@@ -544,7 +545,7 @@ static void restore_one(const struct host *h, struct change *ch)
 	ch->restore = RS_FAILED;
 	why = ch->reason;
 	ch->reason = xasprintf("%s%scould not restore '%s': %s", why ? why : "",
-			       why ? "; " : "", ch->from, strerror(-r));
+			       why ? "; " : "", ch->from, hostfs_strerror(r));
 }
 
 /* Undo changes [0, upto] in reverse: the applied ones, the companions

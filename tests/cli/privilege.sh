@@ -140,6 +140,23 @@ expect_exit 3 "a relative -s from a removed working directory: an error" \
 	sh -c 'cd "$1" && rmdir "$1" && exec timeout 20 "$2" -r "$3" -s st \
 		snapshot --name g "$4"' sh "$TMP/gone" "$HT" "$TMP/root" "$TMP/p.ini"
 
+# A hard link in a tree to a file outside it (which anyone may make to
+# root's files where fs.protected_hardlinks=0): neither read into the
+# report nor written, whatever the verb.
+cp -a "$FIXTURES/cli-basic" "$TMP/hl"
+printf 'secret\n' > "$TMP/outside"
+rm "$TMP/hl/proc/sys/net/core/somaxconn"
+ln "$TMP/outside" "$TMP/hl/proc/sys/net/core/somaxconn"
+expect_exit 1 "a hard-linked file in a tree: an error in the audit" \
+	"$HT" -r "$TMP/hl" -s "$TMP/st-hl" audit "$TMP/p.ini"
+grep -q "somaxconn *error .*other hard links, refused" "$TMP/last.out"
+check "... saying why, not showing the other file's content" [ $? = 0 ]
+expect_exit 3 "... and apply refuses it" \
+	"$HT" -r "$TMP/hl" -s "$TMP/st-hl" apply "$TMP/p.ini"
+grep -q "other hard links, refused" "$TMP/last.err"
+check "... saying why" [ $? = 0 ]
+same "... the file outside the tree is unchanged" "$(cat "$TMP/outside")" secret
+
 printf '[sysctl]\nkernel.shmmni = 4095\n' > "$TMP/shm.ini"
 chmod 0644 "$TMP/shm.ini"
 expect_exit 1 "unprivileged audit of the live host works (a deviation)" \

@@ -311,6 +311,37 @@ static void test_write_through_escaping_symlink_fails(void **state)
 	free(data);
 }
 
+/* A hard link in a tree to a file outside it (fs.protected_hardlinks=0
+ * lets anyone make one to root's files) is neither read nor written: the
+ * outside file keeps its content and shows in no report. */
+static void test_hard_link_out_of_the_tree_is_refused(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "hard");
+	char *v = NULL, *data;
+
+	assert_int_equal(link(e->outside, path), 0);
+	assert_int_equal(hostfs_read(&e->h, "hard", &v, NULL), -EMLINK);
+	assert_null(v);
+	assert_int_equal(hostfs_read_once(&e->h, "hard", &v, NULL), -EMLINK);
+	assert_int_equal(hostfs_read_writable(&e->h, "hard", &v, NULL),
+			 -EMLINK);
+	assert_null(v);
+	assert_int_equal(hostfs_write(&e->h, "hard", "pwned"), -EMLINK);
+	data = slurp(e->outside);
+	assert_string_equal(data, "secret\n");
+	assert_string_equal(hostfs_strerror(-EMLINK),
+			    "the file has other hard links, refused");
+	/* with its other name gone it is the tree's own file again */
+	assert_int_equal(unlink(e->outside), 0);
+	assert_int_equal(hostfs_write(&e->h, "hard", "mine"), 0);
+	assert_int_equal(hostfs_read(&e->h, "hard", &v, NULL), 0);
+	assert_string_equal(v, "mine");
+	free(v);
+	free(data);
+	free(path);
+}
+
 static void test_symlink_inside_root_is_followed(void **state)
 {
 	struct env *e = *state;
@@ -930,6 +961,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_open_refuses_absolute_symlink),
 	T(test_read_through_escaping_symlink_fails),
 	T(test_write_through_escaping_symlink_fails),
+	T(test_hard_link_out_of_the_tree_is_refused),
 	T(test_symlink_inside_root_is_followed),
 	T(test_open_dot_is_the_root),
 	T(test_list_is_sorted_without_dots),
