@@ -181,6 +181,17 @@ static void print_summary(const struct cli *cli, FILE *f, const struct txn *t,
 
 /* The report of apply to f: for a dry run, what cli_apply_dry_run shows
  * too. */
+/* The sysctl drop-in apply --persist writes: beneath --root, the tree's,
+ * named as the plan names it. */
+static char *sysctl_dropin_path(const char *root)
+{
+	char real[PATH_MAX];
+	const char *r = realpath(root, real) ? real : root;
+
+	return xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
+			 strcmp(r, "/") ? r : "");
+}
+
 static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 			 const char *shown, int code)
 {
@@ -212,12 +223,14 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 		report_changes_text(f, &rep);
 	print_summary(cli, f, t, shown, code);
 	if (cli->persist && cli->format == FMT_TEXT && cli->verbosity >= 0 &&
-	    code == EXIT_OK && !cli->dry_run)
+	    code == EXIT_OK && !cli->dry_run) {
+		_cleanup_free_ char *dropin = sysctl_dropin_path(cli->root);
+
 		fprintf(f,
-			"%s holds after a reboot: "
-			"/etc/sysctl.d/90-hosttune.conf, and "
+			"%s holds after a reboot: %s, and "
 			"hosttune-apply.service applies it at boot\n",
-			shown);
+			shown, dropin);
+	}
 	print_boot_notice(cli, f, t, code);
 	ptrvec_free(&names, NULL);
 }
@@ -306,8 +319,7 @@ static int plan_persist(struct cli *cli, struct txn *t, const char *profile)
 	char real[PATH_MAX];
 
 	root = realpath(cli->root, real) ? xstrdup(real) : xstrdup(cli->root);
-	path = xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
-			 strcmp(root, "/") ? root : "");
+	path = sysctl_dropin_path(root);
 	int r;
 
 	if (boot_dropin(t, profile, &boot) < 0)

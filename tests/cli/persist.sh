@@ -21,6 +21,8 @@ check "... multi-value keys with blanks" [ $? = 0 ]
 same "the active profile is recorded" "$(cat "$A")" "$P"
 grep -q '^file:.*90-hosttune.conf  *(no file)  *(13 lines)  *applied$' "$TMP/last.out"
 check "the table shows the files as a summary" [ $? = 0 ]
+grep -q "holds after a reboot: $(realpath "$TMP/r")/etc/sysctl.d/90-hosttune.conf," "$TMP/last.out"
+check "... and says the drop-in is the tree's, not the host's" [ $? = 0 ]
 # boot_verdicts JSON: "ID PERSISTED BOOT_SOURCE" for each result of an
 # audit's JSON report.
 boot_verdicts() {
