@@ -257,8 +257,19 @@ int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
 	if (path[0] != '/') {
 		char cwd[PATH_MAX];
 
-		if (!getcwd(cwd, sizeof(cwd)))
-			return -errno;
+		if (!getcwd(cwd, sizeof(cwd))) {
+			r = -errno;
+			if (r == -ERANGE)
+				*ret_err = xstrdup(
+					"a relative path, and the working "
+					"directory's is longer than PATH_MAX: "
+					"give an absolute path");
+			else if (r == -ENOENT)
+				*ret_err = xstrdup(
+					"a relative path, and the working "
+					"directory has been removed");
+			return r;
+		}
 		strbuf_puts(&todo, cwd);
 		strbuf_puts(&todo, "/");
 	}

@@ -139,6 +139,17 @@ mkdir "$TMP/gone"
 expect_exit 3 "a relative -s from a removed working directory: an error" \
 	sh -c 'cd "$1" && rmdir "$1" && exec timeout 20 "$2" -r "$3" -s st \
 		snapshot --name g "$4"' sh "$TMP/gone" "$HT" "$TMP/root" "$TMP/p.ini"
+grep -q "state directory st: a relative path, and the working directory has been removed" "$TMP/last.err"
+check "... saying so" [ $? = 0 ]
+# and from one whose path is longer than PATH_MAX: getcwd cannot say
+# where it is, so the message asks for an absolute path
+deep=$(printf 'd%.0s' $(seq 200))
+expect_exit 3 "a relative -s from a working directory deeper than PATH_MAX" \
+	sh -c 'cd "$1" && for i in $(seq 25); do mkdir "$2" && cd -P "$2" || exit 9; done
+		exec "$3" -r "$4" -s st snapshot --name g "$5"' \
+	sh "$TMP" "$deep" "$HT" "$TMP/root" "$TMP/p.ini"
+grep -q "working directory's is longer than PATH_MAX: give an absolute path" "$TMP/last.err"
+check "... asks for an absolute path" [ $? = 0 ]
 
 # A hard link in a tree to a file outside it (which anyone may make to
 # root's files where fs.protected_hardlinks=0): neither read into the
