@@ -51,8 +51,6 @@ void txn_free(struct txn *t)
 	ptrvec_free(&t->hidden, check_free);
 	free(t->plan_err);
 	free(t->lock_msg);
-	free(t->state_real);
-	t->state_real = NULL;
 	snapshot_free(&t->undo);
 	t->lock_fd = -1;
 	t->plan_err = NULL;
@@ -61,20 +59,13 @@ void txn_free(struct txn *t)
 
 int txn_lock(struct txn *t)
 {
-	char *real = NULL;
 	int r;
 
 	free(t->lock_msg);
-	r = state_dir_open(t->state_dir, t->beneath, true,
-			   t->privileged ? &real : NULL, &t->lock_msg);
+	r = state_dir_open(t->state_dir, t->beneath, true, t->privileged,
+			   &t->lock_msg);
 	if (r < 0)
 		return r;
-	if (real) {
-		/* from now on by the path that was checked */
-		free(t->state_real);
-		t->state_real = real;
-		t->state_dir = real;
-	}
 	return state_lock(t->state_dir, &t->lock_fd);
 }
 

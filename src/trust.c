@@ -498,28 +498,23 @@ static int state_path_refused(const char *dir, int r, char **ret_err)
 }
 
 int state_dir_open(const char *dir, const char *beneath, bool create,
-		   char **ret_real, char **ret_err)
+		   bool trusted, char **ret_err)
 {
 	_cleanup_close_ int base = -1, fd = -1;
 	const char *rel = dir;
 	size_t n;
-	int r;
 
 	*ret_err = NULL;
-	if (ret_real) {
+	if (trusted) {
 		/* privileged: dir was resolved before anything used it
 		 * (cli_resolve_paths); walked as it is, made where missing,
 		 * nothing on a path others could change, no symlink */
-		*ret_real = NULL;
 		fd = dir[0] == '/' ? walk_trusted(dir, geteuid(), create, 0700,
 						  ret_err) :
 				     -EINVAL;
 		if (fd < 0)
 			return state_path_refused(dir, fd, ret_err);
-		r = check_state_dir(fd, dir, ret_err);
-		if (r == 0)
-			*ret_real = xstrdup(dir);
-		return r;
+		return check_state_dir(fd, dir, ret_err);
 	}
 	if (beneath) {
 		n = strlen(beneath);

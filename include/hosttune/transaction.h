@@ -67,11 +67,9 @@ struct txn {
 	const struct host *h;
 	const char *state_dir;
 	const char *beneath; /* --root the state directory lies under */
-	/* a privileged run: no directory on the state directory's path
-	 * others could write, and state_dir its resolved path once locked
-	 * (state_real, which the txn owns) */
+	/* a privileged run: state_dir was resolved (cli_resolve_paths)
+	 * and no directory on its path may be one others could write */
 	bool privileged;
-	char *state_real;
 	char *lock_msg; /* why txn_lock failed, when there is more to say */
 	int lock_fd;
 	bool force; /* plan changes rollback could not undo too */

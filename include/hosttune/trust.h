@@ -40,14 +40,14 @@ int open_dir_beneath_at(int base, const char *rel, bool create, mode_t mode);
  * writable by no one else. beneath, when not NULL, is a --root the path
  * lies under: below it no component may be a symlink, so the directory is
  * resolved beneath the root like every other path. create: make what is
- * missing (else -ENOENT). ret_real (a privileged run; NULL otherwise):
- * dir must be absolute and already resolved (cli_resolve_paths); it is
- * walked as it is, from /, never through a symlink and never through a
- * directory others could write, and *ret_real is dir again, which every
- * later use (the lock, snapshots) goes by: no one else can change it.
+ * missing (else -ENOENT). trusted (a privileged run): dir must be
+ * absolute and already resolved (cli_resolve_paths); it is walked as it
+ * is, from /, never through a symlink and never through a directory
+ * others could write, so every later use by that path (the lock,
+ * snapshots) reaches the directory checked: no one else can change it.
  * 0 or -errno with *ret_err. */
 int state_dir_open(const char *dir, const char *beneath, bool create,
-		   char **ret_real, char **ret_err);
+		   bool trusted, char **ret_err);
 
 /* path (relative to the working directory, or absolute) resolved by hand
  * from /, each symlink followed only after the directory holding it was
