@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "hosttune/strmap.h"
 #include "hosttune/transaction.h"
@@ -336,16 +335,12 @@ static struct wanted *collect_wanted(struct snapshot *const *snaps, size_t n,
 	return w;
 }
 
-/* No file of hosttune's is wanted at path (a file-domain value "-"), and
- * a symlink is there: a mask, the administrator's, which already gives
- * that and is not hosttune's to remove. */
-static bool masked_as_wanted(const struct check_ops *ops, const char *path,
-			     const char *value)
+/* value holds at key already in a way a read does not show (the
+ * domain says so: check_ops.holds_unread). */
+static bool holds_unread(const struct txn *t, const struct check_ops *ops,
+			 const char *key, const char *value)
 {
-	struct stat st;
-
-	return !strcmp(ops->name, "file") && !strcmp(value, "-") &&
-	       lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	return ops->holds_unread && ops->holds_unread(t->h, key, value);
 }
 
 /* One change restoring e; companions for values that already hold. */
@@ -356,7 +351,7 @@ static void plan_restore_one(struct txn *t, const struct wanted *w)
 	struct change *ch;
 
 	/* holds already: nothing to read, write or check again */
-	if (masked_as_wanted(e->ops, e->key, e->value))
+	if (holds_unread(t, e->ops, e->key, e->value))
 		return;
 	c = check_new(e->ops, e->target, e->key);
 	if (c->ops->rename)
@@ -407,7 +402,7 @@ int txn_plan_file(struct txn *t, const char *path, const char *content)
 	_cleanup_free_ char *want = NULL;
 	struct check *c;
 
-	if (!content && masked_as_wanted(ops, path, "-"))
+	if (!content && holds_unread(t, ops, path, "-"))
 		return 0;
 	c = check_new(ops, NULL, path);
 	want = content ? xasprintf("+%s", content) : xstrdup("-");

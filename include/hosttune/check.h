@@ -185,6 +185,12 @@ struct check_ops {
 	/* Optional: give a check made from a snapshot entry the id an audit
 	 * would (rlimit names a process COMM@PID, not by its target). */
 	void (*rename)(const struct host *h, struct check *c);
+	/* Optional: value holds at key already, though a read would not
+	 * say so: nothing is planned, saved or written for it (the file
+	 * domain: no file of hosttune's is wanted, and the administrator's
+	 * mask, a symlink, gives that; it is not hosttune's to remove). */
+	bool (*holds_unread)(const struct host *h, const char *key,
+			     const char *value);
 	/* Optional: the built-in reason for a key, or NULL. */
 	const char *(*why)(const char *key);
 	/* Optional: the built-in reference for a key, or NULL: where a
