@@ -98,22 +98,59 @@ static int file_expand(const struct host *h, const struct setting *s,
 	return 0;
 }
 
-/* Is something other than a regular file at path, which hosttune could
- * not put back? Then why, for the error a check shows. A symlink is one,
- * whatever it leads to: a symlink to /dev/null is how an administrator
- * masks a drop-in (sysctl.d(5)). NULL when path is a regular file or
- * nothing. */
-static char *in_the_way(const char *path)
+/* The file's directory, opened: what its path says, with no symlink on
+ * the way (a tree's etc -> /elsewhere must not take a read or a write out
+ * of the tree), and a drop-in's under the run's root, made if missing
+ * when create is set. Reads, writes and the look for a mask all happen
+ * in this descriptor, so a directory swapped for a symlink after the
+ * look cannot take them elsewhere. A descriptor, or -ELOOP, -EXDEV or
+ * another -errno. realpath(h->root) only says whether the key is under
+ * the root; the walk starts at the root the run opened. */
+static int open_parent(const struct host *h, const char *key, bool create)
+{
+	_cleanup_free_ char *dir =
+		xstrndup(key, (size_t)(strrchr(key, '/') - key));
+	char root[PATH_MAX];
+	size_t n;
+	int fd;
+
+	if (dropin_of(key)) {
+		if (!realpath(h->root, root))
+			return -errno;
+		n = strcmp(root, "/") ? strlen(root) : 0;
+		if (strncmp(key, root, n) || key[n] != '/')
+			return -EXDEV;
+		/* etc/ and etc/sysctl.d/ (etc/default/grub.d/), made if
+		 * missing, beneath the root the run opened when it began
+		 * (h->root_fd): the root is not looked up by its path
+		 * again, so a tree swapped for a symlink to / meanwhile
+		 * cannot take the write to the host's /etc */
+		fd = open_dir_beneath_at(h->root_fd, dir + n, create, 0755);
+	} else {
+		/* the active-profile record's directory, from / */
+		fd = open_dir_beneath("/", dir, false, 0);
+	}
+	/* one component at a time, never through a symlink */
+	return fd == -EMLINK ? -ELOOP : fd;
+}
+
+/* Is something other than a regular file at name in dfd, which hosttune
+ * could not put back? Then why, for the error a check shows. A symlink
+ * is one, whatever it leads to: a symlink to /dev/null is how an
+ * administrator masks a drop-in (sysctl.d(5)). NULL when it is a regular
+ * file or nothing. */
+static char *in_the_way(int dfd, const char *name)
 {
 	char target[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 
-	if (lstat(path, &st) < 0 || S_ISREG(st.st_mode))
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    S_ISREG(st.st_mode))
 		return NULL;
 	if (!S_ISLNK(st.st_mode))
 		return xstrdup("not a regular file");
-	n = readlink(path, target, sizeof(target) - 1);
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
 	if (n < 0)
 		return xstrdup("a symlink");
 	target[n] = '\0';
@@ -133,36 +170,62 @@ static char *in_the_way(const char *path)
 static bool file_holds_unread(const struct host *h, const char *path,
 			      const char *value)
 {
+	_cleanup_close_ int dfd = -1;
 	struct stat st;
 
-	(void)h;
-	return !strcmp(value, "-") && lstat(path, &st) == 0 &&
+	if (strcmp(value, "-") || !own_file(path))
+		return false;
+	dfd = open_parent(h, path, false);
+	return dfd >= 0 &&
+	       fstatat(dfd, strrchr(path, '/') + 1, &st, AT_SYMLINK_NOFOLLOW) ==
+		       0 &&
 	       S_ISLNK(st.st_mode);
 }
 
+/* Read where the write goes: in the directory open_parent opens, the
+ * name not followed if it is a symlink, and a file with another hard
+ * link refused (it could be a file outside the tree, root's own). */
 static int file_read(const struct host *h, struct check *c)
 {
+	const char *name = strrchr(c->key, '/') + 1;
+	_cleanup_close_ int dfd = -1, fd = -1;
 	_cleanup_free_ char *data = NULL;
-	char *err = NULL;
+	struct stat st;
 	size_t len = 0;
-	int fd, r;
+	int r;
 
-	(void)h;
-	c->detail = in_the_way(c->key);
+	dfd = open_parent(h, c->key, false);
+	if (dfd == -ENOENT) {
+		c->actual = xstrdup("-");
+		return 0;
+	}
+	if (dfd == -ELOOP) {
+		c->status = ST_ERROR;
+		c->detail = xstrdup("its directory is reached through a "
+				    "symlink");
+		return 0;
+	}
+	if (dfd < 0)
+		return dfd;
+	c->detail = in_the_way(dfd, name);
 	if (c->detail) {
 		c->status = ST_ERROR;
 		return 0;
 	}
-	fd = trusted_open(c->key, false, 0, "file", &err);
-	free(err);
-	if (fd == -ENOENT) {
+	fd = openat(dfd, name,
+		    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
 		c->actual = xstrdup("-");
 		return 0;
 	}
 	if (fd < 0)
-		return fd;
+		return errno == ELOOP ? -EINVAL : -errno;
+	r = fstat_regular(fd, &st);
+	if (r < 0)
+		return r;
+	if (st.st_nlink > 1)
+		return -EMLINK;
 	r = read_fd_limited(fd, FILE_MAX, &data, &len);
-	close(fd);
 	if (r < 0)
 		return r;
 	if (memchr(data, '\0', len))
@@ -170,41 +233,6 @@ static int file_read(const struct host *h, struct check *c)
 	c->actual = xasprintf("+%s", data);
 	c->raw = xstrdup(c->actual);
 	return 0;
-}
-
-/* The file's directory, opened: what its path says, with no symlink on
- * the way (a tree's etc -> /elsewhere must not take a write out of the
- * tree), and a drop-in's under the run's root, made if missing. The
- * write is made in this descriptor, so a directory swapped for a symlink
- * after the look cannot take it elsewhere. A descriptor, or -ELOOP,
- * -EXDEV or another -errno. realpath(h->root) only says whether the key
- * is under the root; the walk starts at the root the run opened. */
-static int open_parent(const struct host *h, const char *key)
-{
-	_cleanup_free_ char *dir =
-		xstrndup(key, (size_t)(strrchr(key, '/') - key));
-	char root[PATH_MAX];
-	size_t n;
-	int fd;
-
-	if (dropin_of(key)) {
-		if (!realpath(h->root, root))
-			return -errno;
-		n = strcmp(root, "/") ? strlen(root) : 0;
-		if (strncmp(key, root, n) || key[n] != '/')
-			return -EXDEV;
-		/* etc/ and etc/sysctl.d/ (etc/default/grub.d/), made if
-		 * missing, beneath the root the run opened when it began
-		 * (h->root_fd): the root is not looked up by its path
-		 * again, so a tree swapped for a symlink to / meanwhile
-		 * cannot take the write to the host's /etc */
-		fd = open_dir_beneath_at(h->root_fd, dir + n, true, 0755);
-	} else {
-		/* the active-profile record's directory, from / */
-		fd = open_dir_beneath("/", dir, false, 0);
-	}
-	/* one component at a time, never through a symlink */
-	return fd == -EMLINK ? -ELOOP : fd;
 }
 
 static int file_write(const struct host *h, const char *target, const char *key,
@@ -217,7 +245,7 @@ static int file_write(const struct host *h, const char *target, const char *key,
 	(void)target;
 	if (!own_file(key))
 		return -EINVAL;
-	dfd = open_parent(h, key);
+	dfd = open_parent(h, key, true);
 	if (dfd < 0) {
 		if (ret_why)
 			*ret_why = xstrdup(
@@ -252,7 +280,7 @@ static int file_write(const struct host *h, const char *target, const char *key,
 		return -EINVAL;
 	}
 	if (r == -EEXIST && ret_why) {
-		*ret_why = in_the_way(key);
+		*ret_why = in_the_way(dfd, name);
 		if (!*ret_why)
 			*ret_why = xstrdup("not a regular file");
 	}

@@ -88,17 +88,24 @@ static int check_root(struct cli *cli, const struct snapshot *snap)
 	return EXIT_USAGE;
 }
 
-/* Name every value someone else changed since hosttune wrote it. */
+/* Name every value someone else changed since hosttune wrote it. The
+ * values are the host's (and a tree's owner's), escaped as everywhere:
+ * none of their bytes reaches the terminal raw. */
 static void report_changed_since(const struct txn *t)
 {
 	for (size_t i = 0; i < t->changes.n; i++) {
 		const struct change *ch = t->changes.v[i];
+		_cleanup_free_ char *id = NULL, *was = NULL, *now = NULL;
 
-		if (ch->changed_since)
-			fprintf(stderr,
-				"hosttune: %s: changed by someone else since "
-				"hosttune set it to '%s' (now '%s')\n",
-				ch->check->id, ch->changed_since, ch->from);
+		if (!ch->changed_since)
+			continue;
+		id = display_escape(ch->check->id);
+		was = display_escape(ch->changed_since);
+		now = display_escape(ch->from);
+		fprintf(stderr,
+			"hosttune: %s: changed by someone else since "
+			"hosttune set it to '%s' (now '%s')\n",
+			id, was, now);
 	}
 }
 

@@ -213,4 +213,45 @@ grep -q '90-hosttune.conf  *(unreadable)  *(1 line)  *failed (cannot be read: a 
 check "... the row says the mask cannot be read" [ $? = 0 ]
 same "... the mask is kept" \
 	"$(readlink "$TMP/r3/etc/sysctl.d/90-hosttune.conf")" /dev/null
+
+# The drop-in is read where it is written: beneath the tree's root, no
+# symlink on the way, its name not followed, a file with another hard
+# link refused. A root-only file outside the tree never shows in a plan,
+# its JSON or a snapshot, even where the tree's owner could link it in.
+printf 'TOPSECRET\n' >"$TMP/secret"
+chmod 0600 "$TMP/secret"
+cp -pR "$FIXTURES/cli-basic" "$TMP/r4"
+mkdir -p "$TMP/r4/etc/sysctl.d"
+ln "$TMP/secret" "$TMP/r4/etc/sysctl.d/90-hosttune.conf"
+expect_exit 1 "a hard-linked drop-in: the dry run refuses" \
+	"$HT" -r "$TMP/r4" -s "$TMP/st4" -f json apply --persist --dry-run "$P"
+grep -q "cannot be replaced: the file has other hard links, refused" "$TMP/last.out"
+check "... saying why" [ $? = 0 ]
+expect_exit 3 "... and so does apply" \
+	"$HT" -r "$TMP/r4" -s "$TMP/st4" apply --persist "$P"
+check "... nothing of the other file anywhere" \
+	sh -c '! grep -rq TOPSECRET "$1" "$2" "$3"' sh "$TMP/last.out" "$TMP/last.err" "$TMP/st4"
+rm "$TMP/r4/etc/sysctl.d/90-hosttune.conf"
+rmdir "$TMP/r4/etc/sysctl.d"
+mkdir -m 0700 "$TMP/rootdir"
+printf 'ROOTONLY\n' >"$TMP/rootdir/90-hosttune.conf"
+ln -s "$TMP/rootdir" "$TMP/r4/etc/sysctl.d"
+expect_exit 1 "a drop-in directory that is a symlink: the dry run refuses" \
+	"$HT" -r "$TMP/r4" -s "$TMP/st4" -f json apply --persist --dry-run "$P"
+grep -q "cannot be replaced: its directory is reached through a symlink" "$TMP/last.out"
+check "... saying why, as apply would" [ $? = 0 ]
+check "... without the file it leads to" \
+	sh -c '! grep -q ROOTONLY "$1"' sh "$TMP/last.out"
+
+# A value someone changed since apply, with terminal escapes in it: the
+# rollback names it escaped, never the raw bytes.
+cp -pR "$FIXTURES/cli-basic" "$TMP/r5"
+expect_exit 0 "apply, then a value changed to one with escapes" \
+	"$HT" -r "$TMP/r5" -s "$TMP/st5" apply "$P"
+printf '5\033]0;owned\007\033[2J\n' >"$TMP/r5/proc/sys/vm/swappiness"
+"$HT" -r "$TMP/r5" -s "$TMP/st5" rollback >"$TMP/r5.out" 2>"$TMP/r5.err"
+grep -q 'vm.swappiness: changed by someone else .*now .5\\x1b\]0;owned\\x07' "$TMP/r5.err"
+check "... rollback names it, escaped" [ $? = 0 ]
+check "... no raw escape byte on stderr" \
+	sh -c '! grep -q "$(printf "\033")" "$1"' sh "$TMP/r5.err"
 done_testing
