@@ -233,7 +233,28 @@ void check_read_found(const struct host *h, struct ptrvec *v,
 	ptrvec_free(v, NULL);
 }
 
+/* A check's detail is one line of text: the host's values in it (a
+ * tree's file can hold a line break or a terminal's control bytes) are
+ * escaped, so a report or an error message shows no line the host wrote. */
+static void detail_one_line(struct check *c)
+{
+	if (c->detail && strchr(c->detail, '\n')) {
+		char *shown = display_escape(c->detail);
+
+		free(c->detail);
+		c->detail = shown;
+	}
+}
+
+static void read_unchecked(const struct host *h, struct check *c);
+
 void check_read(const struct host *h, struct check *c)
+{
+	read_unchecked(h, c);
+	detail_one_line(c);
+}
+
+static void read_unchecked(const struct host *h, struct check *c)
 {
 	int r;
 

@@ -257,18 +257,26 @@ char *cli_command(const struct cli *cli, const char *verb,
 	return strbuf_take(&sb);
 }
 
-/* How to run rollback of id with the same --root and --state-dir. */
+/* How to run rollback of id with the same --root and --state-dir, quoted
+ * for a shell, and shown escaped where a path holds a control byte. */
 char *cli_rollback_hint(const struct cli *cli, const char *id)
 {
 	struct strbuf sb = { 0 };
+	char *shown;
 
 	strbuf_puts(&sb, "hosttune");
-	if (strcmp(cli->root, "/"))
-		strbuf_printf(&sb, " --root %s", cli->root);
-	if (cli->state_dir_given)
-		strbuf_printf(&sb, " --state-dir %s", cli->state_dir);
+	if (strcmp(cli->root, "/")) {
+		strbuf_puts(&sb, " --root ");
+		cli_shell_word(&sb, cli->root);
+	}
+	if (cli->state_dir_given) {
+		strbuf_puts(&sb, " --state-dir ");
+		cli_shell_word(&sb, cli->state_dir);
+	}
 	strbuf_printf(&sb, " rollback %s", id);
-	return strbuf_take(&sb);
+	shown = display_escape(sb.s);
+	free(sb.s);
+	return shown;
 }
 
 char *cli_active_profile(struct cli *cli, int *ret_code)
@@ -407,9 +415,12 @@ int cli_commit(struct cli *cli, struct txn *t, const char *kind,
 	}
 	/* rollback names its undo snapshot in its report */
 	if (cli->verbosity >= 0 && cli->format == FMT_TEXT &&
-	    strcmp(kind, "rollback"))
+	    strcmp(kind, "rollback")) {
+		_cleanup_free_ char *dir = display_escape(t->state_dir);
+
 		fprintf(stderr, "hosttune: snapshot %s saved to %s/%s.ini\n",
-			t->undo.id, t->state_dir, t->undo.id);
+			t->undo.id, dir, t->undo.id);
+	}
 	return 0;
 }
 

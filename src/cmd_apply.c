@@ -224,7 +224,8 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 	print_summary(cli, f, t, shown, code);
 	if (cli->persist && cli->format == FMT_TEXT && cli->verbosity >= 0 &&
 	    code == EXIT_OK && !cli->dry_run) {
-		_cleanup_free_ char *dropin = sysctl_dropin_path(cli->root);
+		_cleanup_free_ char *path = sysctl_dropin_path(cli->root);
+		_cleanup_free_ char *dropin = display_escape(path);
 
 		fprintf(f,
 			"%s holds after a reboot: %s, and "

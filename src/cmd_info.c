@@ -38,9 +38,20 @@ static void list_profiles_out(struct cli *cli, const struct ptrvec *refs)
 			display_escape(r->description ? r->description : "");
 		fprintf(f, "%-*s  %-9s  %s\n", w, r->name,
 			strcmp(r->where, "built-in") ? "file" : "built-in", d);
-		if (cli->verbosity > 0 && strcmp(r->where, "built-in"))
-			fprintf(f, "%-*s  %s\n", w, "", r->where);
+		if (cli->verbosity > 0 && strcmp(r->where, "built-in")) {
+			_cleanup_free_ char *where = display_escape(r->where);
+
+			fprintf(f, "%-*s  %s\n", w, "", where);
+		}
 	}
+}
+
+/* s for list and show: escaped where a byte of it could work on the terminal
+ * (a profile's or a snapshot's file is text others may have written), "" for NULL. The caller
+ * frees. */
+static char *esc(const char *s)
+{
+	return display_escape(s ? s : "");
 }
 
 static void list_snapshots_json(struct cli *cli, const struct ptrvec *all)
@@ -82,15 +93,23 @@ static void list_snapshots_out(struct cli *cli, const struct ptrvec *all)
 	}
 	for (size_t i = 0; i < all->n; i++) {
 		const struct snapshot *s = all->v[i];
+		/* a snapshot's fields are a file's text: shown escaped */
+		_cleanup_free_ char *kind = esc(s->kind),
+				    *profile =
+					    esc(*s->profile ? s->profile : "-"),
+				    *restored = esc(s->restored);
 
 		fprintf(f, "%-*s  %-8s  %-16s  %5zu value%s  %s%s\n", w, s->id,
-			s->kind, *s->profile ? s->profile : "-", s->entries.n,
+			kind, profile, s->entries.n,
 			s->entries.n == 1 ? " " : "s",
 			snapshot_in_effect(s) ? "in effect" : "restored ",
-			s->restored ? s->restored : "");
+			restored);
 	}
-	if (all->n == 0 && cli->verbosity >= 0)
-		fprintf(f, "no snapshots in %s\n", cli_state_dir(cli));
+	if (all->n == 0 && cli->verbosity >= 0) {
+		_cleanup_free_ char *dir = esc(cli_state_dir(cli));
+
+		fprintf(f, "no snapshots in %s\n", dir);
+	}
 }
 
 int cmd_list(struct cli *cli)
@@ -173,37 +192,44 @@ static bool same_str(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-/* The flattened profile as INI a person can read (and load again). */
+/* The flattened profile as INI a person can read (and load again, where
+ * nothing in it had to be escaped). */
 static void show_text(FILE *f, const struct profile *p)
 {
 	const struct setting *prev = NULL;
+	_cleanup_free_ char *name = esc(p->name), *desc = esc(p->description);
 
-	fprintf(f, "; %s%s%s\n; merged from:", p->name,
-		p->description ? ": " : "",
-		p->description ? p->description : "");
-	for (size_t i = 0; i < p->names.n; i++)
-		fprintf(f, " %s", (char *)p->names.v[i]);
+	fprintf(f, "; %s%s%s\n; merged from:", name, p->description ? ": " : "",
+		desc);
+	for (size_t i = 0; i < p->names.n; i++) {
+		_cleanup_free_ char *n = esc(p->names.v[i]);
+
+		fprintf(f, " %s", n);
+	}
 	fputc('\n', f);
 	for (size_t i = 0; i < p->settings.n; i++) {
 		const struct setting *s = p->settings.v[i];
+		_cleanup_free_ char *target = esc(s->target),
+				    *file = esc(s->file), *ref = esc(s->ref),
+				    *key = esc(s->key),
+				    *val = esc(s->expect.text),
+				    *why = esc(s->why);
 
 		if (!prev || !same_target(prev, s))
 			fprintf(f, "\n[%s%s%s]\n", s->ops->name,
-				s->target ? " " : "",
-				s->target ? s->target : "");
+				s->target ? " " : "", target);
 		/* where it came from above it, so that the setting's own line
 		 * stays as short as it was in its file and loads again */
-		fprintf(f, "; %s:%d%s%s\n", s->file, s->line,
-			s->ref ? ", see " : "", s->ref ? s->ref : "");
-		fprintf(f, "%s%s = %s", s->optional ? "-" : "", s->key,
-			s->expect.text);
+		fprintf(f, "; %s:%d%s%s\n", file, s->line,
+			s->ref ? ", see " : "", ref);
+		fprintf(f, "%s%s = %s", s->optional ? "-" : "", key, val);
 		if (s->why || s->impact != IMPACT_UNSET)
-			fprintf(f, " ; %s", s->why ? s->why : "");
+			fprintf(f, " ; %s", why);
 		if (s->impact != IMPACT_UNSET)
 			fprintf(f, " | impact: %s", impact_name(s->impact));
 		if (s->ref &&
 		    !same_str(s->ref, s->ops->ref ? s->ops->ref(s->key) : NULL))
-			fprintf(f, " | ref: %s", s->ref);
+			fprintf(f, " | ref: %s", ref);
 		fputc('\n', f);
 		prev = s;
 	}

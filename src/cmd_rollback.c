@@ -83,8 +83,12 @@ static int check_root(struct cli *cli, const struct snapshot *snap)
 	if (realpath(snap->root, want) && realpath(cli->root, have) &&
 	    !strcmp(want, have))
 		return 0;
+	/* the root is the snapshot file's text: escaped whole, its line
+	 * breaks too, so it cannot make a line of its own */
+	_cleanup_free_ char *root = display_escape(snap->root);
+
 	cli_error("snapshot %s was taken of root %s, not %s; use --root %s",
-		  snap->id, snap->root, cli->root, snap->root);
+		  snap->id, root, cli->root, root);
 	return EXIT_USAGE;
 }
 

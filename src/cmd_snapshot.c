@@ -75,9 +75,11 @@ static int save(struct cli *cli, struct snapshot *snap)
 		json_uint(&j, "values", snap->entries.n);
 		json_finish(&j);
 	} else {
+		_cleanup_free_ char *shown = display_escape(path);
+
 		fprintf(cli->out, "snapshot %s: %zu value%s saved to %s\n",
 			snap->id, snap->entries.n,
-			snap->entries.n == 1 ? "" : "s", path);
+			snap->entries.n == 1 ? "" : "s", shown);
 	}
 	return EXIT_OK;
 }

@@ -151,12 +151,20 @@ void cli_error_line(const char *msg, bool prefix)
 	struct strbuf shown = { 0 };
 
 	/* messages quote files and the host: no byte of theirs may move the
-	 * cursor or retitle the terminal (a line break of ours stays) */
-	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
-		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
-			strbuf_printf(&shown, "\\x%02x", *p);
-		else
-			strbuf_add(&shown, (const char *)p, 1);
+	 * cursor or retitle the terminal, C1 controls, invalid UTF-8 and
+	 * characters that reorder text included (display_escape, line by
+	 * line: a line break of ours stays) */
+	for (const char *p = msg; p;) {
+		const char *nl = strchr(p, '\n');
+		_cleanup_free_ char *line =
+			xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		_cleanup_free_ char *owned = NULL;
+
+		strbuf_puts(&shown, display_shown(line, &owned));
+		if (nl)
+			strbuf_puts(&shown, "\n");
+		p = nl ? nl + 1 : NULL;
+	}
 	fprintf(stderr, "%s%s\n", prefix ? "hosttune: " : "",
 		shown.s ? shown.s : "");
 	strbuf_printf(&errors, "%s%s", errors.len ? "\n" : "",

@@ -136,7 +136,10 @@ static void setting_note(FILE *f, int indent, const struct setting *s)
 	_cleanup_free_ char *why = display_escape(s->why ? s->why : "");
 	_cleanup_free_ char *ref = display_escape(s->ref ? s->ref : "");
 
-	fprintf(f, "%*s  from %s:%d%s%s\n", indent, "", s->file, s->line,
+	_cleanup_free_ char *file_owned = NULL;
+	const char *file = display_shown(s->file, &file_owned);
+
+	fprintf(f, "%*s  from %s:%d%s%s\n", indent, "", file, s->line,
 		s->why ? ": " : "", why);
 	if (s->ref || s->impact != IMPACT_UNSET)
 		fprintf(f, "%*s  impact %s%s%s\n", indent, "",
@@ -152,12 +155,15 @@ void report_text(FILE *f, const struct report *r)
 
 	for (size_t i = 0; i < r->checks->n; i++) {
 		const struct check *c = r->checks->v[i];
-		const char *exp = c->setting ? c->setting->expect.text : "";
+		_cleanup_free_ char *id_owned = NULL, *exp_owned = NULL;
+		const char *id = display_shown(c->id, &id_owned);
+		const char *exp = display_shown(
+			c->setting ? c->setting->expect.text : "", &exp_owned);
 
 		if (quiet_hides(r, c))
 			continue;
-		if (width(c->id) > wid)
-			wid = width(c->id);
+		if (width(id) > wid)
+			wid = width(id);
 		if ((int)strlen(status_name(c->status)) > wst)
 			wst = (int)strlen(status_name(c->status));
 		if (width(exp) > wexp)
@@ -171,11 +177,12 @@ void report_text(FILE *f, const struct report *r)
 		_cleanup_free_ char *act = display_escape(c->actual);
 		_cleanup_free_ char *exp = display_escape(
 			c->setting ? c->setting->expect.text : "");
+		_cleanup_free_ char *id_owned = NULL, *detail_owned = NULL;
 
 		if (quiet_hides(r, c))
 			continue;
 		line.len = 0;
-		add_padded(&line, c->id, wid);
+		add_padded(&line, display_shown(c->id, &id_owned), wid);
 		strbuf_puts(&line, "  ");
 		if (r->color)
 			strbuf_puts(&line, status_color[c->status]);
@@ -188,7 +195,8 @@ void report_text(FILE *f, const struct report *r)
 		strbuf_puts(&line, act);
 		if (c->detail) {
 			strbuf_puts(&line, " (");
-			strbuf_puts(&line, c->detail);
+			strbuf_puts(&line,
+				    display_shown(c->detail, &detail_owned));
 			strbuf_puts(&line, ")");
 		}
 		if (c->status == ST_OK && c->boot == BOOT_LOST) {
@@ -219,12 +227,14 @@ void report_changes_text(FILE *f, const struct report *r)
 		const struct change *ch = r->changes->v[i];
 		_cleanup_free_ char *from = display_change_value(ch, ch->from);
 		_cleanup_free_ char *to = display_change_value(ch, ch->to);
+		_cleanup_free_ char *id_owned = NULL;
+		const char *id = display_shown(ch->check->id, &id_owned);
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
 			continue;
-		if (width(ch->check->id) > wid)
-			wid = width(ch->check->id);
+		if (width(id) > wid)
+			wid = width(id);
 		if (width(from) > wfrom)
 			wfrom = width(from);
 		if (width(to) > wto)
@@ -240,16 +250,19 @@ void report_changes_text(FILE *f, const struct report *r)
 		const struct change *ch = r->changes->v[i];
 		_cleanup_free_ char *from = display_change_value(ch, ch->from);
 		_cleanup_free_ char *to = display_change_value(ch, ch->to);
+		_cleanup_free_ char *id_owned = NULL, *reason_owned = NULL;
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
 			continue;
-		fprintf(f, "%-*s  %-*s  %-*s", wid, ch->check->id, wfrom, from,
+		fprintf(f, "%-*s  %-*s  %-*s", wid,
+			display_shown(ch->check->id, &id_owned), wfrom, from,
 			status ? wto : 0, to);
 		if (status)
 			fprintf(f, "  %s", change_status_name(ch->status));
 		if (status && ch->reason)
-			fprintf(f, " (%s)", ch->reason);
+			fprintf(f, " (%s)",
+				display_shown(ch->reason, &reason_owned));
 		fputc('\n', f);
 	}
 }
@@ -380,8 +393,15 @@ void report_json(FILE *f, const struct report *r)
 	json_finish(&j);
 }
 
-static void prom_label(FILE *f, const char *name, const char *s)
+/* A label's value as the exposition format escapes it, after
+ * display_escape: a control byte or invalid UTF-8 from a host's name
+ * becomes its \\xNN text, so the file stays valid UTF-8 and no byte of it
+ * reaches a terminal that shows it raw. */
+static void prom_label(FILE *f, const char *name, const char *value)
 {
+	_cleanup_free_ char *owned = NULL;
+	const char *s = display_shown(value, &owned);
+
 	fprintf(f, "%s=\"", name);
 	for (; *s; s++)
 		if (*s == '\\' || *s == '"')

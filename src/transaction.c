@@ -225,12 +225,15 @@ static char *plan_one(struct txn *t, const struct check *c, char **ret_want)
 		return xasprintf("cannot be read (%s)", c->detail);
 	if (c->read_only)
 		return xstrdup("read-only on this host");
-	if (check_plan_value(t->h, c, &want) < 0)
+	if (check_plan_value(t->h, c, &want) < 0) {
+		_cleanup_free_ char *had = display_escape(c->actual);
+
 		return xasprintf("no value satisfies '%s' from '%s'%s%s%s",
-				 c->setting->expect.text, c->actual,
+				 c->setting->expect.text, had,
 				 c->detail ? " (" : "",
 				 c->detail ? c->detail : "",
 				 c->detail ? ")" : "");
+	}
 	if (c->ops->irreversible)
 		why = c->ops->irreversible(t->h, c, want);
 	if (why && !t->force)
@@ -517,7 +520,7 @@ int txn_set_value(const struct host *h, struct check *c, const char *value,
 /* Put ch back to what it was; sets ch->restore. */
 static void restore_one(const struct host *h, struct change *ch)
 {
-	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *why = NULL, *from = NULL;
 	int r = txn_set_value(h, ch->check, ch->from, NULL);
 
 	if (r == -ENODEV) {
@@ -530,8 +533,11 @@ static void restore_one(const struct host *h, struct change *ch)
 	}
 	ch->restore = RS_FAILED;
 	why = ch->reason;
+	/* a value in a message is escaped whole (a file's line breaks
+	 * too): a message's lines are ours */
+	from = display_escape(ch->from);
 	ch->reason = xasprintf("%s%scould not restore '%s': %s", why ? why : "",
-			       why ? "; " : "", ch->from, hostfs_strerror(r));
+			       why ? "; " : "", from, hostfs_strerror(r));
 }
 
 /* Undo changes [0, upto] in reverse: the applied ones, the companions
@@ -571,8 +577,11 @@ static int write_one(struct txn *t, struct change *ch)
 			ch->status = CH_APPLIED;
 			return 0;
 		}
+		_cleanup_free_ char *had = display_escape(c->actual),
+				    *to = display_escape(ch->to);
+
 		ch->reason = xasprintf("read back '%s' after writing '%s'",
-				       c->actual ? c->actual : "", ch->to);
+				       c->actual ? had : "", to);
 		r = -EIO;
 	} else {
 		ch->reason = write_refused(r, why);
@@ -650,7 +659,7 @@ enum txn_outcome txn_undo(struct txn *t)
 /* Restore one value of a rollback (a companion is checked again). */
 static void restore_forward(const struct host *h, struct change *ch)
 {
-	_cleanup_free_ char *why = NULL;
+	_cleanup_free_ char *why = NULL, *raw = NULL;
 	int r = txn_set_value(h, ch->check, ch->to, &why);
 
 	if (ch->companion && r >= 0)
@@ -668,10 +677,9 @@ static void restore_forward(const struct host *h, struct change *ch)
 		return;
 	}
 	free(ch->reason);
-	ch->reason = r == -EIO ?
-			     xasprintf("read back '%s'",
-				       ch->check->raw ? ch->check->raw : "") :
-			     write_refused(r, why);
+	raw = display_escape(ch->check->raw ? ch->check->raw : "");
+	ch->reason = r == -EIO ? xasprintf("read back '%s'", raw) :
+				 write_refused(r, why);
 	ch->status = CH_FAILED;
 }
 

@@ -719,6 +719,17 @@ bool codepoint_hides(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
 }
 
+const char *display_shown(const char *s, char **owned)
+{
+	*owned = NULL;
+	if (!s)
+		return "-";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return *owned = display_escape(s);
+	return s;
+}
+
 /* Values come from the host and from fixture trees: never let one move the
  * cursor or change the terminal. */
 char *display_escape(const char *s)

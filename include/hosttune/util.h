@@ -105,6 +105,11 @@ bool codepoint_hides(uint32_t cp);
  * a file or the host can move the cursor or disguise what is shown; NULL
  * gives "-". */
 char *display_escape(const char *s);
+/* s as a terminal may be shown it, without a copy where none is needed:
+ * s itself when it is printable ASCII (ids, paths and messages nearly
+ * always are), else display_escape's copy, which *owned takes for the
+ * caller to free. */
+const char *display_shown(const char *s, char **owned);
 
 /* Read an open file whole (at most max bytes: -EFBIG beyond). */
 int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len);
