@@ -38,7 +38,11 @@ void json_string(FILE *f, const char *s)
 					len = 0;
 			if (len == 2 && *p < 0xc2)
 				len = 0;
-			if (len)
+			if (len == 2 && *p == 0xc2 && p[1] < 0xa0)
+				/* a C1 control (U+0080-U+009F): valid, but a
+				 * terminal showing the string would act on it */
+				fprintf(f, "\\u%04x", p[1]);
+			else if (len)
 				fwrite(p, 1, (size_t)len, f);
 			else {
 				fputs("\\ufffd", f);

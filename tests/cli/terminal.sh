@@ -34,6 +34,14 @@ expect_exit 1 "... -f prometheus" \
 grep -qF 'id="block:sd\\x1b]0;PWN\\x07:read_ahead_kb"' "$TMP/last.out"
 check "... a label holds the escape's text, backslash escaped" [ $? = 0 ]
 check "... no raw byte in the metrics" clean "$TMP/last.out"
+ln -s ../devices/virtual/block/ram0 "$TMP/b/sys/block/sd${C1}2J"
+expect_exit 1 "... -f json, a name with a C1 control too" \
+	"$HT" -r "$TMP/b" -s "$TMP/st" -f json audit "$TMP/b.ini"
+check "... no raw byte in the JSON" clean "$TMP/last.out"
+grep -qF '"block:sd\u009b2J:read_ahead_kb"' "$TMP/last.out"
+check "... the C1 control as \\u009b" [ $? = 0 ]
+python3 -m json.tool "$TMP/last.out" >/dev/null
+check "... still valid JSON" [ $? = 0 ]
 
 # A check's detail with a line break and escapes from the tree's file: one
 # line, escaped, in the report and in apply's refusal.
