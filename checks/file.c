@@ -103,10 +103,17 @@ static int file_expand(const struct host *h, const struct setting *s,
  * of the tree), and a drop-in's under the run's root, made if missing
  * when create is set. Reads, writes and the look for a mask all happen
  * in this descriptor, so a directory swapped for a symlink after the
- * look cannot take them elsewhere. A descriptor, or -ELOOP, -EXDEV or
- * another -errno. realpath(h->root) only says whether the key is under
- * the root; the walk starts at the root the run opened. */
-static int open_parent(const struct host *h, const char *key, bool create)
+ * look cannot take them elsewhere. Run privileged, a drop-in's directory
+ * must be root's or the user's and writable by no one else (-EPERM, why
+ * in *ret_why when it is not NULL): whoever could add a name there could
+ * add a hard link to a file of root's that no count of links gives away
+ * (its other name replaced since), and root's apply would read it into a
+ * snapshot and a rollback write it back into the tree. A descriptor, or
+ * -ELOOP, -EXDEV, -EPERM or another -errno. realpath(h->root) only says
+ * whether the key is under the root; the walk starts at the root the run
+ * opened. */
+static int open_parent(const struct host *h, const char *key, bool create,
+		       char **ret_why)
 {
 	_cleanup_free_ char *dir =
 		xstrndup(key, (size_t)(strrchr(key, '/') - key));
@@ -126,6 +133,27 @@ static int open_parent(const struct host *h, const char *key, bool create)
 		 * again, so a tree swapped for a symlink to / meanwhile
 		 * cannot take the write to the host's /etc */
 		fd = open_dir_beneath_at(h->root_fd, dir + n, create, 0755);
+		if (fd >= 0 && h->privileged) {
+			struct stat st;
+
+			if (fstat(fd, &st) < 0) {
+				close(fd);
+				return -errno;
+			}
+			if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+			    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+				close(fd);
+				if (ret_why)
+					*ret_why = xasprintf(
+						"its directory could be "
+						"written by others (owner %u, "
+						"mode %04o): refused while "
+						"running privileged",
+						(unsigned)st.st_uid,
+						(unsigned)(st.st_mode & 07777));
+				return -EPERM;
+			}
+		}
 	} else {
 		/* the active-profile record's directory, from / */
 		fd = open_dir_beneath("/", dir, false, 0);
@@ -175,7 +203,7 @@ static bool file_holds_unread(const struct host *h, const char *path,
 
 	if (strcmp(value, "-") || !own_file(path))
 		return false;
-	dfd = open_parent(h, path, false);
+	dfd = open_parent(h, path, false, NULL);
 	return dfd >= 0 &&
 	       fstatat(dfd, strrchr(path, '/') + 1, &st, AT_SYMLINK_NOFOLLOW) ==
 		       0 &&
@@ -189,14 +217,19 @@ static int file_read(const struct host *h, struct check *c)
 {
 	const char *name = strrchr(c->key, '/') + 1;
 	_cleanup_close_ int dfd = -1, fd = -1;
-	_cleanup_free_ char *data = NULL;
+	_cleanup_free_ char *data = NULL, *why = NULL;
 	struct stat st;
 	size_t len = 0;
 	int r;
 
-	dfd = open_parent(h, c->key, false);
+	dfd = open_parent(h, c->key, false, &why);
 	if (dfd == -ENOENT) {
 		c->actual = xstrdup("-");
+		return 0;
+	}
+	if (dfd == -EPERM && why) {
+		c->status = ST_ERROR;
+		c->detail = TAKE_PTR(why);
 		return 0;
 	}
 	if (dfd == -ELOOP) {
@@ -245,9 +278,9 @@ static int file_write(const struct host *h, const char *target, const char *key,
 	(void)target;
 	if (!own_file(key))
 		return -EINVAL;
-	dfd = open_parent(h, key, true);
+	dfd = open_parent(h, key, true, ret_why);
 	if (dfd < 0) {
-		if (ret_why)
+		if (ret_why && !*ret_why)
 			*ret_why = xstrdup(
 				dfd == -ELOOP ? "its directory is reached "
 						"through a symlink" :

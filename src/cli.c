@@ -188,6 +188,7 @@ int cli_open_host(struct cli *cli, bool writes)
 		return EXIT_USAGE;
 	}
 	cli->host.caps = caps_permitted();
+	cli->host.privileged = cli->privileged;
 	return 0;
 }
 

@@ -165,17 +165,21 @@ static bool is_symlink(int dfd, const char *name)
 }
 
 /* The directory name in dir, never a symlink followed; with create,
- * made with mode where missing. A descriptor or -errno. */
-static int open_or_make(int dir, const char *name, bool create, mode_t mode)
+ * made with mode where missing. A directory on the way (not last) is
+ * opened O_PATH: passing through needs search permission only, as a
+ * path lookup does (a home directory of mode 0711); the last is opened
+ * for reading, so that it can be fsync'd. A descriptor or -errno. */
+static int open_or_make(int dir, const char *name, bool create, mode_t mode,
+			bool last)
 {
-	int fd = openat(dir, name,
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int flags = (last ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC;
+	int fd = openat(dir, name, flags);
 
 	if (fd < 0 && errno == ENOENT && create) {
 		if (mkdirat(dir, name, mode) < 0 && errno != EEXIST)
 			return -errno;
-		fd = openat(dir, name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(dir, name, flags);
 	}
 	return fd < 0 ? -errno : fd;
 }
@@ -200,7 +204,7 @@ static int walk_make(int dfd, const char *rel, bool create, mode_t last_mode)
 		last = !slash || !slash[1 + strspn(slash + 1, "/")];
 		if (*p) {
 			next = open_or_make(cur, p, create,
-					    last ? last_mode : 0755);
+					    last ? last_mode : 0755, last);
 			if (next < 0)
 				return is_symlink(cur, p) ? -EMLINK : next;
 			close(cur);
@@ -440,7 +444,7 @@ static int walk_trusted(const char *path, uid_t uid, bool create,
 						  ret_err);
 			}
 			next = open_or_make(cur, p, create,
-					    last ? last_mode : 0755);
+					    last ? last_mode : 0755, last);
 			if (next < 0 && is_symlink(cur, p)) {
 				*ret_err = xasprintf("%s: a symlink (refused "
 						     "while running "

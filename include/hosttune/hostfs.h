@@ -34,6 +34,10 @@ struct host {
 	 * permitted set before anything is dropped; domains never ask
 	 * libcap themselves. */
 	uint64_t caps;
+	/* A privileged run (root, or any capability): hosttune's own files
+	 * in a tree are refused in a directory others could write (checks/
+	 * file.c). Set by the command layer, as caps is. */
+	bool privileged;
 	/* Per-run state of each domain, by registry index (check_state()). */
 	struct host_slot *slots;
 	/* The procfs directory of the last file opened (hostfs.c): NULL on

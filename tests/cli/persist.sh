@@ -243,6 +243,39 @@ check "... saying why, as apply would" [ $? = 0 ]
 check "... without the file it leads to" \
 	sh -c '! grep -q ROOTONLY "$1"' sh "$TMP/last.out"
 
+# Run privileged, the drop-in's directory must be root's and writable by
+# no one else: whoever could add a name there could add a hard link to a
+# file of root's whose other name has since been replaced (one link left,
+# which no count gives away).
+cp -pR "$FIXTURES/cli-basic" "$TMP/r6"
+mkdir -p "$TMP/r6/etc/sysctl.d"
+chown nobody "$TMP/r6/etc/sysctl.d"
+expect_exit 3 "a drop-in directory another user owns: apply --persist refuses" \
+	"$HT" -r "$TMP/r6" -s "$TMP/st6" apply --persist "$P"
+grep -q "its directory could be written by others (owner 65534, mode 0755): refused while running privileged" "$TMP/last.err"
+check "... saying why" [ $? = 0 ]
+same "... nothing written there" "$(ls -A "$TMP/r6/etc/sysctl.d")" ""
+same "... the values as before" "$(cat "$TMP/r6/proc/sys/net/core/somaxconn")" 128
+chown root "$TMP/r6/etc/sysctl.d"
+chmod 0777 "$TMP/r6/etc/sysctl.d"
+expect_exit 1 "one anyone may write: the dry run refuses" \
+	"$HT" -r "$TMP/r6" -s "$TMP/st6" apply --persist --dry-run "$P"
+grep -q "owner 0, mode 0777): refused while running privileged" "$TMP/last.err"
+check "... saying why" [ $? = 0 ]
+chmod 0755 "$TMP/r6/etc/sysctl.d"
+expect_exit 0 "... and applies once only root may write it" \
+	"$HT" -r "$TMP/r6" -s "$TMP/st6" apply --persist "$P"
+if command -v setpriv >/dev/null; then
+	chmod a+x "$TMP"
+	mkdir -m 0755 "$TMP/own"
+	cp -pR "$FIXTURES/cli-basic" "$TMP/own/t"
+	chown -R nobody "$TMP/own"
+	expect_exit 0 "a user's apply --persist on their own tree is theirs to make" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$HT" -r "$TMP/own/t" -s "$TMP/own/st" apply --persist "$P"
+	check "... the drop-in written" [ -f "$TMP/own/t/etc/sysctl.d/90-hosttune.conf" ]
+fi
+
 # A value someone changed since apply, with terminal escapes in it: the
 # rollback names it escaped, never the raw bytes.
 cp -pR "$FIXTURES/cli-basic" "$TMP/r5"
