@@ -269,10 +269,11 @@ if command -v setpriv >/dev/null; then
 	chmod a+x "$TMP"
 	mkdir -m 0755 "$TMP/own"
 	cp -pR "$FIXTURES/cli-basic" "$TMP/own/t"
+	cp "$P" "$TMP/own/p.ini" # the checkout may be closed to others
 	chown -R nobody "$TMP/own"
 	expect_exit 0 "a user's apply --persist on their own tree is theirs to make" \
 		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$HT" -r "$TMP/own/t" -s "$TMP/own/st" apply --persist "$P"
+		"$HT" -r "$TMP/own/t" -s "$TMP/own/st" apply --persist "$TMP/own/p.ini"
 	check "... the drop-in written" [ -f "$TMP/own/t/etc/sysctl.d/90-hosttune.conf" ]
 fi
 
