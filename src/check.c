@@ -155,6 +155,7 @@ static void classify_error(struct check *c, int r)
 		c->detail = xstrdup("not a regular file or an invalid path");
 		break;
 	case EMLINK:
+	case EREMOTE:
 		c->status = ST_ERROR;
 		c->detail = xstrdup(hostfs_strerror(r));
 		break;

@@ -60,6 +60,7 @@ int host_open(const char *root, struct host *ret)
 	ret->live = fstat(fd, &st_root) == 0 && stat("/", &st_self) == 0 &&
 		    st_root.st_dev == st_self.st_dev &&
 		    st_root.st_ino == st_self.st_ino;
+	ret->root_uid = ret->live ? 0 : st_root.st_uid;
 	return 0;
 }
 
@@ -586,6 +587,9 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	}
 	if (st.st_nlink > 1)
 		return -EMLINK;
+	if (!in_proc && h->privileged && !h->live && h->root_uid != 0 &&
+	    h->root_uid != geteuid() && st.st_uid != h->root_uid)
+		return -EREMOTE;
 	if (ret_mode)
 		*ret_mode = st.st_mode;
 	if ((how & READ_WRITABLE) && !(st.st_mode & 0222)) {
@@ -677,6 +681,9 @@ const char *hostfs_strerror(int r)
 {
 	if (r == -EMLINK)
 		return "the file has other hard links, refused";
+	if (r == -EREMOTE)
+		return "in a tree another user owns, a file not theirs: "
+		       "refused while running privileged";
 	return strerror(-r);
 }
 

@@ -29,6 +29,7 @@ struct host {
 	int root_fd;
 	char *root; /* as given, "/" for the live host */
 	bool live; /* root is the running system's own "/" */
+	uid_t root_uid; /* the owner of root, as host_open found it */
 	/* The capabilities (CAP_* bits) the run's writes may hold: what a
 	 * plan judges irreversibility by. Set by the command layer from the
 	 * permitted set before anything is dropped; domains never ask
@@ -36,7 +37,10 @@ struct host {
 	uint64_t caps;
 	/* A privileged run (root, or any capability): hosttune's own files
 	 * in a tree are refused in a directory others could write (checks/
-	 * file.c). Set by the command layer, as caps is. */
+	 * file.c), and in a tree another user owns only their files are
+	 * read (-EREMOTE): a file of root's there is a hard link they made,
+	 * whatever its count of links now says. Set by the command layer,
+	 * as caps is. */
 	bool privileged;
 	/* Per-run state of each domain, by registry index (check_state()). */
 	struct host_slot *slots;
@@ -101,8 +105,9 @@ int hostfs_write(const struct host *h, const char *rel, const char *value);
  * can be a hard link to a file outside the tree, which RESOLVE_BENEATH
  * does not see (fs.protected_hardlinks=0 lets anyone make one). The
  * check is on the descriptor read or written, so no rename or link made
- * afterwards changes which file that is. hostfs_strerror() says so; any
- * other error is strerror's. */
+ * afterwards changes which file that is. hostfs_strerror() says so, and
+ * what -EREMOTE means (struct host, privileged); any other error is
+ * strerror's. */
 const char *hostfs_strerror(int r);
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret);
 /* The same, of a symlink itself (walks never follow one: a loop in a

@@ -342,6 +342,37 @@ static void test_hard_link_out_of_the_tree_is_refused(void **state)
 	free(path);
 }
 
+/* Run privileged in a tree another user owns, only their files are read:
+ * a file of root's there is one they linked in (a hard link whose other
+ * name has since been replaced has one link left, which no count shows). */
+static void test_privileged_reads_only_the_tree_owners_files(void **state)
+{
+	struct env *e = *state;
+	char *path = in_root(e, "dir/file");
+	struct host h = { 0 };
+	char *v = NULL;
+
+	assert_int_equal(chown(e->root, 65534, 65534), 0);
+	assert_int_equal(host_open(e->root, &h), 0);
+	assert_int_equal(h.root_uid, 65534);
+	h.privileged = true;
+	assert_int_equal(hostfs_read(&h, "dir/file", &v, NULL), -EREMOTE);
+	assert_null(v);
+	assert_non_null(strstr(hostfs_strerror(-EREMOTE), "another user"));
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(hostfs_read(&h, "dir/file", &v, NULL), 0);
+	assert_string_equal(v, "inner");
+	free(v);
+	v = NULL;
+	/* unprivileged, the tree's files are whatever its owner made them */
+	assert_int_equal(chown(path, 0, 0), 0);
+	h.privileged = false;
+	assert_int_equal(hostfs_read(&h, "dir/file", &v, NULL), 0);
+	free(v);
+	host_close(&h);
+	free(path);
+}
+
 static void test_symlink_inside_root_is_followed(void **state)
 {
 	struct env *e = *state;
@@ -962,6 +993,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_read_through_escaping_symlink_fails),
 	T(test_write_through_escaping_symlink_fails),
 	T(test_hard_link_out_of_the_tree_is_refused),
+	T(test_privileged_reads_only_the_tree_owners_files),
 	T(test_symlink_inside_root_is_followed),
 	T(test_open_dot_is_the_root),
 	T(test_list_is_sorted_without_dots),
