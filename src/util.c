@@ -721,13 +721,15 @@ bool codepoint_hides(uint32_t cp)
 
 const char *display_shown(const char *s, char **owned)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	*owned = NULL;
 	if (!s)
 		return "-";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f)
-			return *owned = display_escape(s);
-	return s;
+	/* printable ASCII is 0x20-0x7e: one unsigned comparison a byte */
+	while ((unsigned char)(*p - 0x20) < 0x5f)
+		p++;
+	return *p ? (*owned = display_escape(s)) : s;
 }
 
 /* Values come from the host and from fixture trees: never let one move the
