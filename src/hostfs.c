@@ -555,6 +555,16 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 	return hostfs_read_max(h, rel, HOSTFS_MAX_VALUE, ret, ret_mode);
 }
 
+/* A tree's file with another name, read or written by a privileged run:
+ * the other name could be one of root's files outside the tree. On the
+ * live host there is no outside, and links are how some systems ship
+ * their files (ostree's /usr/lib/sysctl.d, a deduplicated Nix store);
+ * an unprivileged run reads and writes only what its user may anyway. */
+static bool linked_elsewhere(const struct host *h, const struct stat *st)
+{
+	return h->privileged && !h->live && st->st_nlink > 1;
+}
+
 /* How read_value reads: a handler answering a value to one read
  * (hostfs_read_once); a file no one may write is not read. */
 enum { READ_ONCE = 1, READ_WRITABLE = 2 };
@@ -585,7 +595,7 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 		if (r < 0)
 			return r;
 	}
-	if (st.st_nlink > 1)
+	if (linked_elsewhere(h, &st))
 		return -EMLINK;
 	if (!in_proc && h->privileged && !h->live && h->root_uid != 0 &&
 	    h->root_uid != geteuid() && st.st_uid != h->root_uid)
@@ -603,7 +613,7 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 
 		if (t < 0)
 			return t;
-		if (st.st_nlink > 1)
+		if (linked_elsewhere(h, &st))
 			return -EMLINK;
 	}
 	if (r < 0)
@@ -661,7 +671,7 @@ int hostfs_write(const struct host *h, const char *rel, const char *value)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	if (st.st_nlink > 1)
+	if (linked_elsewhere(h, &st))
 		return -EMLINK;
 	if (!is_kernel_file(fd) && ftruncate(fd, 0) < 0)
 		return -errno;

@@ -100,11 +100,13 @@ int hostfs_read_writable(const struct host *h, const char *rel, char **ret,
 			 mode_t *ret_mode);
 /* Write a value followed by a newline in a single write(2). */
 int hostfs_write(const struct host *h, const char *rel, const char *value);
-/* Reads and writes refuse a regular file with more than one name
- * (-EMLINK): a kernel file has one, and in a --root tree a second name
- * can be a hard link to a file outside the tree, which RESOLVE_BENEATH
- * does not see (fs.protected_hardlinks=0 lets anyone make one). The
- * check is on the descriptor read or written, so no rename or link made
+/* Run privileged on a --root tree, reads and writes refuse a regular file
+ * with more than one name (-EMLINK): a second name can be a hard link to
+ * a file outside the tree, which RESOLVE_BENEATH does not see
+ * (fs.protected_hardlinks=0 lets anyone make one). The live host has no
+ * outside (and ostree ships /usr/lib/sysctl.d as links), and an
+ * unprivileged run reaches only what its user may anyway. The check is
+ * on the descriptor read or written, so no rename or link made
  * afterwards changes which file that is. hostfs_strerror() says so, and
  * what -EREMOTE means (struct host, privileged); any other error is
  * strerror's. */

@@ -196,4 +196,17 @@ expect_exit 1 "a FIFO over a key: audit exits 1" ht audit "$TMP/masked.ini"
 grep -q '^sysctl:net.core.somaxconn  *error .*(not a regular file' "$TMP/last.out"
 check "... the key is an error: not a regular file" [ $? = 0 ]
 umount /proc/sys/net/core/somaxconn
+
+# On the live host a boot source with another hard link is read: ostree
+# ships /usr/lib/sysctl.d as links into its repository (a tmpfs mounted
+# here, in this test's own mount namespace, stands in for it).
+mkdir -p /usr/lib/sysctl.d
+mount -t tmpfs tmpfs /usr/lib/sysctl.d
+echo 'net.core.somaxconn = 4096' >/usr/lib/sysctl.d/repo-object
+ln /usr/lib/sysctl.d/repo-object /usr/lib/sysctl.d/50-vendor.conf
+printf '[sysctl]\nnet.core.somaxconn = 4096\n' >"$TMP/vendor.ini"
+ht audit -f json "$TMP/vendor.ini" >"$TMP/vendor.json"
+grep -q '"boot_source": "/usr/lib/sysctl.d/50-vendor.conf:1"' "$TMP/vendor.json"
+check "a hard-linked boot source on the live host is read" [ $? = 0 ]
+umount /usr/lib/sysctl.d
 finish_namespace_test
