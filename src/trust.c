@@ -527,10 +527,12 @@ int state_dir_open(const char *dir, const char *beneath, bool create,
 		if (strncmp(dir, beneath, n) || (dir[n] != '/' && n > 1))
 			return -EINVAL;
 		rel = dir + n;
-		base = open(beneath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		base = open(beneath, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	} else {
+		/* O_PATH: a working directory of mode 0711 is passed
+		 * through, not read */
 		base = open(*dir == '/' ? "/" : ".",
-			    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			    O_PATH | O_DIRECTORY | O_CLOEXEC);
 	}
 	if (base < 0)
 		return -errno;

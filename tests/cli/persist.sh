@@ -275,6 +275,10 @@ if command -v setpriv >/dev/null; then
 		setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$HT" -r "$TMP/own/t" -s "$TMP/own/st" apply --persist "$TMP/own/p.ini"
 	check "... the drop-in written" [ -f "$TMP/own/t/etc/sysctl.d/90-hosttune.conf" ]
+	expect_exit 0 "... and with relative paths from a working directory of mode 0711" \
+		sh -c 'cd "$1" && exec setpriv --reuid=nobody --regid=nogroup \
+			--clear-groups "$2" -r own/t -s own/st rollback' \
+		sh "$TMP" "$HT"
 fi
 
 # A value someone changed since apply, with terminal escapes in it: the
