@@ -75,6 +75,23 @@ char *check_make_id(const char *domain, const char *target, const char *key)
 	return id;
 }
 
+/* An id is made of names the host gives (a device's, an interface's, a
+ * mount point's, a process's): where one holds a byte a terminal would
+ * act on (a line break too), the id is its escaped text, so no report,
+ * plan or message that names the check shows it raw. */
+static void shown_id(struct check *c)
+{
+	char *owned = NULL;
+
+	display_shown(c->id, &owned);
+	if (owned) {
+		if (c->own_id)
+			free(c->id);
+		c->id = owned;
+		c->own_id = true;
+	}
+}
+
 /* One allocation holds the check and its target, key and id, which the
  * check keeps for life (check_set_id() may give it another id): an audit
  * makes a check a setting and snapshot --all one a key, and each string
@@ -97,6 +114,7 @@ struct check *check_new(const struct check_ops *ops, const char *target,
 	c->id = mempcpy(p, key, nk);
 	put_id(c->id, ops->name, target, key);
 	c->status = ST_OK;
+	shown_id(c);
 	return c;
 }
 
@@ -106,6 +124,7 @@ void check_set_id(struct check *c, char *id)
 		free(c->id);
 	c->id = id;
 	c->own_id = true;
+	shown_id(c);
 }
 
 void check_free(void *v)

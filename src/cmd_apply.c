@@ -195,6 +195,7 @@ static char *sysctl_dropin_path(const char *root)
 static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 			 const char *shown, int code)
 {
+	_cleanup_free_ char *profile = NULL;
 	struct ptrvec names = { 0 };
 	struct report rep = {
 		.command = "apply",
@@ -221,7 +222,9 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 		report_json(f, &rep);
 	else if (txn_count(t))
 		report_changes_text(f, &rep);
-	print_summary(cli, f, t, shown, code);
+	/* the profile as the user named it, a path that may hold any byte */
+	profile = display_escape(shown);
+	print_summary(cli, f, t, profile, code);
 	if (cli->persist && cli->format == FMT_TEXT && cli->verbosity >= 0 &&
 	    code == EXIT_OK && !cli->dry_run) {
 		_cleanup_free_ char *path = sysctl_dropin_path(cli->root);
@@ -230,7 +233,7 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 		fprintf(f,
 			"%s holds after a reboot: %s, and "
 			"hosttune-apply.service applies it at boot\n",
-			shown, dropin);
+			profile, dropin);
 	}
 	print_boot_notice(cli, f, t, code);
 	ptrvec_free(&names, NULL);

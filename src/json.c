@@ -28,26 +28,23 @@ void json_string(FILE *f, const char *s)
 		else if (*p < 0x80)
 			fputc(*p, f);
 		else {
-			/* Pass valid UTF-8 through; replace anything else. */
-			len = (*p & 0xe0) == 0xc0 ? 2 :
-			      (*p & 0xf0) == 0xe0 ? 3 :
-			      (*p & 0xf8) == 0xf0 ? 4 :
-						    0;
-			for (int k = 1; k < len; k++)
-				if ((p[k] & 0xc0) != 0x80)
-					len = 0;
-			if (len == 2 && *p < 0xc2)
-				len = 0;
-			if (len == 2 && *p == 0xc2 && p[1] < 0xa0)
-				/* a C1 control (U+0080-U+009F): valid, but a
-				 * terminal showing the string would act on it */
-				fprintf(f, "\\u%04x", p[1]);
-			else if (len)
-				fwrite(p, 1, (size_t)len, f);
-			else {
+			/* Pass valid UTF-8 through (utf8_seq: no overlong
+			 * form, surrogate or code point past U+10FFFF), a C1
+			 * control (U+0080-U+009F) escaped, which a terminal
+			 * showing the string would act on; replace anything
+			 * else. */
+			uint32_t cp = 0;
+			size_t n = utf8_seq(p, &cp);
+
+			if (n == 0) {
 				fputs("\\ufffd", f);
-				len = 1;
+				n = 1;
+			} else if (cp < 0xa0) {
+				fprintf(f, "\\u%04x", (unsigned)cp);
+			} else {
+				fwrite(p, 1, n, f);
 			}
+			len = (int)n;
 		}
 		p += len;
 	}

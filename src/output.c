@@ -155,8 +155,8 @@ void report_text(FILE *f, const struct report *r)
 
 	for (size_t i = 0; i < r->checks->n; i++) {
 		const struct check *c = r->checks->v[i];
-		_cleanup_free_ char *id_owned = NULL, *exp_owned = NULL;
-		const char *id = display_shown(c->id, &id_owned);
+		_cleanup_free_ char *exp_owned = NULL;
+		const char *id = c->id; /* shown as it is (check_new) */
 		const char *exp = display_shown(
 			c->setting ? c->setting->expect.text : "", &exp_owned);
 
@@ -177,12 +177,12 @@ void report_text(FILE *f, const struct report *r)
 		_cleanup_free_ char *act = display_escape(c->actual);
 		_cleanup_free_ char *exp = display_escape(
 			c->setting ? c->setting->expect.text : "");
-		_cleanup_free_ char *id_owned = NULL, *detail_owned = NULL;
+		_cleanup_free_ char *detail_owned = NULL;
 
 		if (quiet_hides(r, c))
 			continue;
 		line.len = 0;
-		add_padded(&line, display_shown(c->id, &id_owned), wid);
+		add_padded(&line, c->id, wid);
 		strbuf_puts(&line, "  ");
 		if (r->color)
 			strbuf_puts(&line, status_color[c->status]);
@@ -227,8 +227,7 @@ void report_changes_text(FILE *f, const struct report *r)
 		const struct change *ch = r->changes->v[i];
 		_cleanup_free_ char *from = display_change_value(ch, ch->from);
 		_cleanup_free_ char *to = display_change_value(ch, ch->to);
-		_cleanup_free_ char *id_owned = NULL;
-		const char *id = display_shown(ch->check->id, &id_owned);
+		const char *id = ch->check->id;
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
@@ -250,13 +249,12 @@ void report_changes_text(FILE *f, const struct report *r)
 		const struct change *ch = r->changes->v[i];
 		_cleanup_free_ char *from = display_change_value(ch, ch->from);
 		_cleanup_free_ char *to = display_change_value(ch, ch->to);
-		_cleanup_free_ char *id_owned = NULL, *reason_owned = NULL;
+		_cleanup_free_ char *reason_owned = NULL;
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
 			continue;
-		fprintf(f, "%-*s  %-*s  %-*s", wid,
-			display_shown(ch->check->id, &id_owned), wfrom, from,
+		fprintf(f, "%-*s  %-*s  %-*s", wid, ch->check->id, wfrom, from,
 			status ? wto : 0, to);
 		if (status)
 			fprintf(f, "  %s", change_status_name(ch->status));

@@ -38,10 +38,36 @@ ln -s ../devices/virtual/block/ram0 "$TMP/b/sys/block/sd${C1}2J"
 expect_exit 1 "... -f json, a name with a C1 control too" \
 	"$HT" -r "$TMP/b" -s "$TMP/st" -f json audit "$TMP/b.ini"
 check "... no raw byte in the JSON" clean "$TMP/last.out"
-grep -qF '"block:sd\u009b2J:read_ahead_kb"' "$TMP/last.out"
-check "... the C1 control as \\u009b" [ $? = 0 ]
+grep -qF '"block:sd\\u009b2J:read_ahead_kb"' "$TMP/last.out"
+check "... the id is the escaped name's text" [ $? = 0 ]
 python3 -m json.tool "$TMP/last.out" >/dev/null
 check "... still valid JSON" [ $? = 0 ]
+cp -pR "$FIXTURES/cli-basic" "$TMP/j"
+printf '4096%s\n' "$C1" >"$TMP/j/proc/sys/kernel/shmmni"
+printf '[sysctl]\nkernel.shmmni = 4096\n' >"$TMP/j.ini"
+expect_exit 1 "a value with a C1 control: -f json" \
+	"$HT" -r "$TMP/j" -s "$TMP/st" -f json audit "$TMP/j.ini"
+grep -qF '"actual": "4096\u009b"' "$TMP/last.out"
+check "... the C1 control as \\u009b" [ $? = 0 ]
+check "... no raw byte" clean "$TMP/last.out"
+printf 'a\340\202\233b\355\240\200c\364\220\200\200\n' >"$TMP/j/proc/sys/kernel/shmmni"
+expect_exit 1 "a value with an overlong form, a surrogate and a code point past U+10FFFF" \
+	"$HT" -r "$TMP/j" -s "$TMP/st" -f json audit "$TMP/j.ini"
+python3 -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))' "$TMP/last.out"
+check "... the JSON is valid UTF-8" [ $? = 0 ]
+check "... no raw byte" clean "$TMP/last.out"
+
+# A device named with a line break: its id is one line wherever it is
+# named, the plan's refusal on standard error included.
+cp -pR "$FIXTURES/block-disks" "$TMP/bn"
+ln -s ../devices/virtual/block/ram0 "$TMP/bn/sys/block/sd
+hosttune: FAKE LINE"
+expect_exit 1 "a device named with a line break: apply --dry-run" \
+	"$HT" -r "$TMP/bn" -s "$TMP/st" --color never apply --dry-run "$TMP/b.ini"
+check "... makes no line of its own" \
+	sh -c '! grep -q "^hosttune: FAKE LINE" "$1" "$2"' sh "$TMP/last.out" "$TMP/last.err"
+grep -qF 'block:sd\x0ahosttune: FAKE LINE:read_ahead_kb' "$TMP/last.err"
+check "... named with the break escaped" [ $? = 0 ]
 
 # A check's detail with a line break and escapes from the tree's file: one
 # line, escaped, in the report and in apply's refusal.
@@ -93,6 +119,18 @@ check "... no raw byte" clean "$TMP/last.err"
 check "... no line of its own" sh -c '! grep -q "^hosttune: FAKE" "$1"' sh "$TMP/last.err"
 grep -qF '\u009b2J\x0ahosttune: FAKE' "$TMP/last.err"
 check "... both shown as text" [ $? = 0 ]
+
+# A profile's file name with a C1 control (no byte below 0x20, so the path
+# check takes it): the closing lines name it escaped.
+cp -pR "$FIXTURES/cli-basic" "$TMP/q"
+printf '[sysctl]\nvm.swappiness = 10\n' >"$TMP/q${C1}.ini"
+expect_exit 0 "apply --persist of a profile named with a C1 control" \
+	"$HT" -r "$TMP/q" -s "$TMP/sq" apply --persist "$TMP/q${C1}.ini"
+check "... its closing lines escape it" clean "$TMP/last.out" "$TMP/last.err"
+expect_exit 0 "... and again: nothing to change" \
+	"$HT" -r "$TMP/q" -s "$TMP/sq" apply "$TMP/q${C1}.ini"
+grep -qF 'the host already matches' "$TMP/last.out"
+check "... said with the name escaped" clean "$TMP/last.out" "$TMP/last.err"
 
 # The undo hint quotes paths for a shell: a root with a blank pastes back.
 cp -pR "$FIXTURES/cli-basic" "$TMP/with blank"
