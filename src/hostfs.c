@@ -39,6 +39,11 @@ struct dir_slot {
 
 struct host_dircache {
 	struct dir_slot slot[DIRCACHE_DEPTH];
+	/* The directory that last held a tree's file a privileged run read
+	 * (placed_by_its_owner), O_PATH, and its path then: the files of a
+	 * directory are read one after another. */
+	int held_fd;
+	char held[PATH_MAX];
 };
 
 int host_open(const char *root, struct host *ret)
@@ -57,10 +62,11 @@ int host_open(const char *root, struct host *ret)
 		ret->dir->slot[i].fd = -1;
 		ret->dir->slot[i].len = 0;
 	}
+	ret->dir->held_fd = -1;
+	ret->dir->held[0] = '\0';
 	ret->live = fstat(fd, &st_root) == 0 && stat("/", &st_self) == 0 &&
 		    st_root.st_dev == st_self.st_dev &&
 		    st_root.st_ino == st_self.st_ino;
-	ret->root_uid = ret->live ? 0 : st_root.st_uid;
 	return 0;
 }
 
@@ -74,6 +80,8 @@ void host_close(struct host *h)
 	for (size_t i = 0; h->dir && i < DIRCACHE_DEPTH; i++)
 		if (h->dir->slot[i].fd >= 0)
 			close(h->dir->slot[i].fd);
+	if (h->dir && h->dir->held_fd >= 0)
+		close(h->dir->held_fd);
 	free(h->dir);
 	h->dir = NULL;
 	if (h->root_fd >= 0)
@@ -565,6 +573,68 @@ static bool linked_elsewhere(const struct host *h, const struct stat *st)
 	return h->privileged && !h->live && st->st_nlink > 1;
 }
 
+/* May others write this directory (add a name to it)? */
+static bool dir_open_to_others(const struct stat *st)
+{
+	return (st->st_uid != 0 && st->st_uid != geteuid()) ||
+	       (st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* A privileged run on a tree reads a file of the directory that holds it
+ * only if no one else could have put it there: in a directory others may
+ * write, only that directory's owner's files are read, and none where
+ * root owns it. A hard link is how another would put one of root's (or
+ * another user's) files there, and fs.protected_hardlinks=0 lets anyone
+ * make one; once the file's own name is replaced (passwd, sed -i), one
+ * link is left and no count gives it away. The holder is found from the
+ * descriptor (its path in /proc/self/fd), and the check is that this
+ * directory holds the very inode read, which, having one link, is in no
+ * other: a path changed meanwhile is refused, never trusted. 0, or
+ * -EREMOTE. */
+static int placed_by_its_owner(const struct host *h, int fd,
+			       const struct stat *st)
+{
+	struct host_dircache *c = h->dir;
+	char name[32], held[PATH_MAX];
+	struct stat dst, here;
+	ssize_t n;
+	char *slash;
+
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	n = readlink(name, held, sizeof(held) - 1);
+	if (!c || n <= 0 || (size_t)n >= sizeof(held) - 1 || held[0] != '/')
+		return -EREMOTE;
+	held[n] = '\0';
+	slash = strrchr(held, '/');
+	*slash = '\0';
+	for (int fresh = 0; fresh < 2; fresh++) {
+		if (fresh || c->held_fd < 0 || strcmp(c->held, held)) {
+			if (c->held_fd >= 0)
+				close(c->held_fd);
+			c->held[0] = '\0';
+			c->held_fd = open(slash == held ? "/" : held,
+					  O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (c->held_fd < 0)
+				return -EREMOTE;
+			memcpy(c->held, held, (size_t)(slash - held) + 1);
+		}
+		/* the directory holds the inode read, which has one link:
+		 * no other holds it; its owner and mode as they are now */
+		if (fstatat(c->held_fd, slash + 1, &here,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    here.st_dev == st->st_dev && here.st_ino == st->st_ino &&
+		    fstat(c->held_fd, &dst) == 0)
+			break;
+		if (fresh) /* moved while it was read: not trusted */
+			return -EREMOTE;
+	}
+	if (dir_open_to_others(&dst) &&
+	    (dst.st_uid == 0 || dst.st_uid == geteuid() ||
+	     st->st_uid != dst.st_uid))
+		return -EREMOTE;
+	return 0;
+}
+
 /* How read_value reads: a handler answering a value to one read
  * (hostfs_read_once); a file no one may write is not read. */
 enum { READ_ONCE = 1, READ_WRITABLE = 2 };
@@ -597,9 +667,11 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 	}
 	if (linked_elsewhere(h, &st))
 		return -EMLINK;
-	if (!in_proc && h->privileged && !h->live && h->root_uid != 0 &&
-	    h->root_uid != geteuid() && st.st_uid != h->root_uid)
-		return -EREMOTE;
+	if (!in_proc && h->privileged && !h->live) {
+		r = placed_by_its_owner(h, fd, &st);
+		if (r < 0)
+			return r;
+	}
 	if (ret_mode)
 		*ret_mode = st.st_mode;
 	if ((how & READ_WRITABLE) && !(st.st_mode & 0222)) {
@@ -692,8 +764,8 @@ const char *hostfs_strerror(int r)
 	if (r == -EMLINK)
 		return "the file has other hard links, refused";
 	if (r == -EREMOTE)
-		return "in a tree another user owns, a file not theirs: "
-		       "refused while running privileged";
+		return "in a directory others may write, a file not of its "
+		       "owner's: refused while running privileged";
 	return strerror(-r);
 }
 

@@ -29,7 +29,6 @@ struct host {
 	int root_fd;
 	char *root; /* as given, "/" for the live host */
 	bool live; /* root is the running system's own "/" */
-	uid_t root_uid; /* the owner of root, as host_open found it */
 	/* The capabilities (CAP_* bits) the run's writes may hold: what a
 	 * plan judges irreversibility by. Set by the command layer from the
 	 * permitted set before anything is dropped; domains never ask
@@ -37,8 +36,8 @@ struct host {
 	uint64_t caps;
 	/* A privileged run (root, or any capability): hosttune's own files
 	 * in a tree are refused in a directory others could write (checks/
-	 * file.c), and in a tree another user owns only their files are
-	 * read (-EREMOTE): a file of root's there is a hard link they made,
+	 * file.c), and in such a directory only its owner's files are read
+	 * (-EREMOTE): a file of root's there is a hard link someone made,
 	 * whatever its count of links now says. Set by the command layer,
 	 * as caps is. */
 	bool privileged;

@@ -168,17 +168,17 @@ grep -q "other hard links, refused" "$TMP/last.err"
 check "... saying why" [ $? = 0 ]
 same "... the file outside the tree is unchanged" "$(cat "$TMP/outside")" secret
 
-# A tree another user owns, audited by root: only that user's files are
-# read. A file of root's in it is one they linked in where
-# fs.protected_hardlinks=0 (its other name replaced since, one link is
-# left): shown as an error, never as a value.
+# A tree another user owns, audited by root: in a directory they may
+# write only their files are read. A file of root's there is one they
+# linked in where fs.protected_hardlinks=0 (its other name replaced
+# since, one link is left): shown as an error, never as a value.
 cp -a "$FIXTURES/cli-basic" "$TMP/their-tree"
 chown -R nobody "$TMP/their-tree"
 printf 'root:$6$SECRET\n' >"$TMP/their-tree/proc/sys/net/core/somaxconn"
 chown root "$TMP/their-tree/proc/sys/net/core/somaxconn"
 expect_exit 1 "a tree another user owns, one file root's: audited" \
 	"$HT" -r "$TMP/their-tree" -s "$TMP/st-their" audit "$TMP/p.ini"
-grep -q "somaxconn *error .*in a tree another user owns, a file not theirs" "$TMP/last.out"
+grep -q "somaxconn *error .*in a directory others may write, a file not of its owner's" "$TMP/last.out"
 check "... that file an error, saying why" [ $? = 0 ]
 check "... its content shown nowhere" \
 	sh -c '! grep -q SECRET "$1" "$2"' sh "$TMP/last.out" "$TMP/last.err"
@@ -186,6 +186,14 @@ chown nobody "$TMP/their-tree/proc/sys/net/core/somaxconn"
 echo 4096 >"$TMP/their-tree/proc/sys/net/core/somaxconn"
 expect_exit 0 "... and read once it is theirs" \
 	"$HT" -r "$TMP/their-tree" -s "$TMP/st-their" audit "$TMP/p.ini"
+# The same in root's tree, one of whose directories is theirs
+cp -a "$FIXTURES/cli-basic" "$TMP/mixed-tree"
+chown nobody "$TMP/mixed-tree/proc/sys/net/core"
+printf 'root:$6$SECRET\n' >"$TMP/mixed-tree/proc/sys/net/core/somaxconn"
+expect_exit 1 "root's tree, a directory another user owns: root's file there is an error" \
+	"$HT" -r "$TMP/mixed-tree" -s "$TMP/st-mixed" audit "$TMP/p.ini"
+check "... its content shown nowhere" \
+	sh -c '! grep -q SECRET "$1" "$2"' sh "$TMP/last.out" "$TMP/last.err"
 
 printf '[sysctl]\nkernel.shmmni = 4095\n' > "$TMP/shm.ini"
 chmod 0644 "$TMP/shm.ini"

@@ -349,35 +349,51 @@ static void test_hard_link_out_of_the_tree_is_refused(void **state)
 	free(path);
 }
 
-/* Run privileged in a tree another user owns, only their files are read:
- * a file of root's there is one they linked in (a hard link whose other
- * name has since been replaced has one link left, which no count shows). */
-static void test_privileged_reads_only_the_tree_owners_files(void **state)
+/* Run privileged on a tree, a file in a directory others may write is read
+ * only if it is that directory's owner's: a file of root's there is one
+ * someone linked in (a hard link whose other name has since been replaced
+ * has one link left, which no count shows). */
+static void test_privileged_reads_only_the_holders_files(void **state)
 {
 	struct env *e = *state;
-	char *path = in_root(e, "dir/file");
-	struct host h = { 0 };
+	char *path = in_root(e, "dir/file"), *dir = in_root(e, "dir");
 	char *v = NULL;
 
-	assert_int_equal(chown(e->root, 65534, 65534), 0);
-	assert_int_equal(host_open(e->root, &h), 0);
-	assert_int_equal(h.root_uid, 65534);
-	h.privileged = true;
-	assert_int_equal(hostfs_read(&h, "dir/file", &v, NULL), -EREMOTE);
-	assert_null(v);
-	assert_non_null(strstr(hostfs_strerror(-EREMOTE), "another user"));
-	assert_int_equal(chown(path, 65534, 65534), 0);
-	assert_int_equal(hostfs_read(&h, "dir/file", &v, NULL), 0);
+	e->h.privileged = true;
+	/* root's directory, root's file: read */
+	assert_int_equal(hostfs_read(&e->h, "dir/file", &v, NULL), 0);
 	assert_string_equal(v, "inner");
 	free(v);
 	v = NULL;
-	/* unprivileged, the tree's files are whatever its owner made them */
-	assert_int_equal(chown(path, 0, 0), 0);
-	h.privileged = false;
-	assert_int_equal(hostfs_read(&h, "dir/file", &v, NULL), 0);
+	/* another user's directory: root's file in it is not read */
+	assert_int_equal(chown(dir, 65534, 65534), 0);
+	assert_int_equal(hostfs_read(&e->h, "dir/file", &v, NULL), -EREMOTE);
+	assert_null(v);
+	assert_non_null(strstr(hostfs_strerror(-EREMOTE), "others may write"));
+	/* nor through a symlink elsewhere in the tree */
+	make_link(e, "dir/file", "via");
+	assert_int_equal(hostfs_read(&e->h, "via", &v, NULL), -EREMOTE);
+	/* their own file is */
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(hostfs_read(&e->h, "dir/file", &v, NULL), 0);
+	assert_string_equal(v, "inner");
 	free(v);
-	host_close(&h);
+	v = NULL;
+	/* root's directory that its group may write: no file in it is read,
+	 * root's or a member's (root owns it: no one's files are safe) */
+	assert_int_equal(chown(dir, 0, 0), 0);
+	assert_int_equal(chmod(dir, 0775), 0);
+	assert_int_equal(chown(path, 0, 0), 0);
+	assert_int_equal(hostfs_read(&e->h, "dir/file", &v, NULL), -EREMOTE);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	assert_int_equal(hostfs_read(&e->h, "dir/file", &v, NULL), -EREMOTE);
+	/* unprivileged, the tree's files are whatever its owner made them */
+	e->h.privileged = false;
+	assert_int_equal(hostfs_read(&e->h, "dir/file", &v, NULL), 0);
+	free(v);
+	assert_int_equal(chmod(dir, 0755), 0);
 	free(path);
+	free(dir);
 }
 
 static void test_symlink_inside_root_is_followed(void **state)
@@ -1000,7 +1016,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_read_through_escaping_symlink_fails),
 	T(test_write_through_escaping_symlink_fails),
 	T(test_hard_link_out_of_the_tree_is_refused),
-	T(test_privileged_reads_only_the_tree_owners_files),
+	T(test_privileged_reads_only_the_holders_files),
 	T(test_symlink_inside_root_is_followed),
 	T(test_open_dot_is_the_root),
 	T(test_list_is_sorted_without_dots),
