@@ -54,6 +54,9 @@ int host_open(const char *root, struct host *ret)
 	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* every field known: a caller's struct may be on its stack, and the
+	 * command layer sets caps and privileged afterwards */
+	*ret = (struct host){ 0 };
 	ret->root_fd = fd;
 	ret->root = xstrdup(root);
 	ret->slots = xcalloc(HOST_MAX_DOMAINS, sizeof(*ret->slots));
