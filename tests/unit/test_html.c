@@ -100,6 +100,33 @@ static void term_same(const char *in, const char *want)
 	free(got);
 }
 
+/* display_shown() hands back its input, uncopied, exactly when every byte
+ * is printable ASCII (0x20-0x7e); it reads eight bytes at a time, so each
+ * edge byte is tried at every place in a word and in the tail. */
+static void test_shown_only_printable_ascii_as_is(void **state)
+{
+	static const unsigned char edge[] = { 0x01, 0x1f, 0x20, 0x21, 0x7e,
+					      0x7f, 0x80, 0x9b, 0xc2, 0xff };
+	char buf[24];
+
+	(void)state;
+	for (size_t len = 1; len < sizeof(buf); len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t e = 0; e < sizeof(edge); e++) {
+				char *owned = NULL;
+				bool plain = edge[e] >= 0x20 && edge[e] < 0x7f;
+				const char *got;
+
+				memset(buf, 'a', len);
+				buf[len] = '\0';
+				buf[at] = (char)edge[e];
+				got = display_shown(buf, &owned);
+				assert_true((got == buf) == plain);
+				assert_true((owned != NULL) == !plain);
+				free(owned);
+			}
+}
+
 static void test_terminal_escapes_match(void **state)
 {
 	(void)state;
@@ -180,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_invisible_controls_visible),
 		cmocka_unit_test(test_terminal_escapes_match),
+		cmocka_unit_test(test_shown_only_printable_ascii_as_is),
 		cmocka_unit_test(test_score),
 		cmocka_unit_test(test_score_rounds_down),
 	};
