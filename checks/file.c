@@ -140,8 +140,7 @@ static int open_parent(const struct host *h, const char *key, bool create,
 				close(fd);
 				return -errno;
 			}
-			if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
-			    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+			if (dir_others_may_write(&st, geteuid())) {
 				close(fd);
 				if (ret_why)
 					*ret_why = xasprintf(
@@ -256,7 +255,7 @@ static int file_read(const struct host *h, struct check *c)
 	r = fstat_regular(fd, &st);
 	if (r < 0)
 		return r;
-	if (h->privileged && !h->live && st.st_nlink > 1)
+	if (hostfs_linked_elsewhere(h, &st))
 		return -EMLINK;
 	r = read_fd_limited(fd, FILE_MAX, &data, &len);
 	if (r < 0)

@@ -266,14 +266,6 @@ static void detail_one_line(struct check *c)
 	}
 }
 
-static void read_unchecked(const struct host *h, struct check *c);
-
-void check_read(const struct host *h, struct check *c)
-{
-	read_unchecked(h, c);
-	detail_one_line(c);
-}
-
 static void read_unchecked(const struct host *h, struct check *c)
 {
 	int r;
@@ -308,4 +300,10 @@ static void read_unchecked(const struct host *h, struct check *c)
 				      c->target ? c->target : "this kernel",
 				      *c->offered ? c->offered : "nothing");
 	c->status = check_matches(h, c) ? ST_OK : ST_DEVIATION;
+}
+
+void check_read(const struct host *h, struct check *c)
+{
+	read_unchecked(h, c);
+	detail_one_line(c);
 }

@@ -179,19 +179,23 @@ static void print_summary(const struct cli *cli, FILE *f, const struct txn *t,
 	}
 }
 
-/* The report of apply to f: for a dry run, what cli_apply_dry_run shows
- * too. */
-/* The sysctl drop-in apply --persist writes: beneath --root, the tree's,
- * named as the plan names it. */
-static char *sysctl_dropin_path(const char *root)
+/* --root as the plan names its files: resolved where it can be. */
+static char *root_resolved(const char *root)
 {
 	char real[PATH_MAX];
-	const char *r = realpath(root, real) ? real : root;
 
-	return xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
-			 strcmp(r, "/") ? r : "");
+	return xstrdup(realpath(root, real) ? real : root);
 }
 
+/* The sysctl drop-in apply --persist writes beneath root (resolved). */
+static char *sysctl_dropin_path(const char *root)
+{
+	return xasprintf("%s/etc/sysctl.d/90-hosttune.conf",
+			 strcmp(root, "/") ? root : "");
+}
+
+/* The report of apply to f: for a dry run, what cli_apply_dry_run shows
+ * too. */
 static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 			 const char *shown, int code)
 {
@@ -227,7 +231,8 @@ static void print_report(const struct cli *cli, FILE *f, const struct txn *t,
 	print_summary(cli, f, t, profile, code);
 	if (cli->persist && cli->format == FMT_TEXT && cli->verbosity >= 0 &&
 	    code == EXIT_OK && !cli->dry_run) {
-		_cleanup_free_ char *path = sysctl_dropin_path(cli->root);
+		_cleanup_free_ char *root = root_resolved(cli->root);
+		_cleanup_free_ char *path = sysctl_dropin_path(root);
 		_cleanup_free_ char *dropin = display_escape(path);
 
 		fprintf(f,
@@ -322,7 +327,7 @@ static int plan_persist(struct cli *cli, struct txn *t, const char *profile)
 			    *record = xasprintf("%s\n", profile);
 	char real[PATH_MAX];
 
-	root = realpath(cli->root, real) ? xstrdup(real) : xstrdup(cli->root);
+	root = root_resolved(cli->root);
 	path = sysctl_dropin_path(root);
 	int r;
 

@@ -99,17 +99,17 @@ static void report_changed_since(const struct txn *t)
 {
 	for (size_t i = 0; i < t->changes.n; i++) {
 		const struct change *ch = t->changes.v[i];
-		_cleanup_free_ char *id = NULL, *was = NULL, *now = NULL;
+		_cleanup_free_ char *was = NULL, *now = NULL;
 
 		if (!ch->changed_since)
 			continue;
-		id = display_escape(ch->check->id);
 		was = display_escape(ch->changed_since);
 		now = display_escape(ch->from);
+		/* the id is shown as it is (check_new escaped it) */
 		fprintf(stderr,
 			"hosttune: %s: changed by someone else since "
 			"hosttune set it to '%s' (now '%s')\n",
-			id, was, now);
+			ch->check->id, was, now);
 	}
 }
 

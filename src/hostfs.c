@@ -566,21 +566,13 @@ int hostfs_read(const struct host *h, const char *rel, char **ret,
 	return hostfs_read_max(h, rel, HOSTFS_MAX_VALUE, ret, ret_mode);
 }
 
-/* A tree's file with another name, read or written by a privileged run:
- * the other name could be one of root's files outside the tree. On the
- * live host there is no outside, and links are how some systems ship
- * their files (ostree's /usr/lib/sysctl.d, a deduplicated Nix store);
- * an unprivileged run reads and writes only what its user may anyway. */
-static bool linked_elsewhere(const struct host *h, const struct stat *st)
+/* On the live host there is no outside, and links are how some systems
+ * ship their files (ostree's /usr/lib/sysctl.d, a deduplicated Nix
+ * store); an unprivileged run reads and writes only what its user may
+ * anyway. */
+bool hostfs_linked_elsewhere(const struct host *h, const struct stat *st)
 {
 	return h->privileged && !h->live && st->st_nlink > 1;
-}
-
-/* May others write this directory (add a name to it)? */
-static bool dir_open_to_others(const struct stat *st)
-{
-	return (st->st_uid != 0 && st->st_uid != geteuid()) ||
-	       (st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
 /* A privileged run on a tree reads a file of the directory that holds it
@@ -631,7 +623,7 @@ static int placed_by_its_owner(const struct host *h, int fd,
 		if (fresh) /* moved while it was read: not trusted */
 			return -EREMOTE;
 	}
-	if (dir_open_to_others(&dst) &&
+	if (dir_others_may_write(&dst, geteuid()) &&
 	    (dst.st_uid == 0 || dst.st_uid == geteuid() ||
 	     st->st_uid != dst.st_uid))
 		return -EREMOTE;
@@ -668,7 +660,7 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 		if (r < 0)
 			return r;
 	}
-	if (linked_elsewhere(h, &st))
+	if (hostfs_linked_elsewhere(h, &st))
 		return -EMLINK;
 	if (!in_proc && h->privileged && !h->live) {
 		r = placed_by_its_owner(h, fd, &st);
@@ -688,7 +680,7 @@ static int read_value(const struct host *h, const char *rel, size_t max,
 
 		if (t < 0)
 			return t;
-		if (linked_elsewhere(h, &st))
+		if (hostfs_linked_elsewhere(h, &st))
 			return -EMLINK;
 	}
 	if (r < 0)
@@ -746,7 +738,7 @@ int hostfs_write(const struct host *h, const char *rel, const char *value)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	if (linked_elsewhere(h, &st))
+	if (hostfs_linked_elsewhere(h, &st))
 		return -EMLINK;
 	if (!is_kernel_file(fd) && ftruncate(fd, 0) < 0)
 		return -errno;

@@ -156,14 +156,13 @@ void report_text(FILE *f, const struct report *r)
 	for (size_t i = 0; i < r->checks->n; i++) {
 		const struct check *c = r->checks->v[i];
 		_cleanup_free_ char *exp_owned = NULL;
-		const char *id = c->id; /* shown as it is (check_new) */
 		const char *exp = display_shown(
 			c->setting ? c->setting->expect.text : "", &exp_owned);
 
 		if (quiet_hides(r, c))
 			continue;
-		if (width(id) > wid)
-			wid = width(id);
+		if (width(c->id) > wid) /* shown as it is (check_new) */
+			wid = width(c->id);
 		if ((int)strlen(status_name(c->status)) > wst)
 			wst = (int)strlen(status_name(c->status));
 		if (width(exp) > wexp)
@@ -227,13 +226,12 @@ void report_changes_text(FILE *f, const struct report *r)
 		const struct change *ch = r->changes->v[i];
 		_cleanup_free_ char *from = display_change_value(ch, ch->from);
 		_cleanup_free_ char *to = display_change_value(ch, ch->to);
-		const char *id = ch->check->id;
 
 		if (ch->companion && ch->restore != RS_FAILED &&
 		    ch->status != CH_FAILED)
 			continue;
-		if (width(id) > wid)
-			wid = width(id);
+		if (width(ch->check->id) > wid)
+			wid = width(ch->check->id);
 		if (width(from) > wfrom)
 			wfrom = width(from);
 		if (width(to) > wto)

@@ -9,15 +9,12 @@
 #include "hosttune/trust.h"
 #include "hosttune/util.h"
 
-/* May others replace what this directory holds? */
+/* May others replace what this directory holds? Sticky and root's (as
+ * /tmp): only an entry's owner may replace it. */
 static bool dir_writable_by_others(const struct stat *st, uid_t uid)
 {
-	if (st->st_uid != 0 && st->st_uid != uid)
-		return true;
-	if (!(st->st_mode & (S_IWGRP | S_IWOTH)))
-		return false;
-	/* sticky and root's: only an entry's owner may replace it */
-	return !((st->st_mode & S_ISVTX) && st->st_uid == 0);
+	return dir_others_may_write(st, uid) &&
+	       !((st->st_mode & S_ISVTX) && st->st_uid == 0);
 }
 
 static int refuse_dir(const char *path, const struct stat *st, char **ret_err)
@@ -249,6 +246,16 @@ static int refuse_in_sticky(const struct stat *parent, const struct stat *st,
 	return -EPERM;
 }
 
+/* *cur, closed, made the directory path names (extra: O_NOFOLLOW where
+ * path was walked already), and *st its stat: 0 or -errno. */
+static int reopen_dir(int *cur, struct stat *st, const char *path, int extra)
+{
+	if (*cur >= 0)
+		close(*cur);
+	*cur = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC | extra);
+	return *cur < 0 || fstat(*cur, st) < 0 ? -errno : 0;
+}
+
 int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
 			 char **ret_real, char **ret_err)
 {
@@ -278,9 +285,7 @@ int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
 		strbuf_puts(&todo, "/");
 	}
 	strbuf_puts(&todo, path);
-	cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cur < 0 || fstat(cur, &st_cur) < 0)
-		r = -errno;
+	r = reopen_dir(&cur, &st_cur, "/", 0);
 	for (size_t at = 0; r == 0 && at < todo.len;) {
 		size_t end = at + strcspn(todo.s + at, "/");
 		_cleanup_free_ char *name = xstrndup(todo.s + at, end - at);
@@ -300,12 +305,9 @@ int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
 				*slash = '\0';
 				done.len = (size_t)(slash - done.s);
 			}
-			close(cur);
-			cur = open(done.s && done.len ? done.s : "/",
-				   O_PATH | O_DIRECTORY | O_NOFOLLOW |
-					   O_CLOEXEC);
-			if (cur < 0 || fstat(cur, &st_cur) < 0)
-				r = -errno;
+			r = reopen_dir(&cur, &st_cur,
+				       done.s && done.len ? done.s : "/",
+				       O_NOFOLLOW);
 			continue;
 		}
 		if (dir_writable_by_others(&st_cur, uid)) {
@@ -377,14 +379,10 @@ int path_resolve_trusted(const char *path, uid_t uid, bool allow_missing,
 			todo = again;
 			at = 0;
 			if (target[0] == '/') {
-				close(cur);
 				done.len = 0;
 				if (done.s)
 					done.s[0] = '\0';
-				cur = open("/",
-					   O_PATH | O_DIRECTORY | O_CLOEXEC);
-				if (cur < 0 || fstat(cur, &st_cur) < 0)
-					r = -errno;
+				r = reopen_dir(&cur, &st_cur, "/", 0);
 			}
 			continue;
 		}

@@ -280,6 +280,12 @@ int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len)
 	return 0;
 }
 
+bool dir_others_may_write(const struct stat *st, uid_t uid)
+{
+	return (st->st_uid != 0 && st->st_uid != uid) ||
+	       (st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
 int fstat_regular(int fd, struct stat *st)
 {
 	if (fstat(fd, st) < 0)
@@ -759,14 +765,11 @@ const char *display_shown(const char *s, char **owned)
 char *display_escape(const char *s)
 {
 	struct strbuf sb = { 0 };
-	const unsigned char *plain = (const unsigned char *)s;
 
 	if (!s)
 		return xstrdup("-");
 	/* most values are printable ASCII: copy those whole */
-	while (*plain >= 0x20 && *plain < 0x7f)
-		plain++;
-	if (!*plain)
+	if (printable_ascii(s, strlen(s)))
 		return xstrdup(s);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		uint32_t cp = 0;

@@ -110,6 +110,9 @@ int hostfs_write(const struct host *h, const char *rel, const char *value);
  * what -EREMOTE means (struct host, privileged); any other error is
  * strerror's. */
 const char *hostfs_strerror(int r);
+/* That rule: st, a file of h's, has a name other than the one opened, and
+ * the run is a privileged one on a tree. */
+bool hostfs_linked_elsewhere(const struct host *h, const struct stat *st);
 int hostfs_stat(const struct host *h, const char *rel, struct stat *ret);
 /* The same, of a symlink itself (walks never follow one: a loop in a
  * --root tree must not make them endless). */

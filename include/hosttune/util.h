@@ -116,6 +116,9 @@ int read_fd_limited(int fd, size_t max, char **ret, size_t *ret_len);
 /* fstat fd into *st: 0 for a regular file, -EISDIR for a directory,
  * -EINVAL for anything else (a FIFO, a device), or -errno. */
 int fstat_regular(int fd, struct stat *st);
+/* May someone other than root or uid add a name to the directory st
+ * describes (its owner, or its group or others by its mode)? */
+bool dir_others_may_write(const struct stat *st, uid_t uid);
 /* Read a whole file (at most max bytes; -EFBIG beyond). */
 int read_file_limited(const char *path, size_t max, char **ret,
 		      size_t *ret_len);
