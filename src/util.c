@@ -732,7 +732,7 @@ bool codepoint_hides(uint32_t cp)
  * subtraction borrows into a top bit its own did not have), or if it is
  * 0x7f (a zero byte once 0x7f is taken away by xor). Every check's id is
  * looked at (snapshot --all: 1,300), so the cost counts. */
-static bool printable_ascii(const char *s, size_t n)
+static inline bool printable_ascii(const char *s, size_t n)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
 	size_t i = 0;
